@@ -1,0 +1,89 @@
+/** The `atlas` command line: parses global flags, dispatches to a command, turns known errors into one line and an exit code. */
+import { parseArgs } from 'node:util';
+import { isAtlasError } from '../core/errors.ts';
+import { openStore, resolveDbLocation } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import type { Command, CommandContext } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+
+const GLOBAL_HELP = `atlas — where AI researchers studied, where they work now, and how to reach them (talent-atlas)
+
+Usage: atlas <command> [options]
+
+Global options:
+  --db PATH|URL   database: a DuckDB file (default atlas.duckdb, or $ATLAS_DB) or postgres://…
+  --json          print machine-readable JSON instead of text
+  -h, --help      help for a command
+
+Commands:
+`;
+
+function helpText(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return GLOBAL_HELP + COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n') + '\n\nRun `atlas <command> --help` for a command\'s options.\n';
+}
+
+export async function runCli(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): Promise<number> {
+  const [name, ...rest] = argv;
+  const stdout = io.stdout as CommandContext['stdout'];
+  const stderr = io.stderr as CommandContext['stderr'];
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    stdout.write(helpText());
+    return name ? 0 : 1;
+  }
+  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    stderr.write(`error [BAD_ARGUMENT]: unknown command "${name}". Run \`atlas --help\` for the list.\n`);
+    return 2;
+  }
+  let store: Store | undefined;
+  let json = false;
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: { ...command.options, db: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+    json = parsed.values.json === true;
+    if (parsed.values.help) {
+      stdout.write(`atlas ${command.name} — ${command.summary}\n\n${command.usage.trim()}\n\nGlobal: --db PATH|URL, --json, --help\n`);
+      return 0;
+    }
+    if (!command.positionals && parsed.positionals.length > 0) {
+      stderr.write(`error [BAD_ARGUMENT]: atlas ${command.name} takes no argument "${parsed.positionals[0]}". See \`atlas ${command.name} --help\`.\n`);
+      return 2;
+    }
+    const db = resolveDbLocation(parsed.values.db as string | undefined);
+    const ctx: CommandContext = {
+      json,
+      db,
+      stdout,
+      stderr,
+      interactive: Boolean((io.stderr as NodeJS.WriteStream).isTTY) && !process.env['CI'],
+      argv,
+      store: async () => (store ??= await openStore(db)),
+    };
+    const code = await command.run(ctx, parsed.values, parsed.positionals);
+    return code ?? 0;
+  } catch (e) {
+    if (isAtlasError(e)) {
+      if (json) stdout.write(JSON.stringify({ error: { code: e.code, message: e.message } }) + '\n');
+      stderr.write(`error [${e.code}]: ${e.message}\n`);
+      return e.code === 'BAD_ARGUMENT' ? 2 : 1;
+    }
+    if (e instanceof TypeError && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
+      stderr.write(`error [BAD_ARGUMENT]: ${e.message}. See \`atlas ${command.name} --help\`.\n`);
+      return 2;
+    }
+    stderr.write(`internal error (a bug in talent-atlas — please report it with this trace):\n${e instanceof Error ? e.stack : String(e)}\n`);
+    return 70;
+  } finally {
+    if (store) await store.close();
+  }
+}
+
+const isMain = process.argv[1] !== undefined && /(bin\/atlas(\.js)?|cli\/main\.ts)$/.test(process.argv[1]);
+if (isMain) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

@@ -1,0 +1,154 @@
+/** The DuckDB backend: one embedded database file (`atlas.duckdb` by default), one connection per process. */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { AtlasError } from '../../core/errors.ts';
+import type { ColumnSpec, ColumnType, Queryable, Row, SqlValue, Store } from '../store.ts';
+
+const TYPES: Record<ColumnType, string> = { text: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE', bool: 'BOOLEAN' };
+
+function toJs(v: DuckDBValue): SqlValue {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'object' && 'toDouble' in v && typeof v.toDouble === 'function') return v.toDouble() as number;
+  return String(v);
+}
+
+function convertRow(r: Record<string, DuckDBValue>): Row {
+  const out: Row = {};
+  for (const k in r) out[k] = toJs(r[k] as DuckDBValue);
+  return out;
+}
+
+function wrap(e: unknown, sql: string): AtlasError {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/Could not set lock|Conflicting lock/i.test(msg)) {
+    return new AtlasError('DB_LOCKED', `the database file is in use by another process (${msg.split('\n')[0]}); wait for it to finish or use another --db`, { cause: e });
+  }
+  return new AtlasError('DB_ERROR', `database error: ${msg.split('\n')[0]} [in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}]`, { cause: e });
+}
+
+export class DuckDBStore implements Store {
+  readonly backend = 'duckdb' as const;
+  private depth = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(path: string): Promise<DuckDBStore> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (e) {
+      throw wrap(e, `open ${path}`);
+    }
+    const conn = await instance.connect();
+    return new DuckDBStore(path, instance, conn);
+  }
+
+  sqlType(type: ColumnType): string {
+    return TYPES[type];
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    try {
+      const reader = await this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+      return reader.getRowObjects().map(convertRow) as T[];
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async exec(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    try {
+      await this.conn.run(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async *iterate<T extends Row = Row>(sql: string, params: readonly SqlValue[] = [], batchSize = 10_000): AsyncIterable<T[]> {
+    let result;
+    try {
+      result = await this.conn.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+    const names = result.deduplicatedColumnNames();
+    let batch: T[] = [];
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const cols = chunk.getColumns();
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const row: Row = {};
+        for (let c = 0; c < names.length; c++) row[names[c] as string] = toJs((cols[c] as DuckDBValue[])[i] as DuckDBValue);
+        batch.push(row as T);
+      }
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  }
+
+  async bulkInsert(table: string, columns: readonly ColumnSpec[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    if (rows.length === 0) return;
+    const appender = await this.conn.createAppender(table);
+    try {
+      for (const row of rows) {
+        for (let c = 0; c < columns.length; c++) {
+          const v = row[c];
+          const spec = columns[c] as ColumnSpec;
+          if (v === null || v === undefined) appender.appendNull();
+          else if (spec.type === 'text') appender.appendVarchar(String(v));
+          else if (spec.type === 'int') appender.appendInteger(Number(v));
+          else if (spec.type === 'bigint') appender.appendBigInt(BigInt(v as number));
+          else if (spec.type === 'double') appender.appendDouble(Number(v));
+          else appender.appendBoolean(Boolean(v));
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } catch (e) {
+      throw wrap(e, `append to ${table}`);
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    if (this.depth > 0) return fn(this);
+    const run = async (): Promise<T> => {
+      this.depth++;
+      await this.exec('BEGIN TRANSACTION');
+      try {
+        const out = await fn(this);
+        await this.exec('COMMIT');
+        return out;
+      } catch (e) {
+        await this.exec('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        this.depth--;
+      }
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  async withWriterLock<T>(fn: () => Promise<T>): Promise<T> {
+    // DuckDB allows one writing process per file (the open itself takes the lock); within the process the
+    // transaction queue serialises writers.
+    return fn();
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

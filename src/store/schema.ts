@@ -1,0 +1,33 @@
+/**
+ * Versioned schema migrations, shared by every backend. Each migration is a list of statements in the
+ * SQL both DuckDB and PostgreSQL accept; the migrator records applied versions in schema_migrations.
+ */
+import { migration001 } from './migrations/001-talent-graph.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/**
+ * All migrations in version order. Each capability that needs tables adds its own file under migrations/
+ * with the next free version number and one line here.
+ */
+export const MIGRATIONS: Migration[] = [migration001];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** Every table that holds a fact about a person, with the column(s) that name the person. Used by erasure and merges. */
+export const PERSON_COLUMNS: ReadonlyArray<{ table: string; columns: string[] }> = [
+  { table: 'people', columns: ['person_id'] },
+  { table: 'person_identifiers', columns: ['person_id'] },
+  { table: 'affiliation_years', columns: ['person_id'] },
+  { table: 'education', columns: ['person_id'] },
+  { table: 'authorships', columns: ['person_id'] },
+  { table: 'ties', columns: ['a', 'b'] },
+  { table: 'contacts', columns: ['person_id'] },
+];
+
+/** Tables whose rows come from one source record and are replaced when that record is re-ingested newer. */
+export const FACT_TABLES = ['affiliation_years', 'education', 'works', 'authorships', 'ties'] as const;

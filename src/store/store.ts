@@ -1,0 +1,45 @@
+/**
+ * The Store contract: the small interface every database backend implements (DuckDB embedded file,
+ * PostgreSQL server). Domain operations (src/store/repo) are written once over this contract in SQL
+ * that both backends accept: `$1` positional parameters, standard types, `ON CONFLICT` upserts.
+ * Values come back normalised: integers as JS numbers, NULL as null, text as string.
+ */
+
+export type SqlValue = string | number | boolean | null;
+export type Row = Record<string, SqlValue>;
+
+/** Column types used by bulk loads and staging tables; each backend maps them to its own. */
+export type ColumnType = 'text' | 'int' | 'bigint' | 'double' | 'bool';
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+}
+
+export interface Queryable {
+  /** Run a statement and return all rows. */
+  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Run a statement (or several separated by `;` when params are empty) and return nothing. */
+  exec(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  /** Stream a large result in batches of rows, in the order the query gives. */
+  iterate<T extends Row = Row>(sql: string, params?: readonly SqlValue[], batchSize?: number): AsyncIterable<T[]>;
+  /** Append many rows to an existing table fast (DuckDB appender, PostgreSQL COPY). */
+  bulkInsert(table: string, columns: readonly ColumnSpec[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
+}
+
+export type Backend = 'duckdb' | 'postgres';
+
+export interface Store extends Queryable {
+  readonly backend: Backend;
+  /** Human-readable location: a file path or a URL without password. */
+  readonly location: string;
+  /** Run fn inside one transaction: all its writes land, or none do. Nested calls join the outer one. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Hold the store's writer lock for the duration of fn, so that two ingest processes never interleave
+   * (PostgreSQL advisory lock; DuckDB's file lock already excludes a second writer process).
+   */
+  withWriterLock<T>(fn: () => Promise<T>): Promise<T>;
+  /** SQL type name for a column type on this backend. */
+  sqlType(type: ColumnType): string;
+  close(): Promise<void>;
+}
