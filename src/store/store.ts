@@ -17,11 +17,11 @@ export interface ColumnSpec {
 
 export interface Queryable {
   /** Run a statement and return all rows. */
-  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  query<T extends object = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Run a statement (or several separated by `;` when params are empty) and return nothing. */
   exec(sql: string, params?: readonly SqlValue[]): Promise<void>;
   /** Stream a large result in batches of rows, in the order the query gives. */
-  iterate<T extends Row = Row>(sql: string, params?: readonly SqlValue[], batchSize?: number): AsyncIterable<T[]>;
+  iterate<T extends object = Row>(sql: string, params?: readonly SqlValue[], batchSize?: number): AsyncIterable<T[]>;
   /** Append many rows to an existing table fast (DuckDB appender, PostgreSQL COPY). */
   bulkInsert(table: string, columns: readonly ColumnSpec[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
 }

@@ -52,7 +52,7 @@ export class DuckDBStore implements Store {
     return TYPES[type];
   }
 
-  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  async query<T extends object = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     try {
       const reader = await this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
       return reader.getRowObjects().map(convertRow) as T[];
@@ -69,7 +69,7 @@ export class DuckDBStore implements Store {
     }
   }
 
-  async *iterate<T extends Row = Row>(sql: string, params: readonly SqlValue[] = [], batchSize = 10_000): AsyncIterable<T[]> {
+  async *iterate<T extends object = Row>(sql: string, params: readonly SqlValue[] = [], batchSize = 10_000): AsyncIterable<T[]> {
     let result;
     try {
       result = await this.conn.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
