@@ -1,5 +1,6 @@
 /** What `atlas export <kind>` can write: each kind names its columns and streams its rows from the store. */
 import type { Row, Store } from '../store/store.ts';
+import { edgeRows } from '../network/edge-rows.ts';
 
 export interface ExportKind {
   description: string;
@@ -41,5 +42,24 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
     description: 'one row per (work, author)',
     columns: ['work_id', 'person_id', 'position', 'institution_ids', 'source'],
     rows: (s) => s.iterate(`SELECT work_id, person_id, position, institution_ids, source FROM authorships ORDER BY work_id, position, person_id`),
+  },
+  moves: {
+    description: 'one row per confirmed move (country and institution level), see docs/mobility.md',
+    columns: ['person_id', 'level', 'from', 'to', 'year'],
+    rows: (s) => s.iterate(`SELECT person_id, level, from_place AS "from", to_place AS "to", year FROM moves ORDER BY person_id, level, seq`),
+  },
+  careers: {
+    description: 'one row per person: origins, current country, category, returnee (docs/mobility.md)',
+    columns: ['person_id', 'origin', 'origin_basis', 'edu_origin', 'academic_origin', 'current_country', 'category', 'abroad', 'returnee', 'return_year', 'first_year', 'last_year'],
+    rows: (s) =>
+      s.iterate(
+        `SELECT person_id, origin, origin_basis, edu_origin, academic_origin, current_country, category, abroad, returnee, return_year, first_year, last_year
+         FROM careers ORDER BY person_id`,
+      ),
+  },
+  edges: {
+    description: 'one row per tie of the warm-introduction graph (default parameters; contacts as me:<owner>): a, b, weight, kinds',
+    columns: ['a', 'b', 'weight', 'kinds'],
+    rows: (s) => edgeRows(s),
   },
 };

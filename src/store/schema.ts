@@ -3,6 +3,7 @@
  * SQL both DuckDB and PostgreSQL accept; the migrator records applied versions in schema_migrations.
  */
 import { migration001 } from './migrations/001-talent-graph.ts';
+import { migration002 } from './migrations/002-careers.ts';
 
 export interface Migration {
   version: number;
@@ -14,7 +15,7 @@ export interface Migration {
  * All migrations in version order. Each capability that needs tables adds its own file under migrations/
  * with the next free version number and one line here.
  */
-export const MIGRATIONS: Migration[] = [migration001];
+export const MIGRATIONS: Migration[] = [migration001, migration002];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
@@ -27,6 +28,9 @@ export const PERSON_COLUMNS: ReadonlyArray<{ table: string; columns: string[] }>
   { table: 'authorships', columns: ['person_id'] },
   { table: 'ties', columns: ['a', 'b'] },
   { table: 'contacts', columns: ['person_id'] },
+  { table: 'careers', columns: ['person_id'] },
+  { table: 'moves', columns: ['person_id'] },
+  { table: 'career_presence', columns: ['person_id'] },
 ];
 
 /** Tables whose rows come from one source record and are replaced when that record is re-ingested newer. */

@@ -1,4 +1,21 @@
 /** The command registry: every `atlas` command, in the order `atlas --help` lists them. Add one import and one entry per command. */
 import type { Command } from '../command.ts';
+import { bandsCommand } from './bands.ts';
+import { gapCommand } from './gap.ts';
+import { subsidyCommand } from './subsidy.ts';
+import { careerCommand, refreshCareersCommand } from './career.ts';
+import { cohortCommand } from './cohort.ts';
+import { diasporaCommand } from './diaspora.ts';
+import { flowsCommand } from './flows.ts';
+import { returneesCommand } from './returnees.ts';
+import { serveCommand } from './serve.ts';
+import { searchCommand } from './search.ts';
+import { contactsCommand } from './contacts.ts';
+import { introCommand } from './intro.ts';
+import { brokersCommand } from './brokers.ts';
+import { mergeCommand } from './merge.ts';
+import { splitCommand } from './split.ts';
+import { resolveCommand } from './resolve.ts';
+import { eraseCommand } from './erase.ts';
 
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];

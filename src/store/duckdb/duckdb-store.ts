@@ -1,4 +1,5 @@
 /** The DuckDB backend: one embedded database file (`atlas.duckdb` by default), one connection per process. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { AtlasError } from '../../core/errors.ts';
 import type { ColumnSpec, ColumnType, Queryable, Row, SqlValue, Store } from '../store.ts';
@@ -30,6 +31,8 @@ export class DuckDBStore implements Store {
   readonly backend = 'duckdb' as const;
   private depth = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  private lockQueue: Promise<unknown> = Promise.resolve();
+  private readonly lockHeld = new AsyncLocalStorage<true>();
 
   private constructor(
     readonly location: string,
@@ -86,10 +89,10 @@ export class DuckDBStore implements Store {
         const row: Row = {};
         for (let c = 0; c < names.length; c++) row[names[c] as string] = toJs((cols[c] as DuckDBValue[])[i] as DuckDBValue);
         batch.push(row as T);
-      }
-      if (batch.length >= batchSize) {
-        yield batch;
-        batch = [];
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
       }
     }
     if (batch.length) yield batch;
@@ -97,7 +100,8 @@ export class DuckDBStore implements Store {
 
   async bulkInsert(table: string, columns: readonly ColumnSpec[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
     if (rows.length === 0) return;
-    const appender = await this.conn.createAppender(table);
+    const appender = await this.conn.createAppender(table).catch((e: unknown) => Promise.reject(wrap(e, `append to ${table}`)));
+    let failed = false;
     try {
       for (const row of rows) {
         for (let c = 0; c < columns.length; c++) {
@@ -114,9 +118,15 @@ export class DuckDBStore implements Store {
       }
       appender.flushSync();
     } catch (e) {
+      failed = true;
       throw wrap(e, `append to ${table}`);
     } finally {
-      appender.closeSync();
+      // closeSync flushes too, and throws the same error again after a failed flush.
+      try {
+        appender.closeSync();
+      } catch (e) {
+        if (!failed) throw wrap(e, `append to ${table}`);
+      }
     }
   }
 
@@ -142,9 +152,13 @@ export class DuckDBStore implements Store {
   }
 
   async withWriterLock<T>(fn: () => Promise<T>): Promise<T> {
-    // DuckDB allows one writing process per file (the open itself takes the lock); within the process the
-    // transaction queue serialises writers.
-    return fn();
+    // DuckDB allows one writing process per file (the open itself takes the lock); within the process writers
+    // queue here, as PostgreSQL's advisory lock makes them; a nested call (same async context) runs at once.
+    if (this.lockHeld.getStore()) return fn();
+    const run = (): Promise<T> => this.lockHeld.run(true, fn);
+    const p = this.lockQueue.then(run, run);
+    this.lockQueue = p.catch(() => undefined);
+    return p;
   }
 
   async close(): Promise<void> {

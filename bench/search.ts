@@ -1,0 +1,145 @@
+/**
+ * Search benchmark on synthetic data: N people, M works with titles and keywords drawn from a Zipf-distributed
+ * vocabulary. The index is built from in-memory generated records with the product's SearchIndexBuilder (the same
+ * builder buildSearchIndex feeds from a store), so the build time includes generating and tokenising the texts,
+ * but not reading a database. Queries go through SearchIndex.query (BM25 + aggregation + impact + top-k); the
+ * baseline is a plain full scan of the forward index (every work, every term) computing the same ranking in the
+ * same run, and the two top-20s are compared.
+ *
+ *   npx tsx bench/search.ts [--people 1000000] [--works 5000000] [--queries 25] [--scan-queries 5]
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { SearchIndexBuilder } from '../src/search/index-builder.ts';
+
+const { values } = parseArgs({
+  options: {
+    people: { type: 'string', default: '1000000' },
+    works: { type: 'string', default: '5000000' },
+    queries: { type: 'string', default: '25' },
+    'scan-queries': { type: 'string', default: '5' },
+    vocab: { type: 'string', default: '30000' },
+  },
+});
+const N_PEOPLE = Number(values.people);
+const N_WORKS = Number(values.works);
+const N_QUERIES = Number(values.queries);
+const N_SCAN = Number(values['scan-queries']);
+const V = Number(values.vocab);
+
+let seed = 0x5eed;
+const rnd = (): number => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+// pronounceable words that the tokenizer keeps as they are (no trailing s, no stop words)
+const SYL = ['ka', 'ro', 'mi', 'tu', 'ne', 'lo', 'par', 'vek', 'dim', 'gra', 'zen', 'fo', 'qua', 'tri', 'bel', 'non', 'ex', 'hy', 'ul', 'cor'];
+const vocab: string[] = [];
+const seen = new Set<string>();
+for (let i = 0; vocab.length < V; i++) {
+  let w = '';
+  let x = i;
+  do {
+    w += SYL[x % SYL.length];
+    x = Math.floor(x / SYL.length);
+  } while (x > 0);
+  w += SYL[(i * 7) % SYL.length];
+  if (!seen.has(w)) {
+    seen.add(w);
+    vocab.push(w);
+  }
+}
+// Zipf(s = 1.07) cumulative distribution over vocabulary ranks
+const cdf = new Float64Array(V);
+let acc = 0;
+for (let r = 0; r < V; r++) cdf[r] = acc += 1 / Math.pow(r + 1, 1.07);
+for (let r = 0; r < V; r++) cdf[r] = (cdf[r] as number) / acc;
+const zipf = (): number => {
+  const u = rnd();
+  let lo = 0;
+  let hi = V - 1;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if ((cdf[m] as number) < u) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+};
+const words = (n: number): string => Array.from({ length: n }, () => vocab[zipf()]).join(' ');
+
+const peakRssMb = (): number => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : Math.round(process.memoryUsage().rss / 2 ** 20);
+};
+
+const t0 = performance.now();
+const b = new SearchIndexBuilder();
+const personIds = Array.from({ length: N_PEOPLE }, (_, i) => `P${String(i).padStart(7, '0')}`);
+for (const id of personIds) b.addPerson(id, null, null);
+for (let w = 0; w < N_WORKS; w++) {
+  const year = 2000 + Math.floor(rnd() * 25);
+  const cites = Math.floor(Math.exp(rnd() * rnd() * 9)) - 1;
+  const ord = b.addWork(`W${w}`, { title: words(6 + Math.floor(rnd() * 5)), keywords: `${words(1)}; ${words(1)}; ${words(1)}` }, year, cites);
+  const nAuthors = 1 + Math.floor(rnd() * 5);
+  for (let a = 0; a < nAuthors; a++) b.addAuthorshipOrdinal(ord, personIds[Math.floor(rnd() * N_PEOPLE)] as string);
+  if (w % 1_000_000 === 999_999) console.error(`  generated ${w + 1} works, ${Math.round((performance.now() - t0) / 1000)} s`);
+}
+const tGen = performance.now();
+const index = b.build({ keepForward: true });
+const tBuild = performance.now();
+const stats = index.stats();
+
+// queries: 2–4 words from mid-frequency ranks (20..3000) — the shape of topic queries — plus two with a top-10 word
+const queries: string[] = [];
+for (let q = 0; q < N_QUERIES; q++) {
+  const n = 2 + (q % 3);
+  const ws = Array.from({ length: n }, (_, i) => vocab[q < 2 && i === 0 ? q * 3 : 20 + Math.floor(rnd() * 2980)]);
+  queries.push(ws.join(' '));
+}
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, c) => a - c);
+  return s.length % 2 ? (s[s.length >> 1] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const pct = (xs: number[], p: number): number => [...xs].sort((a, c) => a - c)[Math.min(xs.length - 1, Math.floor(p * xs.length))] as number;
+
+index.query(queries[0] as string, { limit: 20 }); // warm-up
+const qTimes: number[] = [];
+const totals: number[] = [];
+for (const q of queries) {
+  const s = performance.now();
+  const r = index.query(q, { limit: 20 });
+  qTimes.push(performance.now() - s);
+  totals.push(r.total);
+  if (process.env['BENCH_VERBOSE']) console.error(`  ${q}: ${(performance.now() - s).toFixed(1)} ms, ${r.total} people`);
+}
+const fTimes: number[] = [];
+const fqTimes: number[] = [];
+for (const q of queries) {
+  const s = performance.now();
+  index.query(q, { limit: 20, filters: { careerAge: { min: 1, max: 8 }, minH: 2 } });
+  fTimes.push(performance.now() - s);
+}
+void fqTimes;
+const sTimes: number[] = [];
+let agree = 0;
+for (const q of queries.slice(0, N_SCAN)) {
+  const s = performance.now();
+  const scan = index.fullScan(q, { limit: 20 });
+  sTimes.push(performance.now() - s);
+  const fast = index.query(q, { limit: 20 });
+  if (JSON.stringify(scan.hits.map((h) => h.personId)) === JSON.stringify(fast.hits.map((h) => h.personId)) && scan.total === fast.total) agree++;
+}
+
+const mb = (x: number): number => Math.round(x / 2 ** 20);
+console.log(`search benchmark — ${N_PEOPLE.toLocaleString('en')} people, ${N_WORKS.toLocaleString('en')} works, vocabulary ${V} (Zipf s=1.07), index built from in-memory generated records`);
+console.log(`index: ${stats.terms} terms, ${stats.postings.toLocaleString('en')} postings, ${stats.authorships.toLocaleString('en')} authorships`);
+console.log(`build: generate+tokenise+add ${((tGen - t0) / 1000).toFixed(1)} s, lay out arrays ${((tBuild - tGen) / 1000).toFixed(1)} s, total ${((tBuild - t0) / 1000).toFixed(1)} s`);
+console.log(`memory: index typed arrays ${mb(stats.typedArrayBytes)} MB (incl. forward index kept for the baseline), estimated total ${mb(stats.estimatedBytes)} MB; peak RSS ${peakRssMb()} MB`);
+console.log(`query top-20 (${queries.length} queries, median matches ${median(totals).toLocaleString('en')}): median ${median(qTimes).toFixed(1)} ms, p95 ${pct(qTimes, 0.95).toFixed(1)} ms, max ${Math.max(...qTimes).toFixed(1)} ms`);
+console.log(`query top-20 with filters career-age 1..8, min-h 2: median ${median(fTimes).toFixed(1)} ms`);
+console.log(`full-scan baseline (${sTimes.length} queries): median ${median(sTimes).toFixed(1)} ms → index is ${(median(sTimes) / median(qTimes)).toFixed(1)}× faster; same top-20 and total in ${agree}/${sTimes.length}`);
+console.log(`target: median ≤ 150 ms → ${median(qTimes) <= 150 ? 'PASS' : 'FAIL'}`);

@@ -1,0 +1,35 @@
+/** A small LRU of serialised JSON bodies (as bytes, so a hit costs no re-encoding) keyed by URL, with a time-to-live so a long-running server picks up new ingests. */
+export class ResponseCache {
+  private readonly map = new Map<string, { body: Buffer; at: number }>();
+  constructor(
+    private readonly maxEntries = 2000,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  get(key: string): Buffer | undefined {
+    const e = this.map.get(key);
+    if (!e) return undefined;
+    if (Date.now() - e.at > this.ttlMs) {
+      this.map.delete(key);
+      return undefined;
+    }
+    this.map.delete(key);
+    this.map.set(key, e);
+    return e.body;
+  }
+
+  set(key: string, body: Buffer): void {
+    if (this.maxEntries <= 0) return;
+    this.map.delete(key);
+    this.map.set(key, { body, at: Date.now() });
+    while (this.map.size > this.maxEntries) {
+      const oldest = this.map.keys().next().value;
+      if (oldest === undefined) break;
+      this.map.delete(oldest);
+    }
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}

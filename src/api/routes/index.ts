@@ -1,0 +1,10 @@
+/** Every API route, in the order /docs lists them. Add a module's routes here as the module lands. */
+import type { ApiRoute } from '../route.ts';
+import { careersRoutes } from './careers.ts';
+import { economicsRoutes } from './economics.ts';
+import { networkRoutes } from './network.ts';
+import { peopleRoutes } from './people.ts';
+import { searchRoutes } from './search.ts';
+import { statsRoutes } from './stats.ts';
+
+export const API_ROUTES: readonly ApiRoute[] = [...statsRoutes, ...peopleRoutes, ...searchRoutes, ...careersRoutes, ...networkRoutes, ...economicsRoutes];

@@ -1,0 +1,70 @@
+/** The HTTP server: Fastify with the /api routes, /openapi.json, /docs and the dashboard's static files. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Store } from '../store/store.ts';
+import { toHttpError } from './http-errors.ts';
+import { docsHtml, openApiDocument } from './openapi.ts';
+import { ResponseCache } from './response-cache.ts';
+import { registerRoute, type ApiRoute } from './route.ts';
+import { API_ROUTES } from './routes/index.ts';
+import { ensureWebBuild, readWebFile } from './web-assets.ts';
+
+export interface ServerOptions {
+  /** Log requests (pino, JSON lines on stdout). Default false. */
+  logger?: boolean;
+  /** Serve the dashboard from src/web/dist, building it first when missing or stale. Default true. */
+  web?: boolean;
+  /** Cached response bodies (profiles, stats, …); 0 disables the cache. Default 2000. */
+  cacheEntries?: number;
+  /** Extra routes (tests, plug-ins). */
+  routes?: readonly ApiRoute[];
+  /** Where build progress lines go. */
+  log?: (line: string) => void;
+}
+
+export async function buildServer(store: Store, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, routerOptions: { maxParamLength: 500 } });
+  const cache = new ResponseCache(options.cacheEntries ?? 2000);
+  const routes = [...API_ROUTES, ...(options.routes ?? [])];
+
+  app.setErrorHandler((error, req, reply) => {
+    const { status, body } = toHttpError(error);
+    if (status >= 500) req.log.error(error);
+    if (status >= 500 && !options.logger) process.stderr.write(`[atlas serve] ${req.method} ${req.url}: ${error instanceof Error ? error.stack : String(error)}\n`);
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({ code: 'NOT_FOUND', message: `no such endpoint: ${req.method} ${req.url.split('?')[0]} (see /docs)` });
+  });
+
+  for (const r of routes) registerRoute(app, r, { store }, cache);
+
+  const doc = openApiDocument(routes);
+  const docBody = JSON.stringify(doc);
+  const html = docsHtml(doc);
+  app.get('/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(docBody));
+  app.get('/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+
+  if (options.web !== false) {
+    await ensureWebBuild(options.log);
+    const serveWeb = async (url: string, reply: import('fastify').FastifyReply) => {
+      const file = await readWebFile(url);
+      if (!file) return reply.status(404).send({ code: 'NOT_FOUND', message: `no such file: ${url}` });
+      const immutable = url.startsWith('/assets/');
+      return reply.type(file.type).header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache').send(file.body);
+    };
+    app.get('/', async (req, reply) => serveWeb(req.url, reply));
+    app.get('/assets/*', async (req, reply) => serveWeb(req.url, reply));
+  }
+  return app;
+}
+
+/** Listen on host:port and return the URL to print. */
+export async function startServer(store: Store, options: ServerOptions & { host?: string; port?: number } = {}): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildServer(store, options);
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port ?? 7300 });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : options.port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return { app, url: `http://${shownHost}:${port}/` };
+}

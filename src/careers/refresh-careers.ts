@@ -1,0 +1,214 @@
+/**
+ * Recompute the derived `careers` and `moves` tables for every person from the view career_affiliation_years
+ * and the education table. Reads stream one aggregated row per person (ordered by person_id); the derived rows
+ * are written with bulkInsert in one transaction that replaces the previous derivation as a whole.
+ */
+import { invalidateSearchIndex } from '../search/build-from-store.ts';
+import type { ColumnSpec, Queryable, SqlValue, Store } from '../store/store.ts';
+import { deriveCareer, presenceRuns, type Career, type CareerAffiliationYear, type CareerEducation } from './derive-career.ts';
+import { careerParams, type CareerParams } from './params.ts';
+
+const US = '\x1f';
+const RS = '\x1e';
+
+export const CAREER_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'person_id', type: 'text' },
+  { name: 'origin', type: 'text' },
+  { name: 'origin_basis', type: 'text' },
+  { name: 'edu_origin', type: 'text' },
+  { name: 'academic_origin', type: 'text' },
+  { name: 'current_country', type: 'text' },
+  { name: 'category', type: 'text' },
+  { name: 'abroad', type: 'bool' },
+  { name: 'returnee', type: 'bool' },
+  { name: 'return_year', type: 'int' },
+  { name: 'first_year', type: 'int' },
+  { name: 'last_year', type: 'int' },
+  { name: 'undergrad_country', type: 'text' },
+  { name: 'graduate_country', type: 'text' },
+  { name: 'current_institution', type: 'text' },
+  { name: 'country_moves', type: 'int' },
+  { name: 'institution_moves', type: 'int' },
+  { name: 'career_age', type: 'int' },
+  { name: 'early_career', type: 'bool' },
+];
+
+export const MOVE_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'person_id', type: 'text' },
+  { name: 'level', type: 'text' },
+  { name: 'seq', type: 'int' },
+  { name: 'from_place', type: 'text' },
+  { name: 'to_place', type: 'text' },
+  { name: 'year', type: 'int' },
+];
+
+export const PRESENCE_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'person_id', type: 'text' },
+  { name: 'level', type: 'text' },
+  { name: 'place', type: 'text' },
+  { name: 'first_year', type: 'int' },
+  { name: 'last_year', type: 'int' },
+];
+
+export interface RefreshResult {
+  params: CareerParams;
+  referenceYear: number | null;
+  people: number;
+  countryMoves: number;
+  institutionMoves: number;
+  ms: number;
+  /** Time spent reading and deriving, and writing the derived tables. */
+  phases: { readDeriveMs: number; writeMs: number };
+}
+
+/**
+ * The rows of the view career_affiliation_years (migration 1: paper-list observations reduced per person and year
+ * to the most frequent (institution, country), ties kept) WITHOUT the view's duplicate elimination (UNION ALL, no
+ * DISTINCT). The derivation dedupes (year, place) itself, so careers are identical, and the bulk refresh runs
+ * ~6× faster on DuckDB. careers-store.test.ts checks that it yields the view's rows.
+ */
+export const CAREER_YEARS_ALL_ROWS = `(
+  SELECT person_id, year, institution_id, country FROM affiliation_years WHERE basis <> 'paper'
+  UNION ALL
+  SELECT person_id, year, institution_id, country FROM (
+    SELECT person_id, year, institution_id, country, RANK() OVER (PARTITION BY person_id, year ORDER BY n DESC) AS r
+    FROM (SELECT person_id, year, institution_id, country, COUNT(*) AS n FROM affiliation_years WHERE basis = 'paper'
+          GROUP BY person_id, year, institution_id, country) paper
+  ) ranked WHERE r = 1
+)`;
+
+/** One aggregated row per person: affiliation-years and education packed as unit/record-separated text (portable SQL). */
+function personRowsSql(where: string, source = 'career_affiliation_years'): string {
+  return `WITH a AS (
+      SELECT person_id, STRING_AGG(CAST(year AS VARCHAR) || '${US}' || COALESCE(institution_id, '') || '${US}' || country, '${RS}') AS aff
+      FROM ${source} cay WHERE country IS NOT NULL ${where ? `AND ${where}` : ''} GROUP BY person_id
+    ), e AS (
+      SELECT person_id, STRING_AGG(degree || '${US}' || COALESCE(country, '') || '${US}' || COALESCE(CAST(start_year AS VARCHAR), '')
+        || '${US}' || COALESCE(CAST(end_year AS VARCHAR), '') || '${US}' || COALESCE(institution_id, ''), '${RS}') AS edu
+      FROM education ${where ? `WHERE ${where}` : ''} GROUP BY person_id
+    )
+    SELECT p.person_id, a.aff, e.edu FROM people p LEFT JOIN a ON a.person_id = p.person_id LEFT JOIN e ON e.person_id = p.person_id
+    ${where ? `WHERE p.${where}` : ''}
+    ORDER BY p.person_id`;
+}
+
+function parseAffiliations(packed: string | null): CareerAffiliationYear[] {
+  if (!packed) return [];
+  return packed.split(RS).map((r) => {
+    const [y, inst, c] = r.split(US);
+    return { year: Number(y), institutionId: inst ? inst : null, country: c ? c : null };
+  });
+}
+
+function parseEducation(packed: string | null): CareerEducation[] {
+  if (!packed) return [];
+  return packed.split(RS).map((r) => {
+    const [degree, c, s, e, inst] = r.split(US);
+    return { degree: degree ?? 'other', country: c ? c : null, startYear: s ? Number(s) : null, endYear: e ? Number(e) : null, institutionId: inst ? inst : null };
+  });
+}
+
+/** The affiliation-years and education records careers are derived from, for one person. */
+export async function loadCareerInputs(db: Queryable, personId: string): Promise<{ affiliations: CareerAffiliationYear[]; education: CareerEducation[] }> {
+  const rows = await db.query<{ aff: string | null; edu: string | null }>(personRowsSql('person_id = $1'), [personId]);
+  return { affiliations: parseAffiliations(rows[0]?.aff ?? null), education: parseEducation(rows[0]?.edu ?? null) };
+}
+
+/** The year career age is measured in when asOf is not given: the latest active year in the data. */
+export async function dataReferenceYear(db: Queryable): Promise<number | null> {
+  const r = await db.query<{ y: number | null }>('SELECT MAX(year) AS y FROM career_affiliation_years WHERE country IS NOT NULL');
+  return r[0]?.y ?? null;
+}
+
+function careerRow(personId: string, c: Career): SqlValue[] {
+  return [
+    personId,
+    c.origin,
+    c.originBasis,
+    c.eduOrigin,
+    c.academicOrigin,
+    c.currentCountry,
+    c.category,
+    c.abroad,
+    c.returnee,
+    c.returnYear,
+    c.firstYear,
+    c.lastYear,
+    c.undergradCountry,
+    c.graduateCountry,
+    c.currentInstitution,
+    c.countryWalk.moves.length,
+    c.institutionWalk.moves.length,
+    c.careerAge,
+    c.earlyCareer,
+  ];
+}
+
+const CHUNK = 100_000;
+
+async function insertChunked(tx: Queryable, table: string, cols: readonly ColumnSpec[], rows: SqlValue[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await tx.bulkInsert(table, cols, rows.slice(i, i + CHUNK));
+}
+
+/** Recompute careers and moves for all people; returns counts and the parameters used. */
+export async function refreshCareers(store: Store, partial: Partial<CareerParams> = {}): Promise<RefreshResult> {
+  const t0 = performance.now();
+  const params = careerParams(partial);
+  const referenceYear = await dataReferenceYear(store);
+  const careers: SqlValue[][] = [];
+  const moves: SqlValue[][] = [];
+  const presence: SqlValue[][] = [];
+  let countryMoves = 0;
+  let institutionMoves = 0;
+  // Read everything first, then write: a DuckDB connection cannot append while a streamed result is open.
+  for await (const batch of store.iterate<{ person_id: string; aff: string | null; edu: string | null }>(personRowsSql('', CAREER_YEARS_ALL_ROWS), [], 20_000)) {
+    for (const r of batch) {
+      const c = deriveCareer(parseAffiliations(r.aff), parseEducation(r.edu), params, referenceYear, false);
+      careers.push(careerRow(r.person_id, c));
+      c.countryWalk.moves.forEach((m, i) => moves.push([r.person_id, 'country', i + 1, m.from, m.to, m.year]));
+      c.institutionWalk.moves.forEach((m, i) => moves.push([r.person_id, 'institution', i + 1, m.from, m.to, m.year]));
+      for (const [place, first, last] of presenceRuns(c.countryYears)) presence.push([r.person_id, 'country', place, first, last]);
+      countryMoves += c.countryWalk.moves.length;
+      institutionMoves += c.institutionWalk.moves.length;
+    }
+  }
+  const t1 = performance.now();
+  await store.transaction(async (tx) => {
+    await tx.exec('DELETE FROM careers');
+    await tx.exec('DELETE FROM moves');
+    await tx.exec('DELETE FROM career_params');
+    await tx.exec('DELETE FROM career_presence');
+    await insertChunked(tx, 'careers', CAREER_COLUMNS, careers);
+    await insertChunked(tx, 'moves', MOVE_COLUMNS, moves);
+    await insertChunked(tx, 'career_presence', PRESENCE_COLUMNS, presence);
+    if (store.backend === 'postgres') {
+      for (const t of ['careers', 'moves', 'career_presence']) await tx.exec(`CREATE INDEX IF NOT EXISTS ${t}_person ON ${t} (person_id)`);
+    }
+    await tx.exec(
+      `INSERT INTO career_params (id, origin_years, min_stay, early_career, as_of, reference_year, people, refreshed_at)
+       VALUES (1, $1, $2, $3, $4, $5, $6, $7)`,
+      [params.originYears, params.minStay, params.earlyCareer, params.asOf, referenceYear, careers.length, new Date().toISOString()],
+    );
+  });
+  invalidateSearchIndex(store); // the search index carries careers facts (origin, abroad, returnee)
+  const t2 = performance.now();
+  return {
+    params,
+    referenceYear,
+    people: careers.length,
+    countryMoves,
+    institutionMoves,
+    ms: Math.round(t2 - t0),
+    phases: { readDeriveMs: Math.round(t1 - t0), writeMs: Math.round(t2 - t1) },
+  };
+}
+
+/** The parameters the stored careers were derived with (defaults when never refreshed). */
+export async function storedCareerParams(db: Queryable): Promise<CareerParams & { referenceYear: number | null; refreshedAt: string | null }> {
+  const rows = await db.query<{ origin_years: number; min_stay: number; early_career: number; as_of: number | null; reference_year: number | null; refreshed_at: string }>(
+    'SELECT origin_years, min_stay, early_career, as_of, reference_year, refreshed_at FROM career_params WHERE id = 1',
+  );
+  const r = rows[0];
+  if (!r) return { ...careerParams(), referenceYear: null, refreshedAt: null };
+  return { originYears: r.origin_years, minStay: r.min_stay, earlyCareer: r.early_career, asOf: r.as_of, referenceYear: r.reference_year, refreshedAt: r.refreshed_at };
+}

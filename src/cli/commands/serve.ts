@@ -1,0 +1,43 @@
+/** `atlas serve`: the REST API and the dashboard on one port; builds the dashboard first when needed and prints the URL. */
+import { startServer } from '../../api/index.ts';
+import { badArgument } from '../../core/errors.ts';
+import type { Command } from '../command.ts';
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined) return 7300;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw badArgument(`--port must be an integer 0..65535, got "${raw}"`);
+  return n;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the REST API and the web dashboard (prints the URL)',
+  usage: `atlas serve [--port 7300] [--host 127.0.0.1] [--db PATH|URL]
+
+  --port N      port to listen on (default 7300; 0 picks a free one)
+  --host ADDR   address to bind (default 127.0.0.1; 0.0.0.0 to expose on the network)
+  --no-web      API only; skip building and serving the dashboard
+
+Endpoints: /api/... (see /docs and /openapi.json); the dashboard at /.`,
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'no-web': { type: 'boolean' } },
+  async run(ctx, values) {
+    const port = parsePort(values['port'] as string | undefined);
+    const host = (values['host'] as string | undefined) ?? '127.0.0.1';
+    const store = await ctx.store();
+    const { app, url } = await startServer(store, { host, port, web: values['no-web'] !== true, log: (l) => ctx.stderr.write(l + '\n') });
+    if (ctx.json) ctx.stdout.write(JSON.stringify({ url, db: ctx.db, docs: `${url}docs` }) + '\n');
+    else ctx.stdout.write(`talent-atlas dashboard: ${url}\nAPI docs: ${url}docs   (database: ${ctx.db}; Ctrl-C to stop)\n`);
+    // Serve until SIGINT/SIGTERM; then close the server so the CLI closes the store cleanly.
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void app.close().then(() => resolve());
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,176 @@
+/**
+ * The compact tie graph: an undirected graph in compressed-sparse-row form over interned node ids.
+ * Parallel ties between the same two nodes are merged (weights added, kind bits OR-ed) at build time.
+ */
+
+/** Tie kinds as bits, so that a merged edge remembers every kind of evidence behind it. */
+export const KIND_COAUTHOR = 1;
+export const KIND_MENTOR = 2;
+export const KIND_CONTACT = 4;
+export const KIND_NAMES: ReadonlyArray<[number, string]> = [
+  [KIND_COAUTHOR, 'coauthor'],
+  [KIND_MENTOR, 'mentor'],
+  [KIND_CONTACT, 'contact'],
+];
+
+export function kindNames(bits: number): string[] {
+  return KIND_NAMES.filter(([b]) => (bits & b) !== 0).map(([, n]) => n);
+}
+
+export interface TieGraph {
+  /** Node ids by index (person ids, and `me:<owner>` for contact owners). */
+  readonly ids: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+  /** Neighbours of node u are targets[offsets[u] .. offsets[u+1]), sorted ascending by index. */
+  readonly offsets: Int32Array;
+  readonly targets: Int32Array;
+  /** Tie weight w > 0 (summed over parallel ties). */
+  readonly weights: Float64Array;
+  /** −ln(1 − exp(−w)): the cost of crossing the tie. */
+  readonly costs: Float64Array;
+  readonly kinds: Uint8Array;
+}
+
+/** Edge cost from weight: p = 1 − e^(−w) computed as −expm1(−w) to keep precision for small w. */
+export function tieCost(w: number): number {
+  const c = -Math.log(-Math.expm1(-w));
+  return c > 0 ? c : 0;
+}
+
+/** A growable list of undirected edges (a, b, w, kind) over node indices. */
+export class EdgeList {
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+  w = new Float64Array(1024);
+  k = new Uint8Array(1024);
+  length = 0;
+
+  push(a: number, b: number, w: number, kind: number): void {
+    if (this.length === this.a.length) this.grow();
+    const i = this.length++;
+    this.a[i] = a;
+    this.b[i] = b;
+    this.w[i] = w;
+    this.k[i] = kind;
+  }
+
+  private grow(): void {
+    const n = this.a.length * 2;
+    const a = new Int32Array(n), b = new Int32Array(n), w = new Float64Array(n), k = new Uint8Array(n);
+    a.set(this.a);
+    b.set(this.b);
+    w.set(this.w);
+    k.set(this.k);
+    this.a = a;
+    this.b = b;
+    this.w = w;
+    this.k = k;
+  }
+}
+
+/**
+ * Build the CSR from m undirected edges given as parallel arrays. Two stable counting sorts (by target, then
+ * by source) order each adjacency list by neighbour, so duplicates are adjacent and merge in one pass. O(n + m).
+ * Self-loops and non-positive weights are dropped.
+ */
+export function buildCsr(
+  ids: readonly string[],
+  index: ReadonlyMap<string, number>,
+  m: number,
+  ea: Int32Array,
+  eb: Int32Array,
+  ew: Float64Array,
+  ek: Uint8Array,
+): TieGraph {
+  const n = ids.length;
+  const twoM = 2 * m;
+  // each edge is read as (min, max), so both directions of a pair sum their parallel weights in the same order
+  // and the merged weight — hence the cost — is bitwise the same both ways
+  const lo = (i: number): number => Math.min(ea[i] as number, eb[i] as number);
+  const hi = (i: number): number => Math.max(ea[i] as number, eb[i] as number);
+  const src = (e: number): number => (e < m ? lo(e) : hi(e - m));
+  const dst = (e: number): number => (e < m ? hi(e) : lo(e - m));
+  // pass 1: counting sort of directed entries by destination
+  const count = new Int32Array(n + 1);
+  for (let e = 0; e < twoM; e++) count[dst(e) + 1]!++;
+  for (let i = 0; i < n; i++) count[i + 1]! += count[i]!;
+  const byDst = new Int32Array(twoM);
+  for (let e = 0; e < twoM; e++) byDst[count[dst(e)]!++] = e;
+  // pass 2: stable counting sort by source, scattering the values themselves so the merge pass reads sequentially
+  count.fill(0);
+  for (let e = 0; e < twoM; e++) count[src(e) + 1]!++;
+  for (let i = 0; i < n; i++) count[i + 1]! += count[i]!;
+  const offsets = new Int32Array(n + 1);
+  offsets.set(count);
+  const targets = new Int32Array(twoM);
+  const weights = new Float64Array(twoM);
+  const kinds = new Uint8Array(twoM);
+  for (let j = 0; j < twoM; j++) {
+    const e = byDst[j] as number;
+    const base = e < m ? e : e - m;
+    const pos = count[src(e)]!++;
+    targets[pos] = dst(e);
+    weights[pos] = ew[base] as number;
+    kinds[pos] = ek[base] as number;
+  }
+  // merge in place: each source's entries are contiguous and sorted by target; drop self-loops and w ≤ 0
+  let out = 0;
+  for (let u = 0; u < n; u++) {
+    const from = offsets[u] as number, to = offsets[u + 1] as number;
+    offsets[u] = out;
+    const first = out;
+    for (let j = from; j < to; j++) {
+      const d = targets[j] as number, w = weights[j] as number;
+      if (d === u || !(w > 0)) continue;
+      if (out > first && targets[out - 1] === d) {
+        weights[out - 1]! += w;
+        kinds[out - 1]! |= kinds[j] as number;
+      } else {
+        targets[out] = d;
+        weights[out] = w;
+        kinds[out] = kinds[j] as number;
+        out++;
+      }
+    }
+  }
+  offsets[n] = out;
+  const costs = new Float64Array(out);
+  for (let i = 0; i < out; i++) costs[i] = tieCost(weights[i] as number);
+  return {
+    ids,
+    index,
+    offsets,
+    targets: targets.slice(0, out),
+    weights: weights.slice(0, out),
+    costs,
+    kinds: kinds.slice(0, out),
+  };
+}
+
+/** Entry index of the tie u→v in the CSR arrays, or −1 when there is none (binary search in u's sorted adjacency). */
+export function edgeIndex(g: TieGraph, u: number, v: number): number {
+  let lo = g.offsets[u] as number, hi = (g.offsets[u + 1] as number) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = g.targets[mid] as number;
+    if (t === v) return mid;
+    if (t < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Intern string ids to dense indices. */
+export class Interner {
+  readonly ids: string[] = [];
+  readonly index = new Map<string, number>();
+  of(id: string): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.ids.push(id);
+      this.index.set(id, i);
+    }
+    return i;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Builds the tie graph from the store (through the Store contract only): co-authorship weights computed in
+ * SQL from authorships × works, CSRankings-style `ties` rows, mentorships, and contact lists as edges from
+ * each owner's `me:<owner>` node. Only numbers are kept in memory; evidence is fetched per hop on demand.
+ */
+import { AtlasError } from '../core/errors.ts';
+import type { Queryable } from '../store/store.ts';
+import { buildCsr, EdgeList, Interner, KIND_COAUTHOR, KIND_CONTACT, KIND_MENTOR, type TieGraph } from './csr.ts';
+
+export interface TieParams {
+  /** Years after which a shared work counts half. */
+  halfLife: number;
+  /** Works with more authors than this make no ties. */
+  maxAuthors: number;
+  /** Year the recency decay is measured from; defaults to the last year in the data. */
+  refYear?: number | undefined;
+}
+
+export interface ResolvedTieParams extends TieParams {
+  refYear: number;
+}
+
+export const DEFAULT_TIE_PARAMS: TieParams = { halfLife: 5, maxAuthors: 50 };
+
+/** Mentorship weight per unit of confidence (spec: w = 3 × confidence). */
+export const MENTOR_WEIGHT = 3;
+
+/** The node standing for a contact list's owner. */
+export const meNode = (owner: string): string => `me:${owner}`;
+
+export function validateTieParams(p: TieParams): void {
+  if (!(p.halfLife > 0) || !Number.isFinite(p.halfLife)) throw new AtlasError('BAD_ARGUMENT', `half-life must be a positive number of years (got ${p.halfLife})`);
+  if (!Number.isInteger(p.maxAuthors) || p.maxAuthors < 2) throw new AtlasError('BAD_ARGUMENT', `max authors must be an integer ≥ 2 (got ${p.maxAuthors})`);
+  if (p.refYear !== undefined && !(Number.isInteger(p.refYear) && p.refYear >= 1900 && p.refYear <= 2200)) {
+    throw new AtlasError('BAD_ARGUMENT', `reference year must be a year such as 2024 (got ${p.refYear})`);
+  }
+}
+
+/** The spec's refYear: the given one, else the last year of any work or dated tie, else the current year. */
+export async function resolveTieParams(db: Queryable, p: TieParams): Promise<ResolvedTieParams> {
+  validateTieParams(p);
+  if (p.refYear !== undefined) return { ...p, refYear: p.refYear };
+  const [row] = await db.query<{ y: number | null }>(
+    `SELECT MAX(y) AS y FROM (SELECT MAX(year) AS y FROM works UNION ALL SELECT MAX(year) AS y FROM ties) t`,
+  );
+  return { ...p, refYear: row?.y ?? new Date().getUTCFullYear() };
+}
+
+/** Per-pair co-authorship weight Σ 1/(k−1)·0.5^((refYear−year)/halfLife) over shared works with 2 ≤ k ≤ maxAuthors. */
+export const COAUTHOR_PAIRS_SQL = `
+  WITH aw AS (SELECT DISTINCT work_id, person_id FROM authorships),
+  wk AS (
+    SELECT w.work_id, COALESCE(w.year, CAST($1 AS INTEGER)) AS year, COALESCE(w.author_count, c.n) AS k
+    FROM works w JOIN (SELECT work_id, COUNT(*) AS n FROM aw GROUP BY work_id) c ON c.work_id = w.work_id
+  )
+  SELECT x.person_id AS a, y.person_id AS b,
+    SUM(POWER(0.5, CAST(CAST($1 AS INTEGER) - wk.year AS DOUBLE PRECISION) / CAST($2 AS DOUBLE PRECISION)) / (wk.k - 1)) AS w
+  FROM wk JOIN aw x ON x.work_id = wk.work_id JOIN aw y ON y.work_id = wk.work_id AND x.person_id < y.person_id
+  WHERE wk.k >= 2 AND wk.k <= CAST($3 AS INTEGER) AND wk.year <= CAST($1 AS INTEGER)
+  GROUP BY x.person_id, y.person_id`;
+
+/** Weight of one `ties` row: a dated co-authorship counts as one shared paper with k = 2; a mentorship 3 × confidence. */
+export function tieRowWeight(kind: string, year: number | null, confidence: number | null, p: ResolvedTieParams): number {
+  if (kind === 'mentor') return MENTOR_WEIGHT * (confidence ?? 1);
+  if (kind === 'coauthor') {
+    const y = year ?? p.refYear;
+    return y > p.refYear ? 0 : Math.pow(0.5, (p.refYear - y) / p.halfLife);
+  }
+  return 0;
+}
+
+export interface BuildOptions {
+  /** Whose contact lists become `me:<owner>` edges: one owner, every owner ('all'), or none. */
+  owners: string | 'all' | 'none';
+}
+
+export async function buildTieGraph(db: Queryable, params: TieParams, options: BuildOptions): Promise<{ graph: TieGraph; params: ResolvedTieParams }> {
+  const p = await resolveTieParams(db, params);
+  const intern = new Interner();
+  const edges = new EdgeList();
+  for await (const batch of db.iterate<{ a: string; b: string; w: number }>(COAUTHOR_PAIRS_SQL, [p.refYear, p.halfLife, p.maxAuthors], 50_000)) {
+    for (const r of batch) edges.push(intern.of(r.a), intern.of(r.b), r.w, KIND_COAUTHOR);
+  }
+  for await (const batch of db.iterate<{ a: string; b: string; kind: string; year: number | null; confidence: number | null }>(
+    `SELECT a, b, kind, year, confidence FROM ties WHERE kind IN ('coauthor', 'mentor')`,
+  )) {
+    for (const r of batch) {
+      const w = tieRowWeight(r.kind, r.year, r.confidence, p);
+      if (w > 0) edges.push(intern.of(r.a), intern.of(r.b), w, r.kind === 'mentor' ? KIND_MENTOR : KIND_COAUTHOR);
+    }
+  }
+  if (options.owners !== 'none') {
+    const rows =
+      options.owners === 'all'
+        ? await db.query<{ owner: string; person_id: string; strength: number }>(`SELECT owner, person_id, strength FROM contacts`)
+        : await db.query<{ owner: string; person_id: string; strength: number }>(`SELECT owner, person_id, strength FROM contacts WHERE owner = $1`, [options.owners]);
+    for (const r of rows) edges.push(intern.of(meNode(r.owner)), intern.of(r.person_id), r.strength, KIND_CONTACT);
+  }
+  const graph = buildCsr(intern.ids, intern.index, edges.length, edges.a, edges.b, edges.w, edges.k);
+  return { graph, params: p };
+}

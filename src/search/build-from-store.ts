@@ -1,0 +1,108 @@
+/**
+ * Builds the search index from a store through the Store contract only (plain SELECTs streamed with iterate), so
+ * it works on every backend. One index is cached per store object; ingest and careers computation call
+ * invalidateSearchIndex(store) after they write, and the next search rebuilds.
+ */
+import type { Store } from '../store/store.ts';
+import { SearchIndexBuilder } from './index-builder.ts';
+import type { PersonFactsInput, SearchIndex } from './search-index.ts';
+
+/** Works whose status says they were not published (rejected or withdrawn submissions) are not indexed. */
+export const UNPUBLISHED_STATUS = /reject|withdraw|desk/i;
+
+interface WorkRow {
+  work_id: string;
+  title: string | null;
+  year: number | null;
+  venue: string | null;
+  cited_by_count: number | null;
+  keywords: string | null;
+  topics: string | null;
+  abstract: string | null;
+  status: string | null;
+}
+
+export async function tableExists(store: Store, table: string): Promise<boolean> {
+  const rows = await store.query<{ n: number }>(`SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = $1`, [table]);
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
+export async function buildSearchIndex(store: Store, options: { asOf?: number } = {}): Promise<SearchIndex> {
+  const b = new SearchIndexBuilder();
+  for await (const batch of store.iterate<WorkRow>(
+    `SELECT work_id, title, year, venue, cited_by_count, keywords, topics, abstract, status FROM works ORDER BY work_id`,
+  )) {
+    for (const w of batch) {
+      if (w.status && UNPUBLISHED_STATUS.test(w.status)) continue;
+      b.addWork(w.work_id, w, w.year, w.cited_by_count);
+    }
+  }
+  for await (const batch of store.iterate<{ work_id: string; person_id: string }>(`SELECT work_id, person_id FROM authorships ORDER BY work_id, position`)) {
+    for (const a of batch) b.addAuthorship(a.work_id, a.person_id);
+  }
+  for await (const batch of store.iterate<{ person_id: string; display_name: string | null; source_h_index: number | null }>(
+    `SELECT person_id, display_name, source_h_index FROM people`,
+  )) {
+    for (const p of batch) b.addPerson(p.person_id, p.display_name, p.source_h_index);
+  }
+  const facts = new Map<string, PersonFactsInput>();
+  const careersPresent = (await tableExists(store, 'careers')) && Number((await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM careers'))[0]?.n ?? 0) > 0;
+  if (careersPresent) {
+    for await (const batch of store.iterate<{
+      person_id: string;
+      origin: string | null;
+      origin_basis: string | null;
+      current_country: string | null;
+      abroad: boolean | null;
+      returnee: boolean | null;
+      first_year: number | null;
+    }>(`SELECT person_id, origin, origin_basis, current_country, abroad, returnee, first_year FROM careers`)) {
+      for (const c of batch) {
+        facts.set(c.person_id, {
+          origin: c.origin,
+          originBasis: c.origin_basis,
+          currentCountry: c.current_country,
+          abroad: c.abroad === true,
+          returnee: c.returnee === true,
+          firstYear: c.first_year,
+          latestInstitutionTypes: [],
+        });
+      }
+    }
+  }
+  // institution types of each person's latest affiliation-year (the careers view, so paper-list noise is reduced)
+  for await (const batch of store.iterate<{ person_id: string; type: string }>(
+    `WITH last AS (SELECT person_id, MAX(year) AS y FROM career_affiliation_years GROUP BY person_id)
+     SELECT DISTINCT a.person_id, i.type FROM career_affiliation_years a
+     JOIN last l ON l.person_id = a.person_id AND l.y = a.year
+     JOIN institutions i ON i.institution_id = a.institution_id
+     WHERE i.type IS NOT NULL`,
+  )) {
+    for (const r of batch) {
+      let f = facts.get(r.person_id);
+      if (!f) facts.set(r.person_id, (f = { latestInstitutionTypes: [] }));
+      (f.latestInstitutionTypes as string[]).push(r.type);
+    }
+  }
+  for (const [id, f] of facts) b.setFacts(id, f);
+  const latest = await store.query<{ y: number | null }>('SELECT MAX(year) AS y FROM career_affiliation_years WHERE country IS NOT NULL');
+  return b.build({ ...options, latestDataYear: latest[0]?.y ?? null, careersPresent });
+}
+
+const cache = new WeakMap<Store, Promise<SearchIndex>>();
+
+/** The cached index of a store, built on first use. */
+export function searchIndexFor(store: Store): Promise<SearchIndex> {
+  let p = cache.get(store);
+  if (!p) {
+    p = buildSearchIndex(store);
+    p.catch(() => cache.delete(store));
+    cache.set(store, p);
+  }
+  return p;
+}
+
+/** Drop the cached index of a store (call after any write to works, authorships, people, careers or affiliations). */
+export function invalidateSearchIndex(store: Store): void {
+  cache.delete(store);
+}

@@ -1,0 +1,254 @@
+/**
+ * Builds a SearchIndex from plain records (works, authorships, people, career facts), whatever they come from:
+ * the store (build-from-store.ts) or a generator (bench/search.ts). Postings are gathered as growable typed arrays
+ * and laid out once at the end as compressed-sparse-row arrays (term → works, work → people).
+ */
+import { BM25, FIELD_WEIGHTS, RECENT_YEARS, hIndex } from './rank.ts';
+import { SearchIndex, type PersonFactsInput } from './search-index.ts';
+import { tokenize } from './tokenize.ts';
+
+export interface WorkText {
+  title?: string | null;
+  keywords?: string | null;
+  topics?: string | null;
+  abstract?: string | null;
+  venue?: string | null;
+}
+
+class GrowI32 {
+  a = new Int32Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Int32Array(Math.ceil(this.a.length * 1.5));
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+}
+class GrowF32 {
+  a = new Float32Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Float32Array(Math.ceil(this.a.length * 1.5));
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+}
+
+export class SearchIndexBuilder {
+  private readonly terms = new Map<string, number>();
+  private readonly workIds: string[] = [];
+  private readonly workIndex = new Map<string, number>();
+  private readonly workYear = new GrowI32();
+  private readonly workCites = new GrowI32();
+  private readonly docLen = new GrowF32();
+  // postings as triples, grouped by work in insertion order
+  private readonly pTerm = new GrowI32();
+  private readonly pTf = new GrowF32();
+  private readonly workPostStart = new GrowI32();
+  private readonly personTmp = new Map<string, number>();
+  private readonly personIds: string[] = [];
+  private readonly names: (string | null)[] = [];
+  private readonly sourceH: (number | null)[] = [];
+  private readonly facts: (PersonFactsInput | undefined)[] = [];
+  private readonly aWork = new GrowI32();
+  private readonly aPerson = new GrowI32();
+  private readonly scratch = new Map<number, number>();
+
+  constructor() {
+    this.workPostStart.push(0);
+  }
+
+  private person(id: string): number {
+    let p = this.personTmp.get(id);
+    if (p === undefined) {
+      p = this.personIds.length;
+      this.personTmp.set(id, p);
+      this.personIds.push(id);
+      this.names.push(null);
+      this.sourceH.push(null);
+      this.facts.push(undefined);
+    }
+    return p;
+  }
+
+  addPerson(id: string, name: string | null, sourceHIndex: number | null): void {
+    const p = this.person(id);
+    this.names[p] = name;
+    this.sourceH[p] = sourceHIndex;
+  }
+
+  setFacts(id: string, facts: PersonFactsInput): void {
+    this.facts[this.person(id)] = facts;
+  }
+
+  /** Adds a work; a repeated work id is ignored. Returns the work ordinal. */
+  addWork(id: string, text: WorkText, year: number | null, citedBy: number | null): number {
+    const known = this.workIndex.get(id);
+    if (known !== undefined) return known;
+    const w = this.workIds.length;
+    this.workIds.push(id);
+    this.workIndex.set(id, w);
+    this.workYear.push(year ?? 0);
+    this.workCites.push(Math.max(0, citedBy ?? 0));
+    const tf = this.scratch;
+    tf.clear();
+    let len = 0;
+    for (const field of ['title', 'keywords', 'topics', 'abstract', 'venue'] as const) {
+      const weight = FIELD_WEIGHTS[field];
+      for (const t of tokenize(text[field])) {
+        let id2 = this.terms.get(t);
+        if (id2 === undefined) {
+          id2 = this.terms.size;
+          this.terms.set(t, id2);
+        }
+        tf.set(id2, (tf.get(id2) ?? 0) + weight);
+        len += weight;
+      }
+    }
+    for (const [t, f] of tf) {
+      this.pTerm.push(t);
+      this.pTf.push(f);
+    }
+    this.workPostStart.push(this.pTerm.n);
+    this.docLen.push(len);
+    return w;
+  }
+
+  /** Links a person to a work added before (by id); unknown work ids are ignored and reported as false. */
+  addAuthorship(workId: string, personId: string): boolean {
+    const w = this.workIndex.get(workId);
+    if (w === undefined) return false;
+    this.addAuthorshipOrdinal(w, personId);
+    return true;
+  }
+
+  addAuthorshipOrdinal(work: number, personId: string): void {
+    this.aWork.push(work);
+    this.aPerson.push(this.person(personId));
+  }
+
+  /** Lays out the arrays. asOf defaults to the latest year in the data (works, or latestDataYear if later). Keeps the forward index (work → terms) only if asked (benchmark baseline). */
+  build(options: { asOf?: number; latestDataYear?: number | null; keepForward?: boolean; careersPresent?: boolean } = {}): SearchIndex {
+    const nW = this.workIds.length;
+    const nT = this.terms.size;
+    const nP = this.personIds.length;
+    // person ordinals in person_id code-unit order: the deterministic tie-break
+    const order = Array.from({ length: nP }, (_, i) => i).sort((a, b) => {
+      const x = this.personIds[a] as string;
+      const y = this.personIds[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    const rank = new Int32Array(nP);
+    order.forEach((tmp, ord) => (rank[tmp] = ord));
+
+    let maxYear = 0;
+    const years = this.workYear.a;
+    for (let w = 0; w < nW; w++) if ((years[w] ?? 0) > maxYear) maxYear = years[w] ?? 0;
+    const asOf = options.asOf ?? Math.max(maxYear, options.latestDataYear ?? 0);
+
+    // term → works CSR
+    const nPost = this.pTerm.n;
+    const termStart = new Int32Array(nT + 1);
+    const pTerm = this.pTerm.a;
+    for (let i = 0; i < nPost; i++) termStart[(pTerm[i] as number) + 1]!++;
+    for (let t = 0; t < nT; t++) termStart[t + 1] = (termStart[t + 1] as number) + (termStart[t] as number);
+    const fill = termStart.slice(0, nT);
+    const postWork = new Int32Array(nPost);
+    const postTf = new Float32Array(nPost);
+    const wps = this.workPostStart.a;
+    for (let w = 0; w < nW; w++) {
+      for (let i = wps[w] as number; i < (wps[w + 1] as number); i++) {
+        const t = pTerm[i] as number;
+        const at = fill[t]!++;
+        postWork[at] = w;
+        postTf[at] = this.pTf.a[i] as number;
+      }
+    }
+    // per-work BM25 length normaliser k1·(1 − b + b·dl/avgdl)
+    let total = 0;
+    for (let w = 0; w < nW; w++) total += this.docLen.a[w] as number;
+    const avgdl = nW ? total / nW || 1 : 1;
+    const norm = new Float32Array(nW);
+    for (let w = 0; w < nW; w++) norm[w] = BM25.k1 * (1 - BM25.b + (BM25.b * (this.docLen.a[w] as number)) / avgdl);
+
+    // work → people CSR (deduplicated per work)
+    const nA = this.aWork.n;
+    const wpStart = new Int32Array(nW + 1);
+    for (let i = 0; i < nA; i++) wpStart[(this.aWork.a[i] as number) + 1]!++;
+    for (let w = 0; w < nW; w++) wpStart[w + 1] = (wpStart[w + 1] as number) + (wpStart[w] as number);
+    const wpFill = wpStart.slice(0, nW);
+    const wpRaw = new Int32Array(nA);
+    for (let i = 0; i < nA; i++) wpRaw[wpFill[this.aWork.a[i] as number]!++] = rank[this.aPerson.a[i] as number] as number;
+    // dedupe within each work, and per-person stats
+    const cites = new Float64Array(nP);
+    const recent = new Int32Array(nP);
+    const firstWorkYear = new Int32Array(nP);
+    const nWorks = new Int32Array(nP);
+    const workPeopleStart = new Int32Array(nW + 1);
+    const workPeople = new Int32Array(nA);
+    let k = 0;
+    for (let w = 0; w < nW; w++) {
+      workPeopleStart[w] = k;
+      const y = years[w] as number;
+      const c = this.workCites.a[w] as number;
+      for (let i = wpStart[w] as number; i < (wpStart[w + 1] as number); i++) {
+        const p = wpRaw[i] as number;
+        let dup = false;
+        for (let j = workPeopleStart[w] as number; j < k; j++) if (workPeople[j] === p) dup = true;
+        if (dup) continue;
+        workPeople[k++] = p;
+        cites[p] = (cites[p] as number) + c;
+        nWorks[p]!++;
+        if (y > 0 && y <= asOf && y > asOf - RECENT_YEARS) recent[p]!++;
+        if (y > 0 && (firstWorkYear[p] === 0 || y < (firstWorkYear[p] as number))) firstWorkYear[p] = y;
+      }
+    }
+    workPeopleStart[nW] = k;
+    // h-index per person from a person → citation-counts CSR
+    const pcStart = new Int32Array(nP + 1);
+    for (let p = 0; p < nP; p++) pcStart[p + 1] = (pcStart[p] as number) + (nWorks[p] as number);
+    const pcFill = pcStart.slice(0, nP);
+    const pc = new Int32Array(k);
+    for (let w = 0; w < nW; w++) {
+      const c = this.workCites.a[w] as number;
+      for (let j = workPeopleStart[w] as number; j < (workPeopleStart[w + 1] as number); j++) pc[pcFill[workPeople[j] as number]!++] = c;
+    }
+    const h = new Int32Array(nP);
+    for (let p = 0; p < nP; p++) h[p] = hIndex(pc.subarray(pcStart[p], pcStart[p + 1]));
+
+    const ids: string[] = order.map((t) => this.personIds[t] as string);
+    const names = order.map((t) => this.names[t] ?? null);
+    const sourceH = new Int32Array(nP);
+    order.forEach((t, o) => (sourceH[o] = this.sourceH[t] ?? -1));
+    const facts = order.map((t) => this.facts[t]);
+
+    return new SearchIndex({
+      terms: this.terms,
+      termStart,
+      postWork,
+      postTf,
+      norm,
+      workIds: this.workIds,
+      workPeopleStart,
+      workPeople: workPeople.slice(0, k),
+      personIds: ids,
+      names,
+      sourceH,
+      cites,
+      h,
+      recent,
+      nWorks,
+      firstWorkYear,
+      facts,
+      asOf,
+      careersPresent: options.careersPresent ?? false,
+      forward: options.keepForward ? { start: new Int32Array(wps.subarray(0, nW + 1)), terms: pTerm.slice(0, nPost), tf: this.pTf.a.slice(0, nPost) } : undefined,
+    });
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Browser tests: the real server on a loopback port over a real DuckDB store of real OpenAlex records, the real
+ * Vite-built dashboard, driven in Debian's Chromium through playwright-core. A missing Chromium fails (scripts/setup/chromium.sh
+ * installs it). On failure a screenshot is written to test-results/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../api/server.ts';
+import { addContactsNear, openSampleStore } from '../api/test-fixture.ts';
+import { searchPersonIds } from '../search/index.ts';
+import type { Store } from '../store/store.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+let store: Store;
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let page: Page;
+let topResult: string | undefined;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup/chromium.sh (apt-get install chromium)`);
+  store = await openSampleStore();
+  // The contact list sits two hops from the top "deep learning" researcher, so search → profile → intro has a path.
+  for (const id of await searchPersonIds(store, 'deep learning', { limit: 20 })) {
+    if ((await addContactsNear(store, id)).length) {
+      topResult = id;
+      break;
+    }
+  }
+  if (!topResult) throw new Error('no "deep learning" result with co-authors in the sample');
+  ({ app, url: base } = await startServer(store, { host: '127.0.0.1', port: 0 }));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await store?.close();
+});
+
+/** Run a browser step; on failure save a screenshot named after it, then fail. */
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  const errors: string[] = [];
+  const onError = (e: Error) => errors.push(e.message);
+  page.on('pageerror', onError);
+  try {
+    await fn();
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  } catch (e) {
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: `test-results/${name.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    page.off('pageerror', onError);
+  }
+}
+
+async function go(hash: string): Promise<void> {
+  await page.goto(`${base}${hash}`);
+}
+
+async function chartDrawn(selector: string): Promise<string> {
+  await page.waitForSelector(`${selector}[data-rendered="1"]`);
+  return (await page.getAttribute(selector, 'data-fingerprint')) ?? '';
+}
+
+describe('dashboard in Chromium', () => {
+  it('overview shows real counts and the people-by-country chart', async () => {
+    await step('overview', async () => {
+      await go('#/');
+      await page.waitForSelector('#overview[data-state="ready"]');
+      expect(await page.textContent('[data-count="works"] b')).toBe('195');
+      await chartDrawn('#country-chart');
+    });
+  });
+
+  it('people → profile: find by ORCID, open the profile, see the timeline and co-authors', async () => {
+    await step('people-profile', async () => {
+      await go('#/people');
+      await page.waitForSelector('#people-results[data-state="ready"]');
+      await page.fill('input[name=q]', '0000-0003-2510-9515');
+      await page.click('#people-form button');
+      await page.waitForSelector('#people-results[data-state="ready"] a[data-person="A5100691996"]');
+      await page.click('a[data-person="A5100691996"]');
+      await page.waitForSelector('#profile[data-state="ready"]');
+      expect(await page.textContent('#person-name')).toBe('Jianming Zhan');
+      await chartDrawn('#timeline-chart');
+    });
+  });
+
+  it('shows the empty state for a search without matches and the error state for an unknown person', async () => {
+    await step('empty-error', async () => {
+      await go('#/people?q=nobody%20by%20this%20name');
+      await page.waitForSelector('#people-results[data-state="empty"]');
+      await go('#/profile?id=A0000000000');
+      await page.waitForSelector('#profile[data-state="error"]');
+      expect(await page.textContent('#profile')).toContain('NOT_FOUND');
+    });
+  });
+
+  it('flows: Sankey and net-rate map render; a narrower window redraws the chart; a flow lists its people', async () => {
+    await step('flows', async () => {
+      await go('#/flows');
+      await page.waitForSelector('#flows[data-state="ready"]');
+      const before = await chartDrawn('#sankey');
+      await chartDrawn('#net-map');
+      const summaryAll = await page.textContent('#flows-summary');
+      await page.fill('input[name=from]', '2015');
+      await page.fill('input[name=to]', '2025');
+      await page.click('#flows-form button');
+      await page.waitForFunction((s) => document.querySelector('#flows-summary')?.textContent !== s && document.querySelector('#flows')?.getAttribute('data-state') === 'ready', summaryAll);
+      const after = await chartDrawn('#sankey');
+      expect(after).not.toBe(before);
+      expect(page.url()).toContain('from=2015');
+      // The people behind the biggest flow (the same list a click on its Sankey link opens), then one of them.
+      await page.click('#top-flows a.flow-link');
+      await page.waitForSelector('#movers-list[data-state="ready"] a[data-person]');
+      const who = await page.getAttribute('#movers-list a[data-person]', 'data-person');
+      await page.click('#movers-list a[data-person]');
+      await page.waitForSelector('#profile[data-state="ready"]');
+      expect(page.url()).toContain(`id=${who}`);
+    });
+  });
+
+  it('search → profile → intro path, end to end', async () => {
+    await step('search-profile-intro', async () => {
+      await go('#/search');
+      await page.waitForSelector('#search-results[data-state="empty"]');
+      await page.fill('input[name=q]', 'deep learning');
+      await page.click('#search-form button');
+      await page.waitForSelector('#search-results[data-state="ready"]');
+      await chartDrawn('#score-chart');
+      await page.click(`#search-results a[data-person="${topResult}"]`);
+      await page.waitForSelector('#profile[data-state="ready"]');
+      expect(page.url()).toContain(`id=${topResult}`);
+      await page.click('#intro-link');
+      await page.waitForSelector('#intro[data-state="ready"]');
+      await chartDrawn('#intro-graph');
+      expect(await page.locator('.card.path').count()).toBeGreaterThan(0);
+      expect(await page.textContent('.card.path')).toMatch(/co-authored|contact list/);
+    });
+  });
+
+  it('country page shows the diaspora and returnees by year', async () => {
+    await step('country', async () => {
+      await go('#/country?cc=CN');
+      await page.waitForSelector('#diaspora[data-state="ready"]');
+      await page.waitForSelector('#returnees[data-state="ready"]');
+      await chartDrawn('#returnees-chart');
+      expect(await page.textContent('#diaspora')).toContain('people of origin CN');
+      await go('#/country?cc=XX');
+      await page.waitForSelector('#diaspora[data-state="error"]');
+      expect(await page.textContent('#diaspora')).toContain('UNKNOWN_COUNTRY');
+    });
+  });
+
+  it('subsidy: moving the share slider reprices', async () => {
+    await step('subsidy', async () => {
+      await go('#/subsidy?origin=CN&share=0.25');
+      await page.waitForSelector('#subsidy[data-state="ready"]');
+      await chartDrawn('#sensitivity-chart');
+      const low = await page.textContent('#subsidy-total');
+      await page.locator('input[name=share]').fill('1');
+      await page.waitForFunction((t) => document.querySelector('#subsidy[data-state="ready"] #subsidy-total')?.textContent !== t, low);
+      expect(page.url()).toContain('share=1');
+    });
+  });
+});

@@ -1,0 +1,16 @@
+/** The dashboard's pages, in nav order. Add a page module here when its API lands. */
+import { h } from '../dom.ts';
+import type { PageDef } from '../router.ts';
+import { href } from '../router.ts';
+import { countryPage } from './country.ts';
+import { flowsPage } from './flows.ts';
+import { introPage } from './intro.ts';
+import { overviewPage } from './overview.ts';
+import { peoplePage } from './people.ts';
+import { profileActions, profilePage } from './profile.ts';
+import { searchPage } from './search.ts';
+import { subsidyPage } from './subsidy.ts';
+
+profileActions.push((id) => h('a', { href: href('/intro', { target: id }), id: 'intro-link' }, 'How do I reach this person? →'));
+
+export const PAGES: PageDef[] = [overviewPage, flowsPage, searchPage, peoplePage, countryPage, introPage, subsidyPage, profilePage];
