@@ -85,5 +85,7 @@ export async function runCli(argv: string[], io: { stdout: NodeJS.WritableStream
 
 const isMain = process.argv[1] !== undefined && /(bin\/atlas(\.js)?|cli\/main\.ts)$/.test(process.argv[1]);
 if (isMain) {
+  // A closed pipe (`atlas export … | head`) ends the output quietly, as other Unix tools do.
+  for (const s of [process.stdout, process.stderr]) s.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
   process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -17,5 +17,9 @@ import { mergeCommand } from './merge.ts';
 import { splitCommand } from './split.ts';
 import { resolveCommand } from './resolve.ts';
 import { eraseCommand } from './erase.ts';
+import { ingestCommand } from './ingest.ts';
+import { statsCommand } from './stats.ts';
+import { personCommand } from './person.ts';
+import { exportCommand } from './export.ts';
 
-export const COMMANDS: Command[] = [serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];
+export const COMMANDS: Command[] = [ingestCommand, statsCommand, personCommand, exportCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];

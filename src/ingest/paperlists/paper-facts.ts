@@ -27,6 +27,8 @@ export interface PaperlistStats {
   papersPerFile: Map<string, number>;
   /** Papers whose per-author aff/position lists differ in length from the author list, per file. */
   misaligned: Map<string, number>;
+  /** Papers listed with no authors, per file: kept as works without authorships. */
+  withoutAuthors: Map<string, number>;
   misalignedExamples: Array<{ file: string; line: number; paper: string; authors: number; aff: number; position: number }>;
   countryBasis: Record<'source' | 'known_institution' | 'cctld' | 'none', number>;
   unknownCountryNames: Set<string>;
@@ -37,6 +39,7 @@ export function newPaperlistStats(): PaperlistStats {
     papers: 0,
     papersPerFile: new Map(),
     misaligned: new Map(),
+    withoutAuthors: new Map(),
     misalignedExamples: [],
     countryBasis: { source: 0, known_institution: 0, cctld: 0, none: 0 },
     unknownCountryNames: new Set(),
@@ -137,8 +140,9 @@ export function paperFacts(value: unknown, ctx: PaperContext, known: KnownInstit
   const title = str(o['title']).trim();
   const paperId = str(o['id']).trim() || str(o['pid']).trim() || (title ? `t${createHash('sha1').update(title).digest('hex').slice(0, 12)}` : '');
   if (!paperId) return rejection(ctx, 'paper has neither an id nor a title', 'id');
-  const names = list(o['author']);
-  if (!names) return rejection(ctx, 'paper has no authors', 'author');
+  // A paper listed without authors is still a paper: it lands as a work with no authorships, and is counted.
+  const names = list(o['author']) ?? [];
+  if (names.length === 0) stats.withoutAuthors.set(ctx.file, (stats.withoutAuthors.get(ctx.file) ?? 0) + 1);
   const n = names.length;
   const tag = `${ctx.venueCode}${ctx.year}`;
   const workId = `paperlist:${tag}:${paperId}`;
@@ -276,6 +280,7 @@ export function paperlistReport(stats: PaperlistStats): Record<string, number | 
     papers_per_author_lists_skipped: [...stats.misaligned.values()].reduce((a, b) => a + b, 0),
   };
   for (const [file, n] of stats.misaligned) out[`skipped_misaligned:${file}`] = n;
+  for (const [file, n] of stats.withoutAuthors) out[`papers_without_authors:${file}`] = n;
   out['country_stated'] = stats.countryBasis.source;
   out['country_inferred_known_institution'] = stats.countryBasis.known_institution;
   out['country_inferred_cctld'] = stats.countryBasis.cctld;

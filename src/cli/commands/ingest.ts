@@ -1,0 +1,74 @@
+/** `atlas ingest <files…>`: load OpenAlex, Paper Copilot, CSRankings or ORCID files; then refresh derived careers and the search index. */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AtlasError } from '../../core/errors.ts';
+import { ingestFiles } from '../../ingest/run-ingest.ts';
+import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
+import { refreshCareers } from '../../careers/index.ts';
+import { invalidateSearchIndex } from '../../search/index.ts';
+import type { Command } from '../command.ts';
+import { printJson } from '../output.ts';
+import { progressBar } from '../progress.ts';
+
+export const ingestCommand: Command = {
+  name: 'ingest',
+  summary: 'load data files (OpenAlex, Paper Copilot lists, CSRankings, ORCID) into the talent graph',
+  usage: `atlas ingest <files…> [--source openalex|paperlist|csrankings|orcid] [--on-error fail|skip] [--report FILE] [--no-refresh]
+
+  Files may be OpenAlex API pages, JSON arrays, single objects or snapshot JSONL, gzipped or not.
+  The source is detected from each file's name unless --source is given.
+  --on-error fail   (default) the first bad record stops the run; the database stays exactly as before
+  --on-error skip   good records land; rejected ones are listed (file, line, field, reason) in --report FILE
+                    (default: atlas-rejected.jsonl beside the database)
+  --no-refresh      do not recompute derived careers after the load
+  Ingesting the same file twice changes nothing; a record with newer content replaces its older facts.`,
+  positionals: true,
+  options: {
+    source: { type: 'string' },
+    'on-error': { type: 'string', default: 'fail' },
+    report: { type: 'string' },
+    'no-refresh': { type: 'boolean' },
+    'max-record-mb': { type: 'string' },
+  },
+  async run(ctx, values, files) {
+    if (files.length === 0) throw new AtlasError('BAD_ARGUMENT', 'give at least one file to ingest, e.g. `atlas ingest data/openalex-samples/openalex-research-rag/authors_sample.json`');
+    const onError = values['on-error'];
+    if (onError !== 'fail' && onError !== 'skip') throw new AtlasError('BAD_ARGUMENT', `--on-error must be "fail" or "skip", not "${String(onError)}"`);
+    const source = values['source'] as string | undefined;
+    if (source !== undefined && !isIngestSource(source)) throw new AtlasError('BAD_ARGUMENT', `unknown --source "${source}" (openalex, paperlist, csrankings, orcid)`);
+    const maxMb = values['max-record-mb'] === undefined ? 64 : Number(values['max-record-mb']);
+    if (!Number.isFinite(maxMb) || maxMb <= 0) throw new AtlasError('BAD_ARGUMENT', '--max-record-mb must be a positive number');
+    const store = await ctx.store();
+    const bar = progressBar(ctx.stderr, ctx.interactive && !ctx.json);
+    const started = Date.now();
+    const result = await ingestFiles(store, files, {
+      ...(source ? { source: source as IngestSource } : {}),
+      onError,
+      maxRecordBytes: Math.round(maxMb * 1024 * 1024),
+      command: ['atlas', ...ctx.argv].join(' '),
+      onProgress: (p) => bar.update(path.basename(p.file), p.bytesRead, p.fileBytes, p.records),
+    });
+    bar.end();
+    let reportFile: string | null = null;
+    if (result.rejected.length) {
+      reportFile = (values['report'] as string | undefined) ?? path.join(path.dirname(path.resolve(ctx.db.startsWith('postgres') ? '.' : ctx.db)), 'atlas-rejected.jsonl');
+      writeFileSync(reportFile, result.rejected.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    }
+    const careers = values['no-refresh'] ? null : await refreshCareers(store);
+    invalidateSearchIndex(store);
+    const seconds = (Date.now() - started) / 1000;
+    if (ctx.json) {
+      printJson(ctx.stdout, { ...result, rejectedReport: reportFile, careers, seconds });
+      return;
+    }
+    for (const f of result.files) {
+      ctx.stdout.write(`${f.path}: ${f.records} records${f.rejected ? `, ${f.rejected} rejected` : ''} (${f.source})\n`);
+      if (f.report) ctx.stdout.write(`  report: ${JSON.stringify(f.report)}\n`);
+    }
+    ctx.stdout.write(
+      `run ${result.runId}: ${result.records} records in ${seconds.toFixed(1)} s — ${result.inserted} new, ${result.replaced} replaced, ${result.unchanged} unchanged, ${result.stale} stale (older than stored), ${result.erased} erased people skipped, ${result.rejected.length} rejected\n`,
+    );
+    if (reportFile) ctx.stdout.write(`rejected records listed in ${reportFile}\n`);
+    if (careers) ctx.stdout.write(`careers refreshed\n`);
+  },
+};

@@ -1,0 +1,32 @@
+/** `atlas person <id or name>`: identifiers, institution-years timeline, works and citations. */
+import { AtlasError } from '../../core/errors.ts';
+import { personProfile } from '../../store/repo/person-profile.ts';
+import type { Command } from '../command.ts';
+import { formatTable, printJson } from '../output.ts';
+
+export const personCommand: Command = {
+  name: 'person',
+  summary: 'one person: identifiers, institutions by year, works, citations',
+  usage: 'atlas person <person id | ORCID | OpenAlex id | OpenReview id | name> [--works N] [--json]',
+  positionals: true,
+  options: { works: { type: 'string', default: '20' } },
+  async run(ctx, values, args) {
+    const q = args.join(' ').trim();
+    if (!q) throw new AtlasError('BAD_ARGUMENT', 'give a person id, identifier or name');
+    const n = Number(values['works']);
+    if (!Number.isInteger(n) || n < 0 || n > 1000) throw new AtlasError('BAD_ARGUMENT', '--works must be an integer 0..1000');
+    const p = await personProfile(await ctx.store(), q, n);
+    if (ctx.json) return void printJson(ctx.stdout, p);
+    ctx.stdout.write(`${p.display_name ?? '(no name)'}  [${p.person_id}]\n`);
+    ctx.stdout.write(`identifiers: ${p.identifiers.map((i) => `${i.scheme}:${i.value}`).join('  ')}\n`);
+    ctx.stdout.write(`citations (works in store): ${p.citations}${p.source_h_index !== null ? `   h-index (source, author level): ${p.source_h_index}` : ''}\n\n`);
+    ctx.stdout.write('institutions by year:\n');
+    ctx.stdout.write(formatTable(p.timeline, ['year', 'institution', 'country', 'role', 'sources']));
+    if (p.education.length) {
+      ctx.stdout.write('\neducation:\n');
+      ctx.stdout.write(formatTable(p.education, ['degree', 'institution', 'country', 'start_year', 'end_year']));
+    }
+    ctx.stdout.write(`\nworks (latest ${p.works.length}):\n`);
+    ctx.stdout.write(formatTable(p.works, ['year', 'title', 'venue', 'cited_by_count', 'status']));
+  },
+};

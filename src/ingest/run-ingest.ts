@@ -1,0 +1,264 @@
+/**
+ * The ingest runner: reads files through a source reader, stages every record's facts in temporary tables,
+ * then merges them in one transaction — all or nothing. Idempotent: a record whose content is unchanged is
+ * skipped; a record with new content replaces that record's older facts; an older copy (by updated_date)
+ * never overwrites a newer one; identifiers of erased people are never brought back.
+ */
+import { stat } from 'node:fs/promises';
+import { AtlasError, InputError } from '../core/errors.ts';
+import type { ColumnSpec, Queryable, SqlValue, Store } from '../store/store.ts';
+import { FACT_TABLES } from '../store/schema.ts';
+import type { RecordFacts } from './facts.ts';
+import type { Rejection, SourceReader } from './source.ts';
+import { READERS, detectSource, type IngestSource } from './readers.ts';
+
+export interface IngestOptions {
+  /** The source of every file; detected per file from its name when absent. */
+  source?: IngestSource;
+  /** 'fail' (default): the first bad record stops the run and nothing lands. 'skip': good records land, bad ones are reported. */
+  onError?: 'fail' | 'skip';
+  maxRecordBytes?: number;
+  /** Progress callback: bytes read of the current file, records staged so far. */
+  onProgress?: (p: { file: string; fileBytes: number; bytesRead: number; records: number }) => void;
+  command?: string;
+}
+
+export interface IngestFileResult {
+  path: string;
+  source: IngestSource;
+  bytes: number;
+  records: number;
+  rejected: number;
+  report?: Record<string, unknown>;
+}
+
+export interface IngestResult {
+  runId: number;
+  files: IngestFileResult[];
+  records: number;
+  inserted: number;
+  replaced: number;
+  unchanged: number;
+  stale: number;
+  erased: number;
+  rejected: Rejection[];
+}
+
+const T = (name: string, type: ColumnSpec['type']): ColumnSpec => ({ name, type });
+const STAGING: Record<string, ColumnSpec[]> = {
+  stg_records: [T('seq', 'int'), T('record_key', 'text'), T('source', 'text'), T('kind', 'text'), T('updated_date', 'text'), T('content_hash', 'text'), T('file_no', 'int'), T('line', 'int')],
+  stg_people: [T('seq', 'int'), T('pkey', 'text'), T('name', 'text'), T('is_primary', 'bool'), T('h_index', 'int'), T('cited_by', 'int'), T('works_count', 'int')],
+  stg_ids: [T('seq', 'int'), T('pkey', 'text'), T('scheme', 'text'), T('value', 'text')],
+  stg_institutions: [T('seq', 'int'), T('institution_id', 'text'), T('name', 'text'), T('country', 'text'), T('country_basis', 'text'), T('type', 'text'), T('ror', 'text')],
+  stg_affiliation_years: [T('seq', 'int'), T('pkey', 'text'), T('year', 'int'), T('institution_id', 'text'), T('country', 'text'), T('country_basis', 'text'), T('role', 'text'), T('basis', 'text')],
+  stg_education: [T('seq', 'int'), T('pkey', 'text'), T('institution_id', 'text'), T('country', 'text'), T('degree', 'text'), T('role_title', 'text'), T('start_year', 'int'), T('end_year', 'int')],
+  stg_works: [T('seq', 'int'), T('work_id', 'text'), T('title', 'text'), T('year', 'int'), T('venue', 'text'), T('cited_by_count', 'int'), T('author_count', 'int'), T('keywords', 'text'), T('topics', 'text'), T('abstract', 'text'), T('status', 'text'), T('doi', 'text')],
+  stg_authorships: [T('seq', 'int'), T('work_id', 'text'), T('pkey', 'text'), T('position', 'int'), T('institution_ids', 'text')],
+  stg_ties: [T('seq', 'int'), T('a', 'text'), T('b', 'text'), T('kind', 'text'), T('year', 'int'), T('confidence', 'double'), T('evidence', 'text')],
+};
+
+class StagingBuffer {
+  private rows: Record<string, SqlValue[][]> = Object.fromEntries(Object.keys(STAGING).map((k) => [k, []]));
+  private count = 0;
+  constructor(private readonly db: Queryable) {}
+
+  add(seq: number, fileNo: number, f: RecordFacts): void {
+    const r = this.rows as Record<keyof typeof STAGING, SqlValue[][]>;
+    r['stg_records']!.push([seq, f.recordKey, f.source, f.kind, f.updatedDate, f.contentHash, fileNo, f.line]);
+    for (const p of f.people) {
+      r['stg_people']!.push([seq, p.key, p.name, p.primary, p.hIndex ?? null, p.citedByCount ?? null, p.worksCount ?? null]);
+      const i = p.key.indexOf(':');
+      r['stg_ids']!.push([seq, p.key, p.key.slice(0, i), p.key.slice(i + 1)]);
+      for (const id of p.identifiers) r['stg_ids']!.push([seq, p.key, id.scheme, id.value]);
+    }
+    for (const x of f.institutions) r['stg_institutions']!.push([seq, x.id, x.name, x.country, x.countryBasis, x.type, x.ror]);
+    for (const a of f.affiliationYears) r['stg_affiliation_years']!.push([seq, a.person, a.year, a.institution, a.country, a.countryBasis, a.role, a.basis]);
+    for (const e of f.education) r['stg_education']!.push([seq, e.person, e.institution, e.country, e.degree, e.roleTitle, e.startYear, e.endYear]);
+    for (const w of f.works)
+      r['stg_works']!.push([seq, w.id, w.title, w.year, w.venue, w.citedByCount, w.authorCount, w.keywords.join('; ') || null, w.topics.join('; ') || null, w.abstract, w.status, w.doi]);
+    for (const a of f.authorships) r['stg_authorships']!.push([seq, a.work, a.person, a.position, a.institutions.join(';') || null]);
+    for (const t of f.ties) r['stg_ties']!.push([seq, t.a, t.b, t.kind, t.year, t.confidence, t.evidence]);
+    if (++this.count >= 5000) return void (this.pending = true);
+  }
+  pending = false;
+
+  async flush(): Promise<void> {
+    for (const [table, rows] of Object.entries(this.rows)) {
+      if (rows.length) await this.db.bulkInsert(table, STAGING[table] as ColumnSpec[], rows);
+      this.rows[table] = [];
+    }
+    this.count = 0;
+    this.pending = false;
+  }
+}
+
+async function createStaging(db: Store): Promise<void> {
+  for (const [table, cols] of Object.entries(STAGING)) {
+    await db.exec(`CREATE TEMP TABLE ${table} (${cols.map((c) => `${c.name} ${db.sqlType(c.type)}`).join(', ')})`);
+  }
+}
+
+async function dropStaging(db: Queryable): Promise<void> {
+  for (const table of [...Object.keys(STAGING), 'stg_keep', 'stg_keymap', 'stg_tomb']) await db.exec(`DROP TABLE IF EXISTS ${table}`);
+}
+
+const count = async (db: Queryable, sql: string): Promise<number> => Number((await db.query<{ n: number }>(sql))[0]?.n ?? 0);
+
+/** Merge the staged run into the talent graph; returns the per-record outcome counts. */
+async function merge(db: Queryable, runId: number): Promise<Pick<IngestResult, 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased'>> {
+  // The last copy of each record in this run wins.
+  await db.exec(`CREATE TEMP TABLE stg_keep AS
+    SELECT s.seq, s.record_key, s.source, s.kind, s.updated_date, s.content_hash, s.file_no, s.line,
+      CASE WHEN r.record_key IS NULL THEN 'new'
+           WHEN r.content_hash = s.content_hash THEN 'unchanged'
+           WHEN r.updated_date IS NOT NULL AND s.updated_date IS NOT NULL AND r.updated_date > s.updated_date THEN 'stale'
+           ELSE 'replaced' END AS outcome
+    FROM stg_records s
+    LEFT JOIN source_records r ON r.record_key = s.record_key
+    WHERE s.seq = (SELECT MAX(s2.seq) FROM stg_records s2 WHERE s2.record_key = s.record_key)`);
+  const live = `(SELECT seq FROM stg_keep WHERE outcome IN ('new', 'replaced'))`;
+  for (const table of Object.keys(STAGING)) {
+    if (table !== 'stg_records') await db.exec(`DELETE FROM ${table} WHERE seq NOT IN ${live}`);
+  }
+  const outcome = async (o: string): Promise<number> => count(db, `SELECT COUNT(*) AS n FROM stg_keep WHERE outcome = '${o}'`);
+  const result = { inserted: await outcome('new'), replaced: await outcome('replaced'), unchanged: await outcome('unchanged'), stale: await outcome('stale'), erased: 0 };
+
+  // Replaced records lose all their older facts.
+  for (const table of FACT_TABLES) {
+    await db.exec(`DELETE FROM ${table} WHERE record_key IN (SELECT record_key FROM stg_keep WHERE outcome = 'replaced')`);
+  }
+  await db.exec(`DELETE FROM source_records WHERE record_key IN (SELECT record_key FROM stg_keep WHERE outcome = 'replaced')`);
+  await db.exec(`INSERT INTO source_records (record_key, source, kind, updated_date, content_hash, run_id, file_no, line)
+    SELECT record_key, source, kind, updated_date, content_hash, ${runId}, file_no, line FROM stg_keep WHERE outcome IN ('new', 'replaced')`);
+
+  // Erased people stay erased: drop every staged fact that names one of their identifiers.
+  await db.exec(`CREATE TEMP TABLE stg_tomb AS SELECT DISTINCT i.pkey FROM stg_ids i JOIN tombstones t ON t.scheme = i.scheme AND t.value = i.value`);
+  result.erased = await count(db, 'SELECT COUNT(*) AS n FROM stg_tomb');
+  if (result.erased > 0) {
+    for (const table of ['stg_people', 'stg_ids', 'stg_affiliation_years', 'stg_education', 'stg_authorships']) {
+      await db.exec(`DELETE FROM ${table} WHERE pkey IN (SELECT pkey FROM stg_tomb)`);
+    }
+    await db.exec(`DELETE FROM stg_ties WHERE a IN (SELECT pkey FROM stg_tomb) OR b IN (SELECT pkey FROM stg_tomb)`);
+  }
+
+  // Person keys → people: through any identifier already known, else the key itself becomes the person id.
+  await db.exec(`CREATE TEMP TABLE stg_keymap AS
+    SELECT k.pkey, COALESCE(MIN(pi.person_id), k.pkey) AS person_id
+    FROM (SELECT DISTINCT pkey FROM stg_ids) k
+    LEFT JOIN stg_ids i ON i.pkey = k.pkey
+    LEFT JOIN person_identifiers pi ON pi.scheme = i.scheme AND pi.value = i.value
+    GROUP BY k.pkey`);
+  await db.exec(`INSERT INTO people (person_id, display_name, source_h_index, source_cited_by, source_works_count, source, record_key, run_id)
+    SELECT m.person_id, MAX(p.name), MAX(p.h_index), MAX(p.cited_by), MAX(p.works_count), MIN(r.source), MIN(r.record_key), ${runId}
+    FROM stg_people p JOIN stg_keymap m ON m.pkey = p.pkey JOIN stg_keep r ON r.seq = p.seq
+    WHERE m.person_id NOT IN (SELECT person_id FROM people)
+    GROUP BY m.person_id`);
+  // An author's own record is authoritative for their name and source-level impact figures.
+  await db.exec(`UPDATE people SET display_name = COALESCE(u.name, people.display_name), source_h_index = COALESCE(u.h_index, people.source_h_index),
+      source_cited_by = COALESCE(u.cited_by, people.source_cited_by), source_works_count = COALESCE(u.works_count, people.source_works_count)
+    FROM (SELECT m.person_id, MAX(p.name) AS name, MAX(p.h_index) AS h_index, MAX(p.cited_by) AS cited_by, MAX(p.works_count) AS works_count
+          FROM stg_people p JOIN stg_keymap m ON m.pkey = p.pkey WHERE p.is_primary GROUP BY m.person_id) u
+    WHERE people.person_id = u.person_id`);
+  await db.exec(`INSERT INTO person_identifiers (scheme, value, person_id, source, record_key, run_id)
+    SELECT i.scheme, i.value, MIN(m.person_id), MIN(r.source), MIN(r.record_key), ${runId}
+    FROM stg_ids i JOIN stg_keymap m ON m.pkey = i.pkey JOIN stg_keep r ON r.seq = i.seq
+    WHERE NOT EXISTS (SELECT 1 FROM person_identifiers x WHERE x.scheme = i.scheme AND x.value = i.value)
+    GROUP BY i.scheme, i.value`);
+
+  await db.exec(`INSERT INTO institutions (institution_id, name, country, country_basis, type, ror, source, record_key, run_id)
+    SELECT s.institution_id, MAX(s.name), MAX(s.country), MAX(s.country_basis), MAX(s.type), MAX(s.ror), MIN(r.source), MIN(r.record_key), ${runId}
+    FROM stg_institutions s JOIN stg_keep r ON r.seq = s.seq
+    GROUP BY s.institution_id
+    ON CONFLICT (institution_id) DO UPDATE SET name = COALESCE(excluded.name, institutions.name),
+      country = COALESCE(excluded.country, institutions.country), country_basis = COALESCE(excluded.country_basis, institutions.country_basis),
+      type = COALESCE(excluded.type, institutions.type), ror = COALESCE(excluded.ror, institutions.ror)`);
+
+  await db.exec(`INSERT INTO affiliation_years (person_id, year, institution_id, country, country_basis, role, basis, source, record_key, run_id)
+    SELECT m.person_id, a.year, a.institution_id, a.country, a.country_basis, a.role, a.basis, r.source, r.record_key, ${runId}
+    FROM stg_affiliation_years a JOIN stg_keymap m ON m.pkey = a.pkey JOIN stg_keep r ON r.seq = a.seq`);
+  await db.exec(`INSERT INTO education (person_id, institution_id, country, degree, role_title, start_year, end_year, source, record_key, run_id)
+    SELECT m.person_id, e.institution_id, e.country, e.degree, e.role_title, e.start_year, e.end_year, r.source, r.record_key, ${runId}
+    FROM stg_education e JOIN stg_keymap m ON m.pkey = e.pkey JOIN stg_keep r ON r.seq = e.seq`);
+  await db.exec(`DELETE FROM works WHERE work_id IN (SELECT work_id FROM stg_works)`);
+  await db.exec(`INSERT INTO works (work_id, title, year, venue, cited_by_count, author_count, keywords, topics, abstract, status, doi, source, record_key, run_id)
+    SELECT w.work_id, w.title, w.year, w.venue, w.cited_by_count, w.author_count, w.keywords, w.topics, w.abstract, w.status, w.doi, r.source, r.record_key, ${runId}
+    FROM stg_works w JOIN stg_keep r ON r.seq = w.seq
+    WHERE w.seq = (SELECT MAX(w2.seq) FROM stg_works w2 WHERE w2.work_id = w.work_id)`);
+  await db.exec(`INSERT INTO authorships (work_id, person_id, position, institution_ids, source, record_key, run_id)
+    SELECT a.work_id, m.person_id, a.position, a.institution_ids, r.source, r.record_key, ${runId}
+    FROM stg_authorships a JOIN stg_keymap m ON m.pkey = a.pkey JOIN stg_keep r ON r.seq = a.seq`);
+  await db.exec(`INSERT INTO ties (a, b, kind, year, confidence, evidence, source, record_key, run_id)
+    SELECT ma.person_id, mb.person_id, t.kind, t.year, t.confidence, t.evidence, r.source, r.record_key, ${runId}
+    FROM stg_ties t JOIN stg_keymap ma ON ma.pkey = t.a JOIN stg_keymap mb ON mb.pkey = t.b JOIN stg_keep r ON r.seq = t.seq`);
+  return result;
+}
+
+function rejectionError(r: Rejection): InputError {
+  return new InputError({ file: r.file, line: r.line, field: r.field }, `${r.reason}; nothing was written (use --on-error skip to land the good records)`);
+}
+
+/** Ingest files into the store, all-or-nothing (or skipping bad records with onError 'skip'). */
+export async function ingestFiles(store: Store, files: readonly string[], options: IngestOptions = {}): Promise<IngestResult> {
+  if (files.length === 0) throw new AtlasError('BAD_ARGUMENT', 'no input files given');
+  const onError = options.onError ?? 'fail';
+  const maxRecordBytes = options.maxRecordBytes ?? 64 * 1024 * 1024;
+  const plan = await Promise.all(
+    files.map(async (file) => {
+      const st = await stat(file).catch(() => null);
+      if (!st || !st.isFile()) throw new AtlasError('BAD_INPUT', `${file}: no such file`);
+      return { file, bytes: st.size, source: options.source ?? detectSource(file) };
+    }),
+  );
+  return store.withWriterLock(() =>
+    store.transaction(async (tx) => {
+      const started = new Date().toISOString();
+      const runId = (await count(tx, 'SELECT COALESCE(MAX(run_id), 0) + 1 AS n FROM ingest_runs'));
+      await dropStaging(tx);
+      await createStaging(store);
+      const buffer = new StagingBuffer(tx);
+      const rejected: Rejection[] = [];
+      const fileResults: IngestFileResult[] = [];
+      let seq = 0;
+      const readers = new Map<IngestSource, SourceReader>();
+      for (let fileNo = 0; fileNo < plan.length; fileNo++) {
+        const { file, bytes, source } = plan[fileNo]!;
+        let reader = readers.get(source);
+        if (!reader) readers.set(source, (reader = READERS[source]()));
+        const fr: IngestFileResult = { path: file, source, bytes, records: 0, rejected: 0 };
+        let bytesRead = 0;
+        for await (const item of reader.read(file, { maxRecordBytes, onBytes: (n) => (bytesRead = n) })) {
+          if (item.kind === 'rejected') {
+            if (onError === 'fail') throw rejectionError(item.rejection);
+            rejected.push(item.rejection);
+            fr.rejected++;
+            continue;
+          }
+          buffer.add(++seq, fileNo + 1, item.facts);
+          fr.records++;
+          if (buffer.pending) {
+            await buffer.flush();
+            options.onProgress?.({ file, fileBytes: bytes, bytesRead, records: seq });
+          }
+        }
+        options.onProgress?.({ file, fileBytes: bytes, bytesRead: bytes, records: seq });
+        const report = reader.report?.();
+        if (report) fr.report = report;
+        fileResults.push(fr);
+      }
+      await buffer.flush();
+      const outcome = await merge(tx, runId);
+      const sources = [...new Set(plan.map((p) => p.source))].join(',');
+      await tx.exec(
+        `INSERT INTO ingest_runs (run_id, source, started_at, finished_at, status, files, records, inserted, replaced, unchanged, stale, rejected, erased, command)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [runId, sources, started, new Date().toISOString(), rejected.length ? 'landed-with-rejections' : 'ok', plan.length, seq, outcome.inserted, outcome.replaced, outcome.unchanged, outcome.stale, rejected.length, outcome.erased, options.command ?? null],
+      );
+      for (let i = 0; i < fileResults.length; i++) {
+        const f = fileResults[i]!;
+        await tx.exec('INSERT INTO ingest_files (run_id, file_no, path, bytes, records, format) VALUES ($1, $2, $3, $4, $5, $6)', [runId, i + 1, f.path, f.bytes, f.records, f.source]);
+      }
+      await dropStaging(tx);
+      return { runId, files: fileResults, records: seq, ...outcome, rejected };
+    }),
+  );
+}
