@@ -21,5 +21,6 @@ import { ingestCommand } from './ingest.ts';
 import { statsCommand } from './stats.ts';
 import { personCommand } from './person.ts';
 import { exportCommand } from './export.ts';
+import { demoCommand } from './demo.ts';
 
-export const COMMANDS: Command[] = [ingestCommand, statsCommand, personCommand, exportCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];
+export const COMMANDS: Command[] = [demoCommand, ingestCommand, statsCommand, personCommand, exportCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];
