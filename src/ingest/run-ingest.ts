@@ -241,9 +241,13 @@ export async function ingestFiles(store: Store, files: readonly string[], option
           }
         }
         options.onProgress?.({ file, fileBytes: bytes, bytesRead: bytes, records: seq });
-        const report = reader.report?.();
-        if (report) fr.report = report;
         fileResults.push(fr);
+      }
+      // A reader's report covers every file it read in this run: attach it once, to that source's last file.
+      for (const [source, reader] of readers) {
+        const report = reader.report?.();
+        const last = fileResults.filter((f) => f.source === source).pop();
+        if (report && last) last.report = report;
       }
       await buffer.flush();
       const outcome = await merge(tx, runId);
