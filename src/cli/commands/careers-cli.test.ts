@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../main.ts';
+import { runCaptured, type CliOutcome } from '../run-captured.ts';
 import { DuckDBStore } from '../../store/duckdb/duckdb-store.ts';
 import { migrate } from '../../store/migrate.ts';
 import { fixtureRows, insertFixtures, workRows } from '../../careers/fixtures.ts';
@@ -13,16 +12,7 @@ import { openStore } from '../../store/open-store.ts';
 let dir: string;
 let db: string;
 
-async function atlas(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli([...args, '--db', db], { stdout, stderr });
-  return { code, out, err };
-}
+const atlas = (...args: string[]): Promise<CliOutcome> => runCaptured([...args, '--db', db]);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'atlas-careers-cli-'));

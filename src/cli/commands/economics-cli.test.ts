@@ -4,9 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { runCli } from '../main.ts';
+import { runCaptured, type CliOutcome } from '../run-captured.ts';
 import { DuckDBStore } from '../../store/duckdb/duckdb-store.ts';
 import { migrate } from '../../store/migrate.ts';
 import { fixtureRows, insertFixtures, workRows } from '../../careers/fixtures.ts';
@@ -16,16 +15,7 @@ let dir: string;
 let db: string;
 let ids: string;
 
-async function atlas(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli([...args, '--db', db], { stdout, stderr });
-  return { code, out, err };
-}
+const atlas = (...args: string[]): Promise<CliOutcome> => runCaptured([...args, '--db', db]);
 
 const span = (from: number, to: number, c: string): Record<number, string> => Object.fromEntries(Array.from({ length: to - from + 1 }, (_, i) => [from + i, c]));
 

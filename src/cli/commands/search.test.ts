@@ -2,26 +2,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshCareers } from '../../careers/index.ts';
 import { loadRealData } from '../../search/real-data-fixture.ts';
 import { openStore } from '../../store/open-store.ts';
-import { runCli } from '../main.ts';
+import { runCaptured, type CliOutcome } from '../run-captured.ts';
 
 let dir: string;
 let db: string;
 
-async function atlas(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli([...args, '--db', db], { stdout, stderr });
-  return { code, out, err };
-}
+const atlas = (...args: string[]): Promise<CliOutcome> => runCaptured([...args, '--db', db]);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'atlas-search-'));
