@@ -1,0 +1,69 @@
+/** The real `atlas` binary on the bundled data: ingest, person, stats, export, and a bad file. */
+import { describe, expect, it, afterAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PACKAGE_ROOT, dataPath } from '../core/paths.ts';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(tmpdir(), 'atlas-e2e-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const db = path.join(dir, 'e2e.duckdb');
+const BIN = path.join(PACKAGE_ROOT, 'bin', 'atlas.js');
+
+async function atlas(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run('node', [BIN, ...args, '--db', db], { env: { ...process.env, CI: 'true' }, maxBuffer: 64 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+describe('atlas (the real binary)', () => {
+  it('ingests the shared OpenAlex sample and shows Jason Priem by year; a second ingest changes no count', async () => {
+    const files = [dataPath('openalex-samples', 'b-vitamins-fixtures', 'A5023888391.json'), dataPath('openalex-samples', 'openalex-research-rag', 'authors_sample.json')];
+    const first = await atlas('ingest', ...files, '--json');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ records: 31, inserted: 31 });
+    const stats1 = JSON.parse((await atlas('stats', '--json')).stdout) as { tables: Record<string, number> };
+    const second = JSON.parse((await atlas('ingest', ...files, '--json')).stdout) as { unchanged: number };
+    expect(second.unchanged).toBe(31);
+    const stats2 = JSON.parse((await atlas('stats', '--json')).stdout) as { tables: Record<string, number> };
+    expect({ ...stats2.tables, ingest_runs: 0 }).toEqual({ ...stats1.tables, ingest_runs: 0 });
+    const person = await atlas('person', 'A5023888391');
+    expect(person.code).toBe(0);
+    expect(person.stdout).toMatch(/Jason Priem/);
+    expect(person.stdout).toMatch(/2021\s+OurResearch\s+CA/);
+    expect(person.stdout).toMatch(/2014\s+University of North Carolina at Chapel Hill\s+US/);
+  });
+
+  it('exports affiliation-years as CSV with the documented columns', async () => {
+    const out = path.join(dir, 'aff.csv');
+    const r = await atlas('export', 'affiliation-years', '--format', 'csv', '--out', out);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('person_id,year,institution_id,institution_name,country,source');
+    expect(lines).toContain('openalex:A5023888391,2021,I4200000001,OurResearch,CA,openalex');
+  });
+
+  it('a bad file: one line naming file, line and field, non-zero exit, nothing written', async () => {
+    const bad = path.join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"id": "https://openalex.org/A1", "display_name": "A"}\n{"id": "https://openalex.org/A2", "display_name": ["x"]}\n');
+    const before = (await atlas('stats', '--json')).stdout;
+    const r = await atlas('ingest', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([`error [BAD_INPUT]: ${bad}:2 field display_name: expected a string, got an array; nothing was written (use --on-error skip to land the good records)`]);
+    expect(JSON.parse((await atlas('stats', '--json')).stdout).tables).toEqual(JSON.parse(before).tables);
+  });
+
+  it('unknown commands and bad flags are usage errors (exit 2)', async () => {
+    expect((await atlas('frobnicate')).code).toBe(2);
+    const r = await atlas('ingest', '--on-error', 'maybe', 'x.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--on-error must be "fail" or "skip"/);
+  });
+});
