@@ -114,10 +114,16 @@ export function isNoCountryName(name: string): boolean {
   return load().byName.get(normName(name)) === null;
 }
 
+/**
+ * Country-code domains sold worldwide as generic names (x.ai, huggingface.co, github.io, …): they say nothing
+ * about where an institution is, so no country is inferred from them.
+ */
+const GENERIC_CCTLDS = new Set(['ai', 'io', 'co', 'me', 'tv', 'cc', 'ly', 'fm', 'to', 'ws', 'gg', 'sh', 'ac', 'la', 'nu', 'tk', 'ml', 'ga', 'cf', 'gq', 'so']);
+
 /** Country of a web domain's country-code top-level domain (tsinghua.edu.cn → CN); null for .edu, .com, … */
 export function countryFromDomain(domain: string): CountryCode | null {
   const tld = domain.trim().toLowerCase().split('.').pop() ?? '';
-  if (tld.length !== 2) return null;
+  if (tld.length !== 2 || GENERIC_CCTLDS.has(tld)) return null;
   return (load().byTld.get(tld) ?? null) as CountryCode | null;
 }
 
