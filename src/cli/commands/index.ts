@@ -22,5 +22,6 @@ import { statsCommand } from './stats.ts';
 import { personCommand } from './person.ts';
 import { exportCommand } from './export.ts';
 import { demoCommand } from './demo.ts';
+import { synthCommand } from './synth.ts';
 
-export const COMMANDS: Command[] = [demoCommand, ingestCommand, statsCommand, personCommand, exportCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];
+export const COMMANDS: Command[] = [demoCommand, ingestCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];

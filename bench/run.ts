@@ -1,0 +1,15 @@
+/** `npm run bench`: every benchmark in turn, each printing its figures and ratios against a baseline measured in the same run. Extra arguments (e.g. --quick) are passed on. */
+import { spawnSync } from 'node:child_process';
+
+const BENCHES = ['ingest', 'careers', 'search', 'network', 'postgres-vs-duckdb', 'api-load'];
+const only = process.env['BENCH'];
+let failed = 0;
+for (const name of BENCHES.filter((b) => !only || only.split(',').includes(b))) {
+  console.log(`\n=== bench/${name}.ts`);
+  const r = spawnSync('node', ['--max-old-space-size=8192', '--import', 'tsx', `bench/${name}.ts`, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`bench/${name}.ts exited with ${r.status}`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
