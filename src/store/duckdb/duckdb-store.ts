@@ -43,7 +43,9 @@ export class DuckDBStore implements Store {
   static async open(path: string): Promise<DuckDBStore> {
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      // ATLAS_DUCKDB_MEMORY_LIMIT (e.g. "1GB") caps DuckDB's own memory so large ingests spill to disk instead.
+      const limit = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
+      instance = await DuckDBInstance.create(path, limit ? { memory_limit: limit } : undefined);
     } catch (e) {
       throw wrap(e, `open ${path}`);
     }
