@@ -3,6 +3,10 @@ import { spawnSync } from 'node:child_process';
 
 const BENCHES = ['ingest', 'careers', 'search', 'network', 'postgres-vs-duckdb', 'api-load'];
 const only = process.env['BENCH'];
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`usage: npm run bench [-- --quick]   (BENCH=ingest,search to run only some)\nruns, one after another as child processes: ${BENCHES.map((b) => `bench/${b}.ts`).join(', ')}\nother arguments are passed on to each; exits non-zero if any fails.`);
+  process.exit(0);
+}
 let failed = 0;
 for (const name of BENCHES.filter((b) => !only || only.split(',').includes(b))) {
   console.log(`\n=== bench/${name}.ts`);
