@@ -2,6 +2,7 @@
  * Cohorts: the set of people an analysis is restricted to, chosen before anything is counted — by origin country,
  * by venue and year (all authors of its works), or by an explicit list of person ids. Restrictions combine with AND.
  */
+import { readFileSync } from 'node:fs';
 import { AtlasError } from '../core/errors.ts';
 import type { Queryable, SqlValue } from '../store/store.ts';
 
@@ -89,4 +90,15 @@ export function parseIdList(text: string, file: string): string[] {
     .filter((s) => s.length > 0 && s !== 'person_id');
   if (ids.length === 0) throw new AtlasError('BAD_INPUT', `${file}: no person ids found (expected one id per line)`);
   return ids;
+}
+
+/** Reads a file of person ids for a --ids option; an unreadable file is the user's argument error. */
+export function readIdFile(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AtlasError('BAD_ARGUMENT', `--ids: cannot read ${file} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+  return parseIdList(text, file);
 }

@@ -5,7 +5,7 @@
  */
 import { AtlasError } from '../core/errors.ts';
 import { countryCode, countryInfo, allCountries } from '../core/countries.ts';
-import { quartiles } from './quantiles.ts';
+import { quartiles, type Quartiles } from './quantiles.ts';
 import { isRoleFamily, roleGroup, ROLE_FAMILIES, type RoleFamily } from './role-families.ts';
 import { defaultSalaryYear, isLevel, LEVELS, salaryRows, type Level, type SalaryRow } from './salary-data.ts';
 import { priceLevel } from './price-levels.ts';
@@ -31,18 +31,12 @@ export interface BandFilters {
   transfer: 'none' | 'ppp';
 }
 
-export interface CompensationBand {
+export interface CompensationBand extends Quartiles {
   country: string;
   level: Level;
   family: RoleFamily;
   year: number;
   currency: 'USD';
-  n: number;
-  p25: number;
-  median: number;
-  p75: number;
-  min: number;
-  max: number;
   /** 0 = exact cell; higher = wider (see FALLBACK_LADDER). */
   fallbackStep: number;
   fallback: string;

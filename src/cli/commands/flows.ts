@@ -1,8 +1,7 @@
 /** `atlas flows`: confirmed moves A → B in a window (country or institution level), net flows and net rates, optionally for a cohort. */
-import { readFileSync } from 'node:fs';
 import { AtlasError, badArgument } from '../../core/errors.ts';
 import { countryCode } from '../../core/countries.ts';
-import { flows, parseIdList, parseYear, refreshCareers, type Cohort } from '../../careers/index.ts';
+import { flows, parseYear, readIdFile, refreshCareers, type Cohort } from '../../careers/index.ts';
 import { searchPersonIds } from '../../search/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Command, CommandContext, OptionSpec, ParsedValues } from '../command.ts';
@@ -46,13 +45,7 @@ export async function cohortFromFlags(ctx: CommandContext, values: ParsedValues)
   }
   const file = values['ids'] as string | undefined;
   if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new AtlasError('BAD_ARGUMENT', `--ids: cannot read ${file} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
-    }
-    cohort.ids = parseIdList(text, file);
+    cohort.ids = readIdFile(file);
     cohort.idsLabel = `file ${file}`;
   }
   const search = values['search'] as string | undefined;

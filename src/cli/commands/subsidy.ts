@@ -1,7 +1,6 @@
 /** `atlas subsidy`: the cost of paying a country's diaspora a share of their pay gap to come home, with basis and sensitivity. */
-import { readFileSync } from 'node:fs';
 import { AtlasError, badArgument } from '../../core/errors.ts';
-import { parseIdList, refreshCareers } from '../../careers/index.ts';
+import { readIdFile, refreshCareers } from '../../careers/index.ts';
 import { searchPersonIds } from '../../search/index.ts';
 import { subsidyPlan, validateSubsidyOptions, type SubsidyPlan } from '../../economics/index.ts';
 import type { Store } from '../../store/store.ts';
@@ -97,13 +96,7 @@ ${GAP_USAGE}`,
     let ids: string[];
     let label: string;
     if (file !== undefined) {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new AtlasError('BAD_ARGUMENT', `--ids: cannot read ${file} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
-      }
-      ids = parseIdList(text, file);
+      ids = readIdFile(file);
       label = `${ids.length} ids from ${file}`;
     } else {
       if (!query?.trim()) throw badArgument('--cohort needs a search query');
