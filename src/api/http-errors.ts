@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   DB_LOCKED: 503,
   DB_ERROR: 500,
+  OUT_OF_MEMORY: 507,
 };
 
 export function statusOf(code: ErrorCode): number {

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'DB_ERROR'
   | 'DB_LOCKED'
   | 'CONFLICT'
-  | 'NO_DATA';
+  | 'NO_DATA'
+  | 'OUT_OF_MEMORY';
 
 export class AtlasError extends Error {
   readonly code: ErrorCode;

@@ -8,7 +8,8 @@ import { migrate } from '../store/migrate.ts';
 import type { Store } from '../store/store.ts';
 import { storeStats } from '../store/repo/stats.ts';
 import { dataPath } from '../core/paths.ts';
-import { InputError } from '../core/errors.ts';
+import { AtlasError, InputError } from '../core/errors.ts';
+import { synthesize } from '../synth/synthesize.ts';
 import { ingestFiles } from './run-ingest.ts';
 import { refreshCareers } from '../careers/index.ts';
 
@@ -165,5 +166,26 @@ describe('bad input: error names file, line and field; the database stays exactl
     expect(String((err as Error).message)).toContain(f);
     expect((await counts())['people']).toBe(0);
     expect(gunzipSync(gz).length).toBeGreaterThan(0);
+  });
+
+  it('DuckDB running out of its ingest memory limit is a clear error, nothing is written, and the store keeps its own limit', async () => {
+    const synth = await synthesize({ authors: 3000, seed: 3, out: path.join(dir, 'oom') });
+    const [before] = await store.query<{ limit: string }>(`SELECT current_setting('memory_limit') AS "limit"`);
+    process.env['ATLAS_DUCKDB_MEMORY_LIMIT'] = '4MB';
+    try {
+      const err = await ingestFiles(store, [synth.authorsFile, synth.worksFile]).catch((e: unknown) => e);
+      expect((err as AtlasError).code).toBe('OUT_OF_MEMORY');
+      expect((err as AtlasError).message).toMatch(/4MB memory limit.*nothing was written.*ATLAS_DUCKDB_MEMORY_LIMIT/);
+      process.env['ATLAS_DUCKDB_MEMORY_LIMIT'] = 'lots';
+      await expect(ingestFiles(store, [synth.authorsFile])).rejects.toThrow(/ATLAS_DUCKDB_MEMORY_LIMIT="lots" is not a size/);
+    } finally {
+      delete process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
+    }
+    expect((await counts())['people']).toBe(0);
+    const ok = await ingestFiles(store, [synth.authorsFile, synth.worksFile]);
+    expect(ok.files.map((f) => f.reader)).toEqual(['duckdb-scan', 'duckdb-scan']);
+    expect((await counts())['people']).toBe(3000);
+    const [after] = await store.query<{ limit: string }>(`SELECT current_setting('memory_limit') AS "limit"`);
+    expect(after).toEqual(before);
   });
 });

@@ -11,6 +11,7 @@ import { FACT_TABLES } from '../store/schema.ts';
 import type { RecordFacts } from './facts.ts';
 import type { Rejection, SourceReader } from './source.ts';
 import { READERS, detectSource, type IngestSource } from './readers.ts';
+import { scanOpenAlexJsonl, sniffOpenAlexJsonl } from './openalex/openalex-duckdb-scan.ts';
 
 export interface IngestOptions {
   /** The source of every file; detected per file from its name when absent. */
@@ -21,6 +22,11 @@ export interface IngestOptions {
   /** Progress callback: bytes read of the current file, records staged so far. */
   onProgress?: (p: { file: string; fileBytes: number; bytesRead: number; records: number }) => void;
   command?: string;
+  /**
+   * 'auto' (default): on DuckDB, OpenAlex JSONL files are read by DuckDB itself (openalex-duckdb-scan.ts), falling
+   * back to the JS reader for any file it cannot prove valid; 'js': every file through the JS readers.
+   */
+  scan?: 'auto' | 'js';
 }
 
 export interface IngestFileResult {
@@ -29,6 +35,9 @@ export interface IngestFileResult {
   bytes: number;
   records: number;
   rejected: number;
+  /** Who read the file: DuckDB's own scan, or the JS reader (with the reason when the scan was tried and declined). */
+  reader: 'duckdb-scan' | 'js';
+  scanDeclined?: string;
   report?: Record<string, unknown>;
 }
 
@@ -99,7 +108,7 @@ async function createStaging(db: Store): Promise<void> {
 }
 
 async function dropStaging(db: Queryable): Promise<void> {
-  for (const table of [...Object.keys(STAGING), 'stg_keep', 'stg_keymap', 'stg_tomb']) await db.exec(`DROP TABLE IF EXISTS ${table}`);
+  for (const table of [...Object.keys(STAGING), 'stg_keep', 'stg_keymap', 'stg_tomb', 'stg_scan']) await db.exec(`DROP TABLE IF EXISTS ${table}`);
 }
 
 const count = async (db: Queryable, sql: string): Promise<number> => Number((await db.query<{ n: number }>(sql))[0]?.n ?? 0);
@@ -197,72 +206,156 @@ function rejectionError(r: Rejection): InputError {
   return new InputError({ file: r.file, line: r.line, field: r.field }, `${r.reason}; nothing was written (use --on-error skip to land the good records)`);
 }
 
+/**
+ * DuckDB's memory during an ingest: ATLAS_DUCKDB_MEMORY_LIMIT when set, else 1.5GB. DuckDB spills its staging
+ * and merge to disk beyond it (1M synthetic authors: peak RSS just under 2 GiB). Its primary-key indexes must
+ * stay in memory, so a database far larger than that needs a higher limit; the error then says so.
+ */
+const INGEST_MEMORY_LIMIT = (): string => {
+  const v = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'] ?? '1.5GB';
+  if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(v)) throw new AtlasError('BAD_ARGUMENT', `ATLAS_DUCKDB_MEMORY_LIMIT="${v}" is not a size such as 1GB or 512MB`);
+  return v;
+};
+
+interface PlannedFile {
+  file: string;
+  bytes: number;
+  source: IngestSource;
+}
+
+interface Staged {
+  files: IngestFileResult[];
+  rejected: Rejection[];
+  records: number;
+}
+
+/** Read every file into the staging tables (which exist); throws the first rejection when onError is 'fail'. */
+async function stage(db: Queryable, backend: Store['backend'], plan: readonly PlannedFile[], options: IngestOptions): Promise<Staged> {
+  const onError = options.onError ?? 'fail';
+  const maxRecordBytes = options.maxRecordBytes ?? 64 * 1024 * 1024;
+  const buffer = new StagingBuffer(db);
+  const rejected: Rejection[] = [];
+  const files: IngestFileResult[] = [];
+  let seq = 0;
+  let records = 0;
+  const readers = new Map<IngestSource, SourceReader>();
+  for (let fileNo = 0; fileNo < plan.length; fileNo++) {
+    const { file, bytes, source } = plan[fileNo]!;
+    const fr: IngestFileResult = { path: file, source, bytes, records: 0, rejected: 0, reader: 'js' };
+    files.push(fr);
+    if (backend === 'duckdb' && source === 'openalex' && options.scan !== 'js') {
+      const entity = await sniffOpenAlexJsonl(file, maxRecordBytes);
+      if (entity) {
+        await buffer.flush();
+        const out = await scanOpenAlexJsonl(db, file, entity, fileNo + 1, seq, maxRecordBytes);
+        if (out.staged) {
+          Object.assign(fr, { records: out.records, reader: 'duckdb-scan' });
+          seq = out.lastSeq;
+          records += out.records;
+          options.onProgress?.({ file, fileBytes: bytes, bytesRead: bytes, records });
+          continue;
+        }
+        fr.scanDeclined = out.reason;
+      }
+    }
+    let reader = readers.get(source);
+    if (!reader) readers.set(source, (reader = READERS[source]()));
+    let bytesRead = 0;
+    for await (const item of reader.read(file, { maxRecordBytes, onBytes: (n) => (bytesRead = n) })) {
+      if (item.kind === 'rejected') {
+        if (onError === 'fail') throw rejectionError(item.rejection);
+        rejected.push(item.rejection);
+        fr.rejected++;
+        continue;
+      }
+      buffer.add(++seq, fileNo + 1, item.facts);
+      records++;
+      fr.records++;
+      if (buffer.pending) {
+        await buffer.flush();
+        options.onProgress?.({ file, fileBytes: bytes, bytesRead, records });
+      }
+    }
+    options.onProgress?.({ file, fileBytes: bytes, bytesRead: bytes, records });
+  }
+  // A reader's report covers every file it read in this run: attach it once, to that source's last file.
+  for (const [source, reader] of readers) {
+    const report = reader.report?.();
+    const last = files.filter((f) => f.source === source && f.reader === 'js').pop();
+    if (report && last) last.report = report;
+  }
+  await buffer.flush();
+  return { files, rejected, records };
+}
+
+/** Merge the staged run and record it: the transactional part of an ingest. */
+async function land(tx: Queryable, staged: Staged, started: string, command: string | undefined): Promise<IngestResult> {
+  const runId = await count(tx, 'SELECT COALESCE(MAX(run_id), 0) + 1 AS n FROM ingest_runs');
+  const outcome = await merge(tx, runId);
+  const sources = [...new Set(staged.files.map((f) => f.source))].join(',');
+  const { rejected, records, files } = staged;
+  await tx.exec(
+    `INSERT INTO ingest_runs (run_id, source, started_at, finished_at, status, files, records, inserted, replaced, unchanged, stale, rejected, erased, command)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [runId, sources, started, new Date().toISOString(), rejected.length ? 'landed-with-rejections' : 'ok', files.length, records, outcome.inserted, outcome.replaced, outcome.unchanged, outcome.stale, rejected.length, outcome.erased, command ?? null],
+  );
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
+    await tx.exec('INSERT INTO ingest_files (run_id, file_no, path, bytes, records, format) VALUES ($1, $2, $3, $4, $5, $6)', [runId, i + 1, f.path, f.bytes, f.records, f.source]);
+  }
+  return { runId, files, records, ...outcome, rejected };
+}
+
 /** Ingest files into the store, all-or-nothing (or skipping bad records with onError 'skip'). */
 export async function ingestFiles(store: Store, files: readonly string[], options: IngestOptions = {}): Promise<IngestResult> {
   if (files.length === 0) throw new AtlasError('BAD_ARGUMENT', 'no input files given');
-  const onError = options.onError ?? 'fail';
-  const maxRecordBytes = options.maxRecordBytes ?? 64 * 1024 * 1024;
-  const plan = await Promise.all(
+  const plan: PlannedFile[] = await Promise.all(
     files.map(async (file) => {
       const st = await stat(file).catch(() => null);
       if (!st || !st.isFile()) throw new AtlasError('BAD_INPUT', `${file}: no such file`);
       return { file, bytes: st.size, source: options.source ?? detectSource(file) };
     }),
   );
-  return store.withWriterLock(() =>
-    store.transaction(async (tx) => {
-      const started = new Date().toISOString();
-      const runId = (await count(tx, 'SELECT COALESCE(MAX(run_id), 0) + 1 AS n FROM ingest_runs'));
+  const started = new Date().toISOString();
+  return store.withWriterLock(async () => {
+    if (store.backend === 'duckdb') {
+      // A failed statement aborts a DuckDB transaction, and a declined DuckDB scan is an expected failure; so on
+      // DuckDB the staging tables are filled outside the transaction (temp tables, private to this connection)
+      // and only the merge into the talent graph is transactional. Nothing outside the staging tables changes
+      // until the merge commits.
+      await store.exec(`SET memory_limit = '${INGEST_MEMORY_LIMIT()}'`);
+      try {
+        await dropStaging(store);
+        await createStaging(store);
+        const staged = await stage(store, store.backend, plan, options);
+        // The merge does not depend on row order (the scan's line numbers are fixed by then); letting DuckDB
+        // reorder lets its large INSERT … SELECTs stream within the memory limit.
+        await store.exec('SET preserve_insertion_order = false');
+        return await store.transaction((tx) => land(tx, staged, started, options.command));
+      } catch (e) {
+        if (e instanceof AtlasError && /Out of Memory Error|could not allocate block|failed to pin block/.test(e.message)) {
+          throw new AtlasError(
+            'OUT_OF_MEMORY',
+            `DuckDB ran out of its ${INGEST_MEMORY_LIMIT()} memory limit during the ingest; nothing was written. Run it again with a higher limit, e.g. ATLAS_DUCKDB_MEMORY_LIMIT=4GB`,
+            { cause: e },
+          );
+        }
+        throw e;
+      } finally {
+        await dropStaging(store).catch(() => undefined);
+        await store.exec('RESET preserve_insertion_order').catch(() => undefined);
+        // Back to the store's own limit: ATLAS_DUCKDB_MEMORY_LIMIT as DuckDBStore.open applies it, else DuckDB's default.
+        const own = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
+        await store.exec(own && /^[\w. ]+$/.test(own) ? `SET memory_limit = '${own}'` : 'RESET memory_limit').catch(() => undefined);
+      }
+    }
+    return store.transaction(async (tx) => {
       await dropStaging(tx);
       await createStaging(store);
-      const buffer = new StagingBuffer(tx);
-      const rejected: Rejection[] = [];
-      const fileResults: IngestFileResult[] = [];
-      let seq = 0;
-      const readers = new Map<IngestSource, SourceReader>();
-      for (let fileNo = 0; fileNo < plan.length; fileNo++) {
-        const { file, bytes, source } = plan[fileNo]!;
-        let reader = readers.get(source);
-        if (!reader) readers.set(source, (reader = READERS[source]()));
-        const fr: IngestFileResult = { path: file, source, bytes, records: 0, rejected: 0 };
-        let bytesRead = 0;
-        for await (const item of reader.read(file, { maxRecordBytes, onBytes: (n) => (bytesRead = n) })) {
-          if (item.kind === 'rejected') {
-            if (onError === 'fail') throw rejectionError(item.rejection);
-            rejected.push(item.rejection);
-            fr.rejected++;
-            continue;
-          }
-          buffer.add(++seq, fileNo + 1, item.facts);
-          fr.records++;
-          if (buffer.pending) {
-            await buffer.flush();
-            options.onProgress?.({ file, fileBytes: bytes, bytesRead, records: seq });
-          }
-        }
-        options.onProgress?.({ file, fileBytes: bytes, bytesRead: bytes, records: seq });
-        fileResults.push(fr);
-      }
-      // A reader's report covers every file it read in this run: attach it once, to that source's last file.
-      for (const [source, reader] of readers) {
-        const report = reader.report?.();
-        const last = fileResults.filter((f) => f.source === source).pop();
-        if (report && last) last.report = report;
-      }
-      await buffer.flush();
-      const outcome = await merge(tx, runId);
-      const sources = [...new Set(plan.map((p) => p.source))].join(',');
-      await tx.exec(
-        `INSERT INTO ingest_runs (run_id, source, started_at, finished_at, status, files, records, inserted, replaced, unchanged, stale, rejected, erased, command)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [runId, sources, started, new Date().toISOString(), rejected.length ? 'landed-with-rejections' : 'ok', plan.length, seq, outcome.inserted, outcome.replaced, outcome.unchanged, outcome.stale, rejected.length, outcome.erased, options.command ?? null],
-      );
-      for (let i = 0; i < fileResults.length; i++) {
-        const f = fileResults[i]!;
-        await tx.exec('INSERT INTO ingest_files (run_id, file_no, path, bytes, records, format) VALUES ($1, $2, $3, $4, $5, $6)', [runId, i + 1, f.path, f.bytes, f.records, f.source]);
-      }
+      const staged = await stage(tx, store.backend, plan, options);
+      const result = await land(tx, staged, started, options.command);
       await dropStaging(tx);
-      return { runId, files: fileResults, records: seq, ...outcome, rejected };
-    }),
-  );
+      return result;
+    });
+  });
 }

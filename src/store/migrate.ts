@@ -24,7 +24,7 @@ export async function migrate(store: Store, migrations: readonly Migration[] = M
       continue;
     }
     await store.transaction(async (tx) => {
-      for (const s of m.statements) await tx.exec(s);
+      for (const s of [...m.statements, ...(m.backendStatements?.[store.backend] ?? [])]) await tx.exec(s);
       await tx.exec('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
     });
     results.push({ version: m.version, name: m.name, status: 'applied' });

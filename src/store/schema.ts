@@ -4,18 +4,22 @@
  */
 import { migration001 } from './migrations/001-talent-graph.ts';
 import { migration002 } from './migrations/002-careers.ts';
+import { migration003 } from './migrations/003-duckdb-bulk-load.ts';
+import type { Backend } from './store.ts';
 
 export interface Migration {
   version: number;
   name: string;
   statements: string[];
+  /** Statements for one backend only, run after the shared ones (e.g. physical-design choices such as indexes). */
+  backendStatements?: Partial<Record<Backend, string[]>>;
 }
 
 /**
  * All migrations in version order. Each capability that needs tables adds its own file under migrations/
  * with the next free version number and one line here.
  */
-export const MIGRATIONS: Migration[] = [migration001, migration002];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

@@ -144,7 +144,9 @@ export async function synthesize(o: SynthOptions): Promise<SynthResult> {
     const c = world.career(i);
     const affiliations = c.segments.map((s) => ({ institution: instJson(s.inst), years: Array.from({ length: s.to - s.from + 1 }, (_, j) => s.to - j) }));
     await write(a.gz, JSON.stringify({
-      id: `https://openalex.org/A${5_000_000_000 + i}`, display_name: `Synthetic Author ${i}`, orcid: null,
+      id: `https://openalex.org/A${5_000_000_000 + i}`, orcid: null, display_name: `Synthetic Author ${i}`,
+      // Like OpenAlex, every record carries every field, null when unknown (the synthesiser computes no author-level totals).
+      works_count: null, cited_by_count: null, summary_stats: { '2yr_mean_citedness': null, h_index: null, i10_index: null },
       affiliations, updated_date: '2025-01-01T00:00:00', created_date: '2025-01-01',
     }) + '\n');
     // Works led by this author: about 2.5 on average, co-authors mostly from the same community.
@@ -161,14 +163,14 @@ export async function synthesize(o: SynthOptions): Promise<SynthResult> {
       const auths = [...team].map((j, pos) => {
         const cj = j === i ? c : world.career(j);
         const seg = cj.segments.find((s) => s.from <= year && year <= s.to);
-        return { author_position: pos === 0 ? 'first' : 'middle', author: { id: `https://openalex.org/A${5_000_000_000 + j}`, display_name: `Synthetic Author ${j}` }, institutions: seg ? [instJson(seg.inst)] : [] };
+        return { author_position: pos === 0 ? 'first' : 'middle', author: { id: `https://openalex.org/A${5_000_000_000 + j}`, display_name: `Synthetic Author ${j}`, orcid: null }, institutions: seg ? [instJson(seg.inst)] : [] };
       });
       const title = Array.from({ length: 4 + Math.floor(r() * 5) }, () => WORDS[Math.floor(Math.pow(r(), 1.6) * WORDS.length)]).join(' ');
       const cited = Math.max(0, Math.floor(2 / Math.pow(1 - r(), 1 / 1.1)) - 2); // Pareto tail, alpha 1.1
       await write(w.gz, JSON.stringify({
-        id: `https://openalex.org/W${7_000_000_000 + works}`, title, publication_year: year, cited_by_count: cited,
+        id: `https://openalex.org/W${7_000_000_000 + works}`, doi: null, title, display_name: title, publication_year: year, cited_by_count: cited,
         primary_location: { source: { display_name: VENUES[Math.floor(r() * VENUES.length)] } }, authorships: auths,
-        updated_date: '2025-01-01T00:00:00',
+        keywords: [], topics: [], concepts: [], abstract_inverted_index: null, updated_date: '2025-01-01T00:00:00',
       }) + '\n');
       works++;
       authorships += auths.length;

@@ -62,7 +62,8 @@ export const ingestCommand: Command = {
       return;
     }
     for (const f of result.files) {
-      ctx.stdout.write(`${f.path}: ${f.records} records${f.rejected ? `, ${f.rejected} rejected` : ''} (${f.source})\n`);
+      const by = f.reader === 'duckdb-scan' ? 'read by DuckDB' : f.scanDeclined ? `JS reader; DuckDB scan declined: ${f.scanDeclined}` : 'JS reader';
+      ctx.stdout.write(`${f.path}: ${f.records} records${f.rejected ? `, ${f.rejected} rejected` : ''} (${f.source}, ${by})\n`);
       if (f.report) ctx.stdout.write(`  report: ${JSON.stringify(f.report)}\n`);
     }
     ctx.stdout.write(
