@@ -150,4 +150,14 @@ describe('DuckDB scan of OpenAlex JSONL', () => {
       expect(readers(scan)).toEqual(['js']);
     }
   });
+
+  it('never drops a line silently: a 9 MB record, whitespace-only and trailing blank lines leave it to the JS reader', async () => {
+    const long = { ...AUTHORS[0], display_name: 'x'.repeat(9 << 20) };
+    const cases = [jsonl([long, AUTHORS[1]]), `${JSON.stringify(AUTHORS[0])}\n   \n${JSON.stringify(AUTHORS[1])}\n`, `${jsonl([AUTHORS[0]])}\n\n`];
+    for (const content of cases) {
+      const { scan } = await bothWays([file('edge.jsonl', content)]);
+      if (content !== cases[1]) expect(readers(scan)).toEqual(['js']);
+      expect((scan as IngestResult).records).toBe(content === cases[2] ? 1 : 2);
+    }
+  });
 });

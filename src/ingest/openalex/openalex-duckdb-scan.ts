@@ -20,6 +20,9 @@
  *   country codes are checked in SQL as the JS reader checks them.
  * The check is conservative: a file it flags may still be valid (the JS reader then lands it, more slowly).
  */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import type { Queryable } from '../../store/store.ts';
 import { allCountries } from '../../core/countries.ts';
 import { readLines } from '../read-lines.ts';
@@ -39,6 +42,7 @@ const STRUCTURE: Record<OpenAlexEntity, string> = {
     "keywords":${NAMED},"topics":${NAMED},"concepts":${NAMED},"abstract_inverted_index":"MAP(VARCHAR, DOUBLE[])"}`,
   institution: `{"id":"VARCHAR","display_name":"VARCHAR","country_code":"VARCHAR","type":"VARCHAR","ror":"VARCHAR","updated_date":"VARCHAR"}`,
 };
+const SCAN_LINE_LIMIT = 8 << 20;
 const ID_LETTER: Record<OpenAlexEntity, string> = { author: 'A', work: 'W', institution: 'I' };
 
 // A string field holding anything but a string or null; an integer field holding anything but a number or null;
@@ -164,12 +168,15 @@ const STAGED_TABLES = ['stg_records', 'stg_people', 'stg_ids', 'stg_institutions
  * Records get seq = seqBase + line, so they keep the file's order and the runner's last-copy-wins rule holds.
  */
 export async function scanOpenAlexJsonl(db: Queryable, file: string, entity: OpenAlexEntity, fileNo: number, seqBase: number, maxRecordBytes: number): Promise<ScanOutcome> {
+  // DuckDB's CSV buffers are sized from the line limit; OpenAlex records are far below 8 MB, and a longer line
+  // declines the scan, so the JS reader applies the run's own record limit to it.
+  const lineLimit = Math.min(maxRecordBytes, SCAN_LINE_LIMIT);
   try {
     await db.exec(`CREATE OR REPLACE TEMP TABLE stg_scan AS
-      SELECT line, sha1(j) AS h, regexp_matches(j, ${sqlString(SUSPICIOUS)}) AS suspicious, json_transform_strict(j, ${sqlString(STRUCTURE[entity].replace(/\s+/g, ''))}) AS r
+      SELECT line, strlen(j) AS bytes, sha1(j) AS h, regexp_matches(j, ${sqlString(SUSPICIOUS)}) AS suspicious, json_transform_strict(j, ${sqlString(STRUCTURE[entity].replace(/\s+/g, ''))}) AS r
       FROM (SELECT row_number() OVER () AS line, j
             FROM read_csv(${sqlString(file)}, columns = {'j': 'VARCHAR'}, header = false, delim = E'\\x1f', quote = '', escape = '',
-                          auto_detect = false, max_line_size = ${maxRecordBytes}, buffer_size = ${Math.max(2 * maxRecordBytes, 16 << 20)}))
+                          auto_detect = false, max_line_size = ${lineLimit}, buffer_size = ${2 * lineLimit}))
       WHERE j IS NOT NULL AND NOT regexp_full_match(j, '\\s*')`);
   } catch (e) {
     await db.exec('DROP TABLE IF EXISTS stg_scan').catch(() => undefined);
@@ -183,7 +190,11 @@ export async function scanOpenAlexJsonl(db: Queryable, file: string, entity: Ope
     ).catch((e: unknown) => [{ line: 0, problem: -1, error: firstLine(e) }]);
     if (found[0] && 'error' in found[0]) return { staged: false, reason: String(found[0].error) };
     if (found[0]) return { staged: false, reason: `line ${found[0].line}: ${checks[found[0].problem]?.[1] ?? 'invalid record'}` };
-    const [stats] = await db.query<{ n: number; last: number | null }>('SELECT COUNT(*) AS n, MAX(line) AS last FROM stg_scan');
+    const [stats] = await db.query<{ n: number; last: number | null; bytes: number | null }>('SELECT COUNT(*) AS n, MAX(line) AS last, SUM(bytes) AS bytes FROM stg_scan');
+    // Every byte of the file must be in a line DuckDB returned: its CSV reader can drop a line longer than its
+    // buffer without an error, and then a record would vanish silently.
+    const accounted = await textBytesAccounted(file, stats?.bytes ?? 0, stats?.last ?? 0);
+    if (!accounted) return { staged: false, reason: 'the lines DuckDB read do not add up to the file size (an over-long line, a whitespace-only or trailing blank line)' };
     try {
       for (const sql of stagingStatements(entity, fileNo, seqBase)) await db.exec(sql);
     } catch (e) {
@@ -194,6 +205,57 @@ export async function scanOpenAlexJsonl(db: Queryable, file: string, entity: Ope
   } finally {
     await db.exec('DROP TABLE IF EXISTS stg_scan');
   }
+}
+
+/**
+ * True when the text of the lines read (their bytes, plus one LF or CRLF per line as the file's start shows, the
+ * last line's ending optional, plus the UTF-8 BOM if the file starts with one) is exactly the file's text size: the file's size, or for gzip the size
+ * its trailer states (modulo 2^32; a multi-member gzip fails the check and is left to the JS reader).
+ */
+async function textBytesAccounted(file: string, lineBytes: number, lines: number): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const head = Buffer.alloc(2);
+    await fh.read(head, 0, 2, 0);
+    let textSize = size;
+    const modulo = head[0] === 0x1f && head[1] === 0x8b ? 2 ** 32 : Infinity;
+    if (modulo !== Infinity) {
+      const tail = Buffer.alloc(4);
+      await fh.read(tail, 0, 4, size - 4);
+      textSize = tail.readUInt32LE(0);
+    }
+    const start = await textStart(file, 1 << 16);
+    const bom = start.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
+    const ending = start.includes('\r\n') ? 2 : 1; // DuckDB reads a file with both endings as an error, so one style holds
+    const candidates = [lines, lines - 1].map((endings) => lineBytes + ending * endings + bom);
+    return candidates.some((c) => (modulo === Infinity ? c === textSize : c % modulo === textSize));
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The first n bytes of a file's text (gunzipped when it is gzip). */
+async function textStart(file: string, n: number): Promise<Buffer> {
+  const raw = createReadStream(file, { start: 0, end: 1 << 16 });
+  const head = Buffer.alloc(2);
+  const fh = await open(file, 'r');
+  await fh.read(head, 0, 2, 0).finally(() => fh.close());
+  const stream = head[0] === 0x1f && head[1] === 0x8b ? raw.pipe(createGunzip()) : raw;
+  const parts: Buffer[] = [];
+  let got = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parts.push(chunk);
+      got += chunk.length;
+      if (got >= n) break;
+    }
+  } catch {
+    // a gzip cut short by the 64 KiB window ends the stream early: what was decoded is enough
+  } finally {
+    raw.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, n);
 }
 
 function firstLine(e: unknown): string {
