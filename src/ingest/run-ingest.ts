@@ -324,6 +324,8 @@ export async function ingestFiles(store: Store, files: readonly string[], option
       // and only the merge into the talent graph is transactional. Nothing outside the staging tables changes
       // until the merge commits.
       await store.exec(`SET memory_limit = '${INGEST_MEMORY_LIMIT()}'`);
+      // Hand freed memory back to the system sooner: the merge's peak RSS otherwise runs ~0.7 GiB above the limit.
+      await store.exec(`SET allocator_flush_threshold = '16MB'; SET allocator_bulk_deallocation_flush_threshold = '64MB'; SET allocator_background_threads = true`);
       try {
         await dropStaging(store);
         await createStaging(store);
@@ -344,6 +346,7 @@ export async function ingestFiles(store: Store, files: readonly string[], option
       } finally {
         await dropStaging(store).catch(() => undefined);
         await store.exec('RESET preserve_insertion_order').catch(() => undefined);
+        for (const k of ['allocator_flush_threshold', 'allocator_bulk_deallocation_flush_threshold', 'allocator_background_threads']) await store.exec(`RESET ${k}`).catch(() => undefined);
         // Back to the store's own limit: ATLAS_DUCKDB_MEMORY_LIMIT as DuckDBStore.open applies it, else DuckDB's default.
         const own = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
         await store.exec(own && /^[\w. ]+$/.test(own) ? `SET memory_limit = '${own}'` : 'RESET memory_limit').catch(() => undefined);
