@@ -217,6 +217,31 @@ const INGEST_MEMORY_LIMIT = (): string => {
   return v;
 };
 
+const DUCKDB_INGEST_SETTINGS = ['memory_limit', 'preserve_insertion_order', 'allocator_flush_threshold', 'allocator_bulk_deallocation_flush_threshold', 'allocator_background_threads'];
+
+/**
+ * Run fn with DuckDB tuned for a large ingest — the memory cap, and freed memory handed back to the system soon
+ * (otherwise the merge's peak RSS runs ~0.7 GiB above the cap) — and the settings restored afterwards. Running
+ * out of memory becomes a clear OUT_OF_MEMORY error.
+ */
+async function withDuckDBIngestSettings<T>(store: Store, fn: () => Promise<T>): Promise<T> {
+  const limit = INGEST_MEMORY_LIMIT();
+  await store.exec(`SET memory_limit = '${limit}'; SET allocator_flush_threshold = '16MB'; SET allocator_bulk_deallocation_flush_threshold = '64MB'; SET allocator_background_threads = true`);
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AtlasError && /Out of Memory Error|could not allocate block|failed to pin block/.test(e.message)) {
+      throw new AtlasError('OUT_OF_MEMORY', `DuckDB ran out of its ${limit} memory limit during the ingest; nothing was written. Run it again with a higher limit, e.g. ATLAS_DUCKDB_MEMORY_LIMIT=4GB`, { cause: e });
+    }
+    throw e;
+  } finally {
+    for (const k of DUCKDB_INGEST_SETTINGS) await store.exec(`RESET ${k}`).catch(() => undefined);
+    // The store's own limit: ATLAS_DUCKDB_MEMORY_LIMIT as DuckDBStore.open applies it, else DuckDB's default (just reset).
+    const own = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
+    if (own && /^[\w. ]+$/.test(own)) await store.exec(`SET memory_limit = '${own}'`).catch(() => undefined);
+  }
+}
+
 interface PlannedFile {
   file: string;
   bytes: number;
@@ -323,34 +348,19 @@ export async function ingestFiles(store: Store, files: readonly string[], option
       // DuckDB the staging tables are filled outside the transaction (temp tables, private to this connection)
       // and only the merge into the talent graph is transactional. Nothing outside the staging tables changes
       // until the merge commits.
-      await store.exec(`SET memory_limit = '${INGEST_MEMORY_LIMIT()}'`);
-      // Hand freed memory back to the system sooner: the merge's peak RSS otherwise runs ~0.7 GiB above the limit.
-      await store.exec(`SET allocator_flush_threshold = '16MB'; SET allocator_bulk_deallocation_flush_threshold = '64MB'; SET allocator_background_threads = true`);
-      try {
-        await dropStaging(store);
-        await createStaging(store);
-        const staged = await stage(store, store.backend, plan, options);
-        // The merge does not depend on row order (the scan's line numbers are fixed by then); letting DuckDB
-        // reorder lets its large INSERT … SELECTs stream within the memory limit.
-        await store.exec('SET preserve_insertion_order = false');
-        return await store.transaction((tx) => land(tx, staged, started, options.command));
-      } catch (e) {
-        if (e instanceof AtlasError && /Out of Memory Error|could not allocate block|failed to pin block/.test(e.message)) {
-          throw new AtlasError(
-            'OUT_OF_MEMORY',
-            `DuckDB ran out of its ${INGEST_MEMORY_LIMIT()} memory limit during the ingest; nothing was written. Run it again with a higher limit, e.g. ATLAS_DUCKDB_MEMORY_LIMIT=4GB`,
-            { cause: e },
-          );
+      return withDuckDBIngestSettings(store, async () => {
+        try {
+          await dropStaging(store);
+          await createStaging(store);
+          const staged = await stage(store, store.backend, plan, options);
+          // The merge does not depend on row order (the scan's line numbers are fixed by then); letting DuckDB
+          // reorder lets its large INSERT … SELECTs stream within the memory limit.
+          await store.exec('SET preserve_insertion_order = false');
+          return await store.transaction((tx) => land(tx, staged, started, options.command));
+        } finally {
+          await dropStaging(store).catch(() => undefined);
         }
-        throw e;
-      } finally {
-        await dropStaging(store).catch(() => undefined);
-        await store.exec('RESET preserve_insertion_order').catch(() => undefined);
-        for (const k of ['allocator_flush_threshold', 'allocator_bulk_deallocation_flush_threshold', 'allocator_background_threads']) await store.exec(`RESET ${k}`).catch(() => undefined);
-        // Back to the store's own limit: ATLAS_DUCKDB_MEMORY_LIMIT as DuckDBStore.open applies it, else DuckDB's default.
-        const own = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
-        await store.exec(own && /^[\w. ]+$/.test(own) ? `SET memory_limit = '${own}'` : 'RESET memory_limit').catch(() => undefined);
-      }
+      });
     }
     return store.transaction(async (tx) => {
       await dropStaging(tx);
