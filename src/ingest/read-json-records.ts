@@ -21,25 +21,40 @@ function isPage(v: unknown): v is { results: unknown[] } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Array.isArray((v as { results?: unknown }).results) && 'meta' in v;
 }
 
+/**
+ * Whether a JSON text's characters are inside a string literal, fed one character code at a time: 'open' for
+ * a string's opening quote, 'string' for its content and closing quote, 'code' for everything else.
+ */
+class JsonStringTracker {
+  private inStr = false;
+  private esc = false;
+
+  step(c: number): 'open' | 'string' | 'code' {
+    if (this.inStr) {
+      if (this.esc) this.esc = false;
+      else if (c === 92) this.esc = true;
+      else if (c === 34) this.inStr = false;
+      return 'string';
+    }
+    if (c !== 34) return 'code';
+    this.inStr = true;
+    return 'open';
+  }
+}
+
 /** Start lines of the elements of the array under key `results` (depth 2) within a document text. */
 function elementLines(text: string, firstLine: number, arrayDepth: number): number[] {
   const out: number[] = [];
   let depth = 0;
-  let inStr = false;
-  let esc = false;
+  const strings = new JsonStringTracker();
   let line = firstLine;
   let expectElement = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) line++;
-    if (inStr) {
-      if (esc) esc = false;
-      else if (c === 92) esc = true;
-      else if (c === 34) inStr = false;
-      continue;
-    }
-    if (c === 34) {
-      inStr = true;
+    const at = strings.step(c);
+    if (at === 'string') continue;
+    if (at === 'open') {
       if (expectElement) { out.push(line); expectElement = false; }
       continue;
     }
@@ -76,8 +91,7 @@ export async function* readJsonRecords(file: string, options: ReadOptions): Asyn
   let shape: JsonShape | undefined;
   // Array scanner state.
   let depth = 0;
-  let inStr = false;
-  let esc = false;
+  const strings = new JsonStringTracker();
   let buf = '';
   let bufLine = 0;
   let arrayDone = false;
@@ -139,14 +153,9 @@ export async function* readJsonRecords(file: string, options: ReadOptions): Asyn
           continue;
         }
         if (depth >= 2 || (depth === 1 && buf !== '')) buf += text[i];
-        if (inStr) {
-          if (esc) esc = false;
-          else if (c === 92) esc = true;
-          else if (c === 34) inStr = false;
-          continue;
-        }
-        if (c === 34) {
-          inStr = true;
+        const at = strings.step(c);
+        if (at === 'string') continue;
+        if (at === 'open') {
           if (depth === 1 && buf === '') { buf = '"'; bufLine = line; }
           continue;
         }
