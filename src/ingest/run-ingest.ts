@@ -211,11 +211,14 @@ function rejectionError(r: Rejection): InputError {
  * and merge to disk beyond it (1M synthetic authors: peak RSS just under 2 GiB). Its primary-key indexes must
  * stay in memory, so a database far larger than that needs a higher limit; the error then says so.
  */
-const INGEST_MEMORY_LIMIT = (): string => {
-  const v = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'] ?? '1.5GB';
-  if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(v)) throw new AtlasError('BAD_ARGUMENT', `ATLAS_DUCKDB_MEMORY_LIMIT="${v}" is not a size such as 1GB or 512MB`);
+const DEFAULT_INGEST_MEMORY_LIMIT = '1.5GB';
+
+/** ATLAS_DUCKDB_MEMORY_LIMIT, the store's own DuckDB memory limit when set (DuckDBStore.open applies it too), checked to be a size. */
+function ownMemoryLimit(): string | undefined {
+  const v = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
+  if (v !== undefined && !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(v)) throw new AtlasError('BAD_ARGUMENT', `ATLAS_DUCKDB_MEMORY_LIMIT="${v}" is not a size such as 1GB or 512MB`);
   return v;
-};
+}
 
 const DUCKDB_INGEST_SETTINGS = ['memory_limit', 'preserve_insertion_order', 'allocator_flush_threshold', 'allocator_bulk_deallocation_flush_threshold', 'allocator_background_threads'];
 
@@ -225,7 +228,8 @@ const DUCKDB_INGEST_SETTINGS = ['memory_limit', 'preserve_insertion_order', 'all
  * out of memory becomes a clear OUT_OF_MEMORY error.
  */
 async function withDuckDBIngestSettings<T>(store: Store, fn: () => Promise<T>): Promise<T> {
-  const limit = INGEST_MEMORY_LIMIT();
+  const own = ownMemoryLimit();
+  const limit = own ?? DEFAULT_INGEST_MEMORY_LIMIT;
   await store.exec(`SET memory_limit = '${limit}'; SET allocator_flush_threshold = '16MB'; SET allocator_bulk_deallocation_flush_threshold = '64MB'; SET allocator_background_threads = true`);
   try {
     return await fn();
@@ -236,9 +240,8 @@ async function withDuckDBIngestSettings<T>(store: Store, fn: () => Promise<T>): 
     throw e;
   } finally {
     for (const k of DUCKDB_INGEST_SETTINGS) await store.exec(`RESET ${k}`).catch(() => undefined);
-    // The store's own limit: ATLAS_DUCKDB_MEMORY_LIMIT as DuckDBStore.open applies it, else DuckDB's default (just reset).
-    const own = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
-    if (own && /^[\w. ]+$/.test(own)) await store.exec(`SET memory_limit = '${own}'`).catch(() => undefined);
+    // Back to the store's own limit, else DuckDB's default (just reset).
+    if (own) await store.exec(`SET memory_limit = '${own}'`).catch(() => undefined);
   }
 }
 

@@ -25,7 +25,7 @@ import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Queryable } from '../../store/store.ts';
 import { allCountries } from '../../core/countries.ts';
-import { readLines } from '../read-lines.ts';
+import { isGzip, readLines } from '../read-lines.ts';
 
 export type OpenAlexEntity = 'author' | 'work' | 'institution';
 
@@ -112,7 +112,7 @@ function problems(entity: OpenAlexEntity): Array<[string, string]> {
 /** `INSERT INTO stg_* …` statements that stage the facts of every record in stg_scan, as openalex-facts.ts builds them. */
 function stagingStatements(entity: OpenAlexEntity, fileNo: number, seqBase: number): string[] {
   const seq = `${seqBase} + line`;
-  const key = `${shortId('r.id')}`;
+  const key = shortId('r.id');
   const records = `INSERT INTO stg_records SELECT ${seq}, 'openalex:${entity}:' || ${key}, 'openalex', '${entity}', r.updated_date, h, ${fileNo}, line FROM stg_scan`;
   const institutionCols = (x: string): string =>
     `${shortId(`${x}.id`)}, ${x}.display_name, ${country(`${x}.country_code`)}, CASE WHEN ${country(`${x}.country_code`)} IS NOT NULL THEN 'source' END, ${x}.type, ${x}.ror`;
@@ -184,11 +184,15 @@ export async function scanOpenAlexJsonl(db: Queryable, file: string, entity: Ope
   }
   try {
     const checks = problems(entity);
-    const found = await db.query<{ line: number; problem: number }>(
-      `SELECT line, CASE ${checks.map(([cond], i) => `WHEN ${cond} THEN ${i}`).join(' ')} END AS problem FROM stg_scan
-       WHERE ${checks.map(([cond]) => `(${cond})`).join(' OR ')} ORDER BY line LIMIT 1`,
-    ).catch((e: unknown) => [{ line: 0, problem: -1, error: firstLine(e) }]);
-    if (found[0] && 'error' in found[0]) return { staged: false, reason: String(found[0].error) };
+    let found: Array<{ line: number; problem: number }>;
+    try {
+      found = await db.query(
+        `SELECT line, CASE ${checks.map(([cond], i) => `WHEN ${cond} THEN ${i}`).join(' ')} END AS problem FROM stg_scan
+         WHERE ${checks.map(([cond]) => `(${cond})`).join(' OR ')} ORDER BY line LIMIT 1`,
+      );
+    } catch (e) {
+      return { staged: false, reason: firstLine(e) };
+    }
     if (found[0]) return { staged: false, reason: `line ${found[0].line}: ${checks[found[0].problem]?.[1] ?? 'invalid record'}` };
     const [stats] = await db.query<{ n: number; last: number | null; bytes: number | null }>('SELECT COUNT(*) AS n, MAX(line) AS last, SUM(bytes) AS bytes FROM stg_scan');
     // Every byte of the file must be in a line DuckDB returned: its CSV reader can drop a line longer than its
@@ -213,35 +217,31 @@ export async function scanOpenAlexJsonl(db: Queryable, file: string, entity: Ope
  * its trailer states (modulo 2^32; a multi-member gzip fails the check and is left to the JS reader).
  */
 async function textBytesAccounted(file: string, lineBytes: number, lines: number): Promise<boolean> {
+  const gz = await isGzip(file);
   const fh = await open(file, 'r');
+  let textSize: number;
   try {
     const { size } = await fh.stat();
-    const head = Buffer.alloc(2);
-    await fh.read(head, 0, 2, 0);
-    let textSize = size;
-    const modulo = head[0] === 0x1f && head[1] === 0x8b ? 2 ** 32 : Infinity;
-    if (modulo !== Infinity) {
+    textSize = size;
+    if (gz) {
       const tail = Buffer.alloc(4);
       await fh.read(tail, 0, 4, size - 4);
       textSize = tail.readUInt32LE(0);
     }
-    const start = await textStart(file, 1 << 16);
-    const bom = start.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
-    const ending = start.includes('\r\n') ? 2 : 1; // DuckDB reads a file with both endings as an error, so one style holds
-    const candidates = [lines, lines - 1].map((endings) => lineBytes + ending * endings + bom);
-    return candidates.some((c) => (modulo === Infinity ? c === textSize : c % modulo === textSize));
   } finally {
     await fh.close();
   }
+  const start = await textStart(file, gz, 1 << 16);
+  const bom = start.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
+  const ending = start.includes('\r\n') ? 2 : 1; // DuckDB reads a file with both endings as an error, so one style holds
+  const candidates = [lines, lines - 1].map((endings) => lineBytes + ending * endings + bom);
+  return candidates.some((c) => (gz ? c % 2 ** 32 === textSize : c === textSize));
 }
 
 /** The first n bytes of a file's text (gunzipped when it is gzip). */
-async function textStart(file: string, n: number): Promise<Buffer> {
+async function textStart(file: string, gz: boolean, n: number): Promise<Buffer> {
   const raw = createReadStream(file, { start: 0, end: 1 << 16 });
-  const head = Buffer.alloc(2);
-  const fh = await open(file, 'r');
-  await fh.read(head, 0, 2, 0).finally(() => fh.close());
-  const stream = head[0] === 0x1f && head[1] === 0x8b ? raw.pipe(createGunzip()) : raw;
+  const stream = gz ? raw.pipe(createGunzip()) : raw;
   const parts: Buffer[] = [];
   let got = 0;
   try {
