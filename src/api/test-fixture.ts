@@ -2,8 +2,7 @@
  * Test data for the API and browser tests: real OpenAlex records (data/openalex-samples/openalex-research-rag: 30 authors
  * with their affiliation histories, 195 works with authorships) written into a fresh store with bulkInsert.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -125,10 +124,15 @@ export async function addContactsNear(store: Store, targetId: string): Promise<s
   return contacts;
 }
 
-/** A fresh DuckDB file in a temp folder, migrated and filled with the OpenAlex sample. */
+/** A fresh DuckDB file in a temp folder, migrated and filled with the OpenAlex sample; closing it removes the folder. */
 export async function openSampleStore(): Promise<Store> {
   const dir = mkdtempSync(path.join(tmpdir(), 'atlas-api-'));
   const store = await DuckDBStore.open(path.join(dir, 'atlas.duckdb'));
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   await migrate(store);
   await loadOpenAlexSample(store);
   await refreshCareers(store);

@@ -108,7 +108,8 @@ async function createStaging(db: Store): Promise<void> {
 }
 
 async function dropStaging(db: Queryable): Promise<void> {
-  for (const table of [...Object.keys(STAGING), 'stg_keep', 'stg_keymap', 'stg_tomb', 'stg_scan']) await db.exec(`DROP TABLE IF EXISTS ${table}`);
+  await db.exec('DROP VIEW IF EXISTS stg_scan');
+  for (const table of [...Object.keys(STAGING), 'stg_keep', 'stg_keymap', 'stg_tomb', 'stg_scan_lines']) await db.exec(`DROP TABLE IF EXISTS ${table}`);
 }
 
 const count = async (db: Queryable, sql: string): Promise<number> => Number((await db.query<{ n: number }>(sql))[0]?.n ?? 0);

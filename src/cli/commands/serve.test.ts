@@ -1,6 +1,6 @@
 /** `atlas serve` end to end: the real binary on a fresh database prints its URL and answers; bad flags exit 2. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ const BIN = path.join(PACKAGE_ROOT, 'bin', 'atlas.js');
 
 describe('atlas serve', () => {
   it('prints the URL, serves /api/stats and /docs, stops on SIGTERM', async () => {
-    const db = path.join(mkdtempSync(path.join(tmpdir(), 'atlas-serve-')), 'a.duckdb');
+    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-serve-'));
+    const db = path.join(dir, 'a.duckdb');
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--no-web', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -29,6 +30,7 @@ describe('atlas serve', () => {
       child.kill('SIGTERM');
     }
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
     expect(code).toBe(0);
   });
 

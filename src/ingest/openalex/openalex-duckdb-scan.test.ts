@@ -88,6 +88,16 @@ describe('DuckDB scan of OpenAlex JSONL', () => {
     expect(readers(scan)).toEqual(['duckdb-scan', 'duckdb-scan']);
   });
 
+  it('keeps file order and physical line numbers when DuckDB reads an uncompressed file in parallel', async () => {
+    // Small CSV buffers (twice the record limit) split this ~1.3 MB file into many pieces read by parallel threads.
+    const s = await synthesize({ authors: 2000, seed: 5, out: path.join(dir, 'synth-order') });
+    const lines = gunzipSync(readFileSync(s.authorsFile)).toString('utf8').trimEnd().split('\n');
+    const withBlanks = lines.flatMap((l, i) => (i % 97 === 0 ? ['', l] : [l]));
+    const { scan } = await bothWays([file('authors-plain.jsonl', withBlanks.join('\n') + '\n')], { maxRecordBytes: 32 * 1024 });
+    expect(readers(scan)).toEqual(['duckdb-scan']);
+    expect((scan as IngestResult).records).toBe(2000);
+  });
+
   it('declines records without the full OpenAlex field set, and the JS reader lands them', async () => {
     const { scan } = await bothWays([file('trimmed-works.jsonl', jsonl(TRIMMED_WORKS))]);
     expect(readers(scan)).toEqual(['js']);
