@@ -1,6 +1,8 @@
 /**
  * Ingest benchmark: a synthetic OpenAlex snapshot (default 1,000,000 authors with their works) ingested by
  * `ingestFiles` into a fresh DuckDB file, against DuckDB's own read_ndjson scan of the same files in the same run.
+ * A second reference, DuckDB's own load (CREATE TABLE AS read_ndjson into a fresh database file, no checks, no
+ * normalisation, no indexes), shows what landing the records at all costs next to only scanning them.
  * Each side runs in its own child process, so each peak RSS is its own.
  * Targets (issue 2): ratio ours/duckdb ≥ 0.5, peak RSS < 2 GiB.   npx tsx bench/ingest.ts [--authors N] [--quick]
  */
@@ -41,6 +43,24 @@ async function baseline(authorsFile: string, worksFile: string, authorships: num
   return { records: a.n + w.n, seconds: (performance.now() - t) / 1000, rss: peakRss(), detail: `${fmt(a.items)} affiliations, ${fmt(w.items)} authorships` };
 }
 
+/** DuckDB's own load: each file into a table of a fresh database file, schema auto-detected, under the ingest's memory cap. */
+async function load(authorsFile: string, worksFile: string, dir: string): Promise<Measured> {
+  const file = path.join(dir, 'load.duckdb');
+  const t = performance.now();
+  const inst = await DuckDBInstance.create(file);
+  const conn = await inst.connect();
+  await conn.run(`SET memory_limit = '${process.env['ATLAS_DUCKDB_MEMORY_LIMIT'] ?? '1.5GB'}'`);
+  await conn.run(`CREATE TABLE authors AS SELECT * FROM read_ndjson('${authorsFile}')`);
+  await conn.run(`CREATE TABLE works AS SELECT * FROM read_ndjson('${worksFile}')`);
+  await conn.run('CHECKPOINT');
+  const row = (await conn.runAndReadAll('SELECT (SELECT COUNT(*) FROM authors) + (SELECT COUNT(*) FROM works) AS n')).getRowObjects()[0];
+  const seconds = (performance.now() - t) / 1000;
+  conn.closeSync();
+  inst.closeSync();
+  rmSync(file, { force: true });
+  return { records: Number(row?.['n']), seconds, rss: peakRss(), detail: 'two tables, no checks, no indexes' };
+}
+
 async function ours(authorsFile: string, worksFile: string, dir: string): Promise<Measured> {
   const store = await openStore(path.join(dir, 'bench.duckdb'));
   const t = performance.now();
@@ -52,7 +72,7 @@ async function ours(authorsFile: string, worksFile: string, dir: string): Promis
 }
 
 /** Run one side in a child process of this script and read its figures back. */
-function child(side: 'baseline' | 'ours', args: string[]): Measured {
+function child(side: 'baseline' | 'load' | 'ours', args: string[]): Measured {
   const self = fileURLToPath(import.meta.url);
   const r = spawnSync(process.execPath, ['--import', 'tsx', self, `--child-${side}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`bench ${side} exited with ${r.status}`);
@@ -62,6 +82,8 @@ function child(side: 'baseline' | 'ours', args: string[]): Measured {
 const argv = process.argv.slice(2);
 if (argv[0] === '--child-baseline') {
   console.log(JSON.stringify(await baseline(argv[1] as string, argv[2] as string, Number(argv[3]))));
+} else if (argv[0] === '--child-load') {
+  console.log(JSON.stringify(await load(argv[1] as string, argv[2] as string, argv[3] as string)));
 } else if (argv[0] === '--child-ours') {
   console.log(JSON.stringify(await ours(argv[1] as string, argv[2] as string, argv[3] as string)));
 } else {
@@ -74,12 +96,16 @@ if (argv[0] === '--child-baseline') {
     console.log(`synthetic snapshot: ${fmt(s.authors)} authors, ${fmt(s.works)} works, ${fmt(s.authorships)} authorships in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const base = child('baseline', [s.authorsFile, s.worksFile, String(s.authorships)]);
     console.log(`baseline DuckDB read_ndjson scan: ${fmt(base.records)} records (${base.detail}) in ${base.seconds.toFixed(1)} s = ${fmt(base.records / base.seconds)} records/s; peak RSS ${(base.rss / 2 ** 30).toFixed(2)} GiB`);
+    const loaded = child('load', [s.authorsFile, s.worksFile, dir]);
+    const loadRatio = loaded.records / loaded.seconds / (base.records / base.seconds);
+    console.log(`reference DuckDB load (CREATE TABLE AS read_ndjson, ${loaded.detail}): ${fmt(loaded.records)} records in ${loaded.seconds.toFixed(1)} s = ${fmt(loaded.records / loaded.seconds)} records/s; peak RSS ${(loaded.rss / 2 ** 30).toFixed(2)} GiB; ratio load/scan ${loadRatio.toFixed(3)}`);
     const mine = child('ours', [s.authorsFile, s.worksFile, dir]);
     if (mine.records !== s.authors + s.works) throw new Error(`atlas ingest landed ${mine.records} records, expected ${s.authors + s.works}`);
     const ratio = mine.records / mine.seconds / (base.records / base.seconds);
     console.log(`atlas ingest (read, validate, stage, merge, commit): ${fmt(mine.records)} records in ${mine.seconds.toFixed(1)} s = ${fmt(mine.records / mine.seconds)} records/s`);
     console.log(`  read by: ${mine.detail}`);
     console.log(`ratio ours/duckdb-scan: ${ratio.toFixed(3)} (target ≥ 0.5: ${ratio >= 0.5 ? 'PASS' : 'FAIL'})`);
+    console.log(`ratio ours/duckdb-load: ${(mine.records / mine.seconds / (loaded.records / loaded.seconds)).toFixed(3)}`);
     console.log(`peak RSS of the ingest process: ${(mine.rss / 2 ** 30).toFixed(2)} GiB (target < 2 GiB: ${mine.rss < 2 * 2 ** 30 ? 'PASS' : 'FAIL'})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

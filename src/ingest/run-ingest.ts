@@ -126,12 +126,17 @@ async function merge(db: Queryable, runId: number): Promise<Pick<IngestResult, '
     FROM stg_records s
     LEFT JOIN source_records r ON r.record_key = s.record_key
     WHERE s.seq = (SELECT MAX(s2.seq) FROM stg_records s2 WHERE s2.record_key = s.record_key)`);
-  const live = `(SELECT seq FROM stg_keep WHERE outcome IN ('new', 'replaced'))`;
-  for (const table of Object.keys(STAGING)) {
-    if (table !== 'stg_records') await db.exec(`DELETE FROM ${table} WHERE seq NOT IN ${live}`);
-  }
   const outcome = async (o: string): Promise<number> => count(db, `SELECT COUNT(*) AS n FROM stg_keep WHERE outcome = '${o}'`);
   const result = { inserted: await outcome('new'), replaced: await outcome('replaced'), unchanged: await outcome('unchanged'), stale: await outcome('stale'), erased: 0 };
+  // Facts of records that do not land (unchanged, stale, or an earlier copy in this run) leave the staging tables;
+  // when every staged record lands — a first ingest — there is nothing to remove.
+  const staged = await count(db, 'SELECT COUNT(*) AS n FROM stg_records');
+  if (result.inserted + result.replaced < staged) {
+    const live = `(SELECT seq FROM stg_keep WHERE outcome IN ('new', 'replaced'))`;
+    for (const table of Object.keys(STAGING)) {
+      if (table !== 'stg_records') await db.exec(`DELETE FROM ${table} WHERE seq NOT IN ${live}`);
+    }
+  }
 
   // Replaced records lose all their older facts.
   for (const table of FACT_TABLES) {
