@@ -10,7 +10,7 @@ import { storeStats } from '../store/repo/stats.ts';
 import { dataPath } from '../core/paths.ts';
 import { AtlasError, InputError } from '../core/errors.ts';
 import { synthesize } from '../synth/synthesize.ts';
-import { ingestFiles } from './run-ingest.ts';
+import { ingestFiles, MERGE_STEPS, type IngestProgress } from './run-ingest.ts';
 import { refreshCareers } from '../careers/index.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'atlas-ingest-'));
@@ -52,6 +52,25 @@ describe('OpenAlex ingest', () => {
       { scheme: 'openalex', value: 'A5023888391' },
       { scheme: 'orcid', value: '0000-0001-6187-6610' },
     ]);
+  });
+
+  it('reports progress: bytes and records of each file as it is read (by DuckDB or the JS reader), then every merge step in order', async () => {
+    const s = await synthesize({ authors: 300, seed: 9, out: path.join(dir, 'progress') });
+    const events: IngestProgress[] = [];
+    const r = await ingestFiles(store, [s.authorsFile, s.worksFile, AUTHORS], { onProgress: (p) => events.push(p) });
+    expect(r.files.map((f) => f.reader)).toEqual(['duckdb-scan', 'duckdb-scan', 'js']);
+    const reads = events.filter((e) => e.phase === 'read');
+    for (const f of r.files) {
+      const mine = reads.filter((e) => e.file === f.path);
+      expect(mine.every((e) => e.bytesRead <= e.fileBytes && e.fileBytes === f.bytes)).toBe(true);
+      expect(mine.at(-1)?.bytesRead).toBe(f.bytes);
+    }
+    expect(reads.at(-1)?.records).toBe(r.records);
+    // The merge comes after every read, and names each step once, in order.
+    const firstMerge = events.findIndex((e) => e.phase === 'merge');
+    expect(events.slice(firstMerge).every((e) => e.phase === 'merge')).toBe(true);
+    const steps = events.slice(firstMerge).map((e) => (e.phase === 'merge' ? [e.step, e.done, e.total] : null));
+    expect(steps).toEqual(MERGE_STEPS.map((step, i) => [step, i, MERGE_STEPS.length]));
   });
 
   it('is idempotent: a second identical ingest changes no count', async () => {

@@ -19,8 +19,8 @@ export interface IngestOptions {
   /** 'fail' (default): the first bad record stops the run and nothing lands. 'skip': good records land, bad ones are reported. */
   onError?: 'fail' | 'skip';
   maxRecordBytes?: number;
-  /** Progress callback: bytes read of the current file, records staged so far. */
-  onProgress?: (p: { file: string; fileBytes: number; bytesRead: number; records: number }) => void;
+  /** Progress: bytes read of the current file and records staged so far, then the merge's steps. */
+  onProgress?: (p: IngestProgress) => void;
   command?: string;
   /**
    * 'auto' (default): on DuckDB, OpenAlex JSONL files are read by DuckDB itself (openalex-duckdb-scan.ts), falling
@@ -28,6 +28,14 @@ export interface IngestOptions {
    */
   scan?: 'auto' | 'js';
 }
+
+export type IngestProgress =
+  | { phase: 'read'; file: string; fileBytes: number; bytesRead: number; records: number }
+  | { phase: 'merge'; step: MergeStep; done: number; total: number };
+
+/** The merge's steps, in order, as progress reports them. */
+export const MERGE_STEPS = ['records', 'people', 'identifiers', 'institutions', 'affiliation years', 'education', 'works', 'authorships', 'ties', 'commit'] as const;
+export type MergeStep = (typeof MERGE_STEPS)[number];
 
 export interface IngestFileResult {
   path: string;
@@ -115,8 +123,9 @@ async function dropStaging(db: Queryable): Promise<void> {
 const count = async (db: Queryable, sql: string): Promise<number> => Number((await db.query<{ n: number }>(sql))[0]?.n ?? 0);
 
 /** Merge the staged run into the talent graph; returns the per-record outcome counts. */
-async function merge(db: Queryable, runId: number): Promise<Pick<IngestResult, 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased'>> {
+async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void): Promise<Pick<IngestResult, 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased'>> {
   // The last copy of each record in this run wins.
+  step('records');
   await db.exec(`CREATE TEMP TABLE stg_keep AS
     SELECT s.seq, s.record_key, s.source, s.kind, s.updated_date, s.content_hash, s.file_no, s.line,
       CASE WHEN r.record_key IS NULL THEN 'new'
@@ -157,6 +166,7 @@ async function merge(db: Queryable, runId: number): Promise<Pick<IngestResult, '
   }
 
   // Person keys → people: through any identifier already known, else the key itself becomes the person id.
+  step('people');
   await db.exec(`CREATE TEMP TABLE stg_keymap AS
     SELECT k.pkey, COALESCE(MIN(pi.person_id), k.pkey) AS person_id
     FROM (SELECT DISTINCT pkey FROM stg_ids) k
@@ -174,12 +184,14 @@ async function merge(db: Queryable, runId: number): Promise<Pick<IngestResult, '
     FROM (SELECT m.person_id, MAX(p.name) AS name, MAX(p.h_index) AS h_index, MAX(p.cited_by) AS cited_by, MAX(p.works_count) AS works_count
           FROM stg_people p JOIN stg_keymap m ON m.pkey = p.pkey WHERE p.is_primary GROUP BY m.person_id) u
     WHERE people.person_id = u.person_id`);
+  step('identifiers');
   await db.exec(`INSERT INTO person_identifiers (scheme, value, person_id, source, record_key, run_id)
     SELECT i.scheme, i.value, MIN(m.person_id), MIN(r.source), MIN(r.record_key), ${runId}
     FROM stg_ids i JOIN stg_keymap m ON m.pkey = i.pkey JOIN stg_keep r ON r.seq = i.seq
     WHERE NOT EXISTS (SELECT 1 FROM person_identifiers x WHERE x.scheme = i.scheme AND x.value = i.value)
     GROUP BY i.scheme, i.value`);
 
+  step('institutions');
   await db.exec(`INSERT INTO institutions (institution_id, name, country, country_basis, type, ror, source, record_key, run_id)
     SELECT s.institution_id, MAX(s.name), MAX(s.country), MAX(s.country_basis), MAX(s.type), MAX(s.ror), MIN(r.source), MIN(r.record_key), ${runId}
     FROM stg_institutions s JOIN stg_keep r ON r.seq = s.seq
@@ -188,20 +200,25 @@ async function merge(db: Queryable, runId: number): Promise<Pick<IngestResult, '
       country = COALESCE(excluded.country, institutions.country), country_basis = COALESCE(excluded.country_basis, institutions.country_basis),
       type = COALESCE(excluded.type, institutions.type), ror = COALESCE(excluded.ror, institutions.ror)`);
 
+  step('affiliation years');
   await db.exec(`INSERT INTO affiliation_years (person_id, year, institution_id, country, country_basis, role, basis, source, record_key, run_id)
     SELECT m.person_id, a.year, a.institution_id, a.country, a.country_basis, a.role, a.basis, r.source, r.record_key, ${runId}
     FROM stg_affiliation_years a JOIN stg_keymap m ON m.pkey = a.pkey JOIN stg_keep r ON r.seq = a.seq`);
+  step('education');
   await db.exec(`INSERT INTO education (person_id, institution_id, country, degree, role_title, start_year, end_year, source, record_key, run_id)
     SELECT m.person_id, e.institution_id, e.country, e.degree, e.role_title, e.start_year, e.end_year, r.source, r.record_key, ${runId}
     FROM stg_education e JOIN stg_keymap m ON m.pkey = e.pkey JOIN stg_keep r ON r.seq = e.seq`);
+  step('works');
   await db.exec(`DELETE FROM works WHERE work_id IN (SELECT work_id FROM stg_works)`);
   await db.exec(`INSERT INTO works (work_id, title, year, venue, cited_by_count, author_count, keywords, topics, abstract, status, doi, source, record_key, run_id)
     SELECT w.work_id, w.title, w.year, w.venue, w.cited_by_count, w.author_count, w.keywords, w.topics, w.abstract, w.status, w.doi, r.source, r.record_key, ${runId}
     FROM stg_works w JOIN stg_keep r ON r.seq = w.seq
     WHERE w.seq = (SELECT MAX(w2.seq) FROM stg_works w2 WHERE w2.work_id = w.work_id)`);
+  step('authorships');
   await db.exec(`INSERT INTO authorships (work_id, person_id, position, institution_ids, source, record_key, run_id)
     SELECT a.work_id, m.person_id, a.position, a.institution_ids, r.source, r.record_key, ${runId}
     FROM stg_authorships a JOIN stg_keymap m ON m.pkey = a.pkey JOIN stg_keep r ON r.seq = a.seq`);
+  step('ties');
   await db.exec(`INSERT INTO ties (a, b, kind, year, confidence, evidence, source, record_key, run_id)
     SELECT ma.person_id, mb.person_id, t.kind, t.year, t.confidence, t.evidence, r.source, r.record_key, ${runId}
     FROM stg_ties t JOIN stg_keymap ma ON ma.pkey = t.a JOIN stg_keymap mb ON mb.pkey = t.b JOIN stg_keep r ON r.seq = t.seq`);
@@ -226,7 +243,10 @@ function ownMemoryLimit(): string | undefined {
   return v;
 }
 
-const DUCKDB_INGEST_SETTINGS = ['memory_limit', 'preserve_insertion_order', 'allocator_flush_threshold', 'allocator_bulk_deallocation_flush_threshold', 'allocator_background_threads'];
+const DUCKDB_INGEST_SETTINGS = [
+  'memory_limit', 'preserve_insertion_order', 'allocator_flush_threshold', 'allocator_bulk_deallocation_flush_threshold', 'allocator_background_threads',
+  'enable_progress_bar', 'enable_progress_bar_print',
+];
 
 /**
  * Run fn with DuckDB tuned for a large ingest — the memory cap, and freed memory handed back to the system soon
@@ -237,6 +257,8 @@ async function withDuckDBIngestSettings<T>(store: Store, fn: () => Promise<T>): 
   const own = ownMemoryLimit();
   const limit = own ?? DEFAULT_INGEST_MEMORY_LIMIT;
   await store.exec(`SET memory_limit = '${limit}'; SET allocator_flush_threshold = '16MB'; SET allocator_bulk_deallocation_flush_threshold = '64MB'; SET allocator_background_threads = true`);
+  // Track statement progress (not printed) so the scan can report how far DuckDB has read a file.
+  await store.exec('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
   try {
     return await fn();
   } catch (e) {
@@ -281,12 +303,13 @@ async function stage(db: Queryable, backend: Store['backend'], plan: readonly Pl
       const entity = await sniffOpenAlexJsonl(file, maxRecordBytes);
       if (entity) {
         await buffer.flush();
-        const out = await scanOpenAlexJsonl(db, file, entity, fileNo + 1, seq, maxRecordBytes);
+        const onFraction = (f: number): void => options.onProgress?.({ phase: 'read', file, fileBytes: bytes, bytesRead: Math.round(f * bytes), records });
+        const out = await scanOpenAlexJsonl(db, { file, entity, fileNo: fileNo + 1, seqBase: seq, maxRecordBytes, onFraction });
         if (out.staged) {
           Object.assign(fr, { records: out.records, reader: 'duckdb-scan' });
           seq = out.lastSeq;
           records += out.records;
-          options.onProgress?.({ file, fileBytes: bytes, bytesRead: bytes, records });
+          options.onProgress?.({ phase: 'read', file, fileBytes: bytes, bytesRead: bytes, records });
           continue;
         }
         fr.scanDeclined = out.reason;
@@ -307,10 +330,10 @@ async function stage(db: Queryable, backend: Store['backend'], plan: readonly Pl
       fr.records++;
       if (buffer.pending) {
         await buffer.flush();
-        options.onProgress?.({ file, fileBytes: bytes, bytesRead, records });
+        options.onProgress?.({ phase: 'read', file, fileBytes: bytes, bytesRead, records });
       }
     }
-    options.onProgress?.({ file, fileBytes: bytes, bytesRead: bytes, records });
+    options.onProgress?.({ phase: 'read', file, fileBytes: bytes, bytesRead: bytes, records });
   }
   // A reader's report covers every file it read in this run: attach it once, to that source's last file.
   for (const [source, reader] of readers) {
@@ -323,20 +346,22 @@ async function stage(db: Queryable, backend: Store['backend'], plan: readonly Pl
 }
 
 /** Merge the staged run and record it: the transactional part of an ingest. */
-async function land(tx: Queryable, staged: Staged, started: string, command: string | undefined): Promise<IngestResult> {
+async function land(tx: Queryable, staged: Staged, started: string, options: IngestOptions): Promise<IngestResult> {
+  const step = (s: MergeStep): void => options.onProgress?.({ phase: 'merge', step: s, done: MERGE_STEPS.indexOf(s), total: MERGE_STEPS.length });
   const runId = await count(tx, 'SELECT COALESCE(MAX(run_id), 0) + 1 AS n FROM ingest_runs');
-  const outcome = await merge(tx, runId);
+  const outcome = await merge(tx, runId, step);
   const sources = [...new Set(staged.files.map((f) => f.source))].join(',');
   const { rejected, records, files } = staged;
   await tx.exec(
     `INSERT INTO ingest_runs (run_id, source, started_at, finished_at, status, files, records, inserted, replaced, unchanged, stale, rejected, erased, command)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [runId, sources, started, new Date().toISOString(), rejected.length ? 'landed-with-rejections' : 'ok', files.length, records, outcome.inserted, outcome.replaced, outcome.unchanged, outcome.stale, rejected.length, outcome.erased, command ?? null],
+    [runId, sources, started, new Date().toISOString(), rejected.length ? 'landed-with-rejections' : 'ok', files.length, records, outcome.inserted, outcome.replaced, outcome.unchanged, outcome.stale, rejected.length, outcome.erased, options.command ?? null],
   );
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
     await tx.exec('INSERT INTO ingest_files (run_id, file_no, path, bytes, records, format) VALUES ($1, $2, $3, $4, $5, $6)', [runId, i + 1, f.path, f.bytes, f.records, f.source]);
   }
+  step('commit');
   return { runId, files, records, ...outcome, rejected };
 }
 
@@ -365,7 +390,7 @@ export async function ingestFiles(store: Store, files: readonly string[], option
           // The merge does not depend on row order (the scan's line numbers are fixed by then); letting DuckDB
           // reorder lets its large INSERT … SELECTs stream within the memory limit.
           await store.exec('SET preserve_insertion_order = false');
-          return await store.transaction((tx) => land(tx, staged, started, options.command));
+          return await store.transaction((tx) => land(tx, staged, started, options));
         } finally {
           await dropStaging(store).catch(() => undefined);
         }
@@ -375,7 +400,7 @@ export async function ingestFiles(store: Store, files: readonly string[], option
       await dropStaging(tx);
       await createStaging(store);
       const staged = await stage(tx, store.backend, plan, options);
-      const result = await land(tx, staged, started, options.command);
+      const result = await land(tx, staged, started, options);
       await dropStaging(tx);
       return result;
     });

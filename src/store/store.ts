@@ -24,6 +24,8 @@ export interface Queryable {
   iterate<T extends object = Row>(sql: string, params?: readonly SqlValue[], batchSize?: number): AsyncIterable<T[]>;
   /** Append many rows to an existing table fast (DuckDB appender, PostgreSQL COPY). */
   bulkInsert(table: string, columns: readonly ColumnSpec[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /** How far the statement running now has got (0–1), when the backend can tell (DuckDB, with progress tracking on); else null. */
+  progress?(): number | null;
 }
 
 export type Backend = 'duckdb' | 'postgres';

@@ -11,7 +11,7 @@ import { storeStats } from '../../store/repo/stats.ts';
 import { startServer } from '../../api/index.ts';
 import type { Command } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
-import { progressBar } from '../progress.ts';
+import { progressBar, showIngestProgress } from '../progress.ts';
 
 /** The bundled sample: real OpenAlex records, the Paper Copilot conference lists, CSRankings rosters, ORCID samples. */
 export function demoFiles(): string[] {
@@ -50,8 +50,9 @@ export const demoCommand: Command = {
       const openalex = files.filter((f) => f.includes('openalex-samples'));
       const lists = files.filter((f) => !f.includes('openalex-samples'));
       const t0 = Date.now();
-      const r1 = await ingestFiles(store, openalex, { source: 'openalex', onProgress: (p) => bar.update(path.basename(p.file), p.bytesRead, p.fileBytes, p.records) });
-      const r2 = await ingestFiles(store, lists, { source: 'paperlist', onProgress: (p) => bar.update(path.basename(p.file), p.bytesRead, p.fileBytes, p.records) });
+      const onProgress = showIngestProgress(bar, (f) => path.basename(f));
+      const r1 = await ingestFiles(store, openalex, { source: 'openalex', onProgress });
+      const r2 = await ingestFiles(store, lists, { source: 'paperlist', onProgress });
       bar.end();
       await refreshCareers(store);
       const contacts = await importContacts(store, dataPath('demo', 'contacts.csv'), { owner: 'demo' });

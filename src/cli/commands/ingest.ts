@@ -8,7 +8,7 @@ import { refreshCareers } from '../../careers/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import type { Command } from '../command.ts';
 import { printJson } from '../output.ts';
-import { progressBar } from '../progress.ts';
+import { progressBar, showIngestProgress } from '../progress.ts';
 
 export const ingestCommand: Command = {
   name: 'ingest',
@@ -46,7 +46,7 @@ export const ingestCommand: Command = {
       onError,
       maxRecordBytes: Math.round(maxMb * 1024 * 1024),
       command: ['atlas', ...ctx.argv].join(' '),
-      onProgress: (p) => bar.update(path.basename(p.file), p.bytesRead, p.fileBytes, p.records),
+      onProgress: showIngestProgress(bar, (f) => path.basename(f)),
     });
     bar.end();
     let reportFile: string | null = null;

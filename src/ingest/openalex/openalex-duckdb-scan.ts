@@ -167,21 +167,39 @@ const STAGED_TABLES = ['stg_records', 'stg_people', 'stg_ids', 'stg_institutions
  * transaction — a failed DuckDB statement inside one would abort it — and removes its own rows if any step fails.
  * Records get seq = seqBase + line, so they keep the file's order and the runner's last-copy-wins rule holds.
  */
-export async function scanOpenAlexJsonl(db: Queryable, file: string, entity: OpenAlexEntity, fileNo: number, seqBase: number, maxRecordBytes: number): Promise<ScanOutcome> {
+export interface ScanTarget {
+  file: string;
+  entity: OpenAlexEntity;
+  /** The file's number in the run, and the seq after which its records are numbered. */
+  fileNo: number;
+  seqBase: number;
+  maxRecordBytes: number;
+  /**
+   * Called as the scan advances, with a rough fraction (0–1) of its work done: reading the lines is the first half
+   * (DuckDB's own progress when it can tell: for a gzip file it reports the compressed read-ahead, so only the end
+   * of the read counts), staging the facts statement by statement the second.
+   */
+  onFraction?: (fraction: number) => void;
+}
+
+export async function scanOpenAlexJsonl(db: Queryable, target: ScanTarget): Promise<ScanOutcome> {
+  const { file, entity, fileNo, seqBase, maxRecordBytes, onFraction } = target;
   // DuckDB's CSV buffers are sized from the line limit; OpenAlex records are far below 8 MB, and a longer line
   // declines the scan, so the JS reader applies the run's own record limit to it.
   const lineLimit = Math.min(maxRecordBytes, SCAN_LINE_LIMIT);
+  const readProgress = onFraction && !(await isGzip(file)) ? (f: number): void => onFraction(f / 2) : undefined;
   try {
     // No window function numbers the lines: it would buffer the whole file's text on one thread (at 1M authors,
     // 13 s of the works file's 24). Instead every line, blank ones included (NULL), becomes one row of a table
     // filled in file order (insertion order is preserved), so a row's rowid + 1 is its physical line.
     await db.exec('SET preserve_insertion_order = true'); // the default; the ingest runner resets it afterwards
-    await db.exec(`CREATE OR REPLACE TEMP TABLE stg_scan_lines AS
+    await whileReporting(db, readProgress, `CREATE OR REPLACE TEMP TABLE stg_scan_lines AS
       SELECT strlen(j) AS bytes, sha1(j) AS h, regexp_matches(j, ${sqlString(SUSPICIOUS)}) AS suspicious,
         CASE WHEN j IS NOT NULL AND NOT regexp_full_match(j, '\\s*') THEN json_transform_strict(j, ${sqlString(STRUCTURE[entity].replace(/\s+/g, ''))}) END AS r
       FROM read_csv(${sqlString(file)}, columns = {'j': 'VARCHAR'}, header = false, delim = E'\\x1f', quote = '', escape = '',
                     auto_detect = false, max_line_size = ${lineLimit}, buffer_size = ${2 * lineLimit})`);
     await db.exec('CREATE OR REPLACE TEMP VIEW stg_scan AS SELECT rowid + 1 AS line, bytes, h, suspicious, r FROM stg_scan_lines WHERE r IS NOT NULL');
+    onFraction?.(0.5);
   } catch (e) {
     await dropScan(db).catch(() => undefined);
     return { staged: false, reason: firstLine(e) };
@@ -204,7 +222,11 @@ export async function scanOpenAlexJsonl(db: Queryable, file: string, entity: Ope
     const accounted = await textBytesAccounted(file, stats?.bytes ?? 0, stats?.last ?? 0);
     if (!accounted) return { staged: false, reason: 'the lines DuckDB read do not add up to the file size (an over-long line, a whitespace-only or trailing blank line)' };
     try {
-      for (const sql of stagingStatements(entity, fileNo, seqBase)) await db.exec(sql);
+      const statements = stagingStatements(entity, fileNo, seqBase);
+      for (const [i, sql] of statements.entries()) {
+        await db.exec(sql);
+        onFraction?.(0.5 + (0.5 * (i + 1)) / statements.length);
+      }
     } catch (e) {
       for (const t of STAGED_TABLES) await db.exec(`DELETE FROM ${t} WHERE seq > ${seqBase}`);
       return { staged: false, reason: firstLine(e) };
@@ -212,6 +234,19 @@ export async function scanOpenAlexJsonl(db: Queryable, file: string, entity: Ope
     return { staged: true, records: stats?.n ?? 0, lastSeq: seqBase + (stats?.last ?? 0) };
   } finally {
     await dropScan(db);
+  }
+}
+
+/** Run a statement, polling the backend's progress for it (DuckDB: the share of the file its reader has consumed). */
+async function whileReporting(db: Queryable, onFraction: ((f: number) => void) | undefined, sql: string): Promise<void> {
+  const poll = onFraction && db.progress ? setInterval(() => {
+    const f = db.progress?.();
+    if (f !== null && f !== undefined) onFraction(f);
+  }, 250) : undefined;
+  try {
+    await db.exec(sql);
+  } finally {
+    clearInterval(poll);
   }
 }
 

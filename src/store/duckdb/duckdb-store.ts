@@ -66,6 +66,11 @@ export class DuckDBStore implements Store {
     }
   }
 
+  progress(): number | null {
+    const p = this.conn.progress.percentage;
+    return p >= 0 ? Math.min(1, p / 100) : null;
+  }
+
   async exec(sql: string, params: readonly SqlValue[] = []): Promise<void> {
     try {
       await this.conn.run(sql, params.length ? (params as DuckDBValue[]) : undefined);
