@@ -4,13 +4,13 @@
  * skipped; a record with new content replaces that record's older facts; an older copy (by updated_date)
  * never overwrites a newer one; identifiers of erased people are never brought back.
  */
-import { stat } from 'node:fs/promises';
 import { AtlasError, InputError } from '../core/errors.ts';
 import type { ColumnSpec, Queryable, SqlValue, Store } from '../store/store.ts';
 import { FACT_TABLES } from '../store/schema.ts';
 import type { RecordFacts } from './facts.ts';
 import type { Rejection, SourceReader } from './source.ts';
 import { READERS, detectSource, type IngestSource } from './readers.ts';
+import { inputFiles } from './input-files.ts';
 import { scanOpenAlexJsonl, sniffOpenAlexJsonl } from './openalex/openalex-duckdb-scan.ts';
 
 export interface IngestOptions {
@@ -124,7 +124,9 @@ const count = async (db: Queryable, sql: string): Promise<number> => Number((awa
 
 /** Merge the staged run into the talent graph; returns the per-record outcome counts. */
 async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void): Promise<Pick<IngestResult, 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased'>> {
-  // The last copy of each record in this run wins.
+  // Of several copies of a record in this run, the one with the newest updated_date wins (a copy without one
+  // ranks below any with one); among equals, the last read. So the order of the files does not matter: an
+  // OpenAlex snapshot's older partition read after a newer one never brings back stale facts.
   step('records');
   await db.exec(`CREATE TEMP TABLE stg_keep AS
     SELECT s.seq, s.record_key, s.source, s.kind, s.updated_date, s.content_hash, s.file_no, s.line,
@@ -132,9 +134,9 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
            WHEN r.content_hash = s.content_hash THEN 'unchanged'
            WHEN r.updated_date IS NOT NULL AND s.updated_date IS NOT NULL AND r.updated_date > s.updated_date THEN 'stale'
            ELSE 'replaced' END AS outcome
-    FROM stg_records s
+    FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY record_key ORDER BY updated_date DESC NULLS LAST, seq DESC) AS copy_rank FROM stg_records) s
     LEFT JOIN source_records r ON r.record_key = s.record_key
-    WHERE s.seq = (SELECT MAX(s2.seq) FROM stg_records s2 WHERE s2.record_key = s.record_key)`);
+    WHERE s.copy_rank = 1`);
   const outcome = async (o: string): Promise<number> => count(db, `SELECT COUNT(*) AS n FROM stg_keep WHERE outcome = '${o}'`);
   const result = { inserted: await outcome('new'), replaced: await outcome('replaced'), unchanged: await outcome('unchanged'), stale: await outcome('stale'), erased: 0 };
   // Facts of records that do not land (unchanged, stale, or an earlier copy in this run) leave the staging tables;
@@ -365,16 +367,10 @@ async function land(tx: Queryable, staged: Staged, started: string, options: Ing
   return { runId, files, records, ...outcome, rejected };
 }
 
-/** Ingest files into the store, all-or-nothing (or skipping bad records with onError 'skip'). */
+/** Ingest files (and the data files under any folder given) into the store, all-or-nothing (or skipping bad records with onError 'skip'). */
 export async function ingestFiles(store: Store, files: readonly string[], options: IngestOptions = {}): Promise<IngestResult> {
   if (files.length === 0) throw new AtlasError('BAD_ARGUMENT', 'no input files given');
-  const plan: PlannedFile[] = await Promise.all(
-    files.map(async (file) => {
-      const st = await stat(file).catch(() => null);
-      if (!st || !st.isFile()) throw new AtlasError('BAD_INPUT', `${file}: no such file`);
-      return { file, bytes: st.size, source: options.source ?? detectSource(file) };
-    }),
-  );
+  const plan: PlannedFile[] = (await inputFiles(files)).map(({ file, bytes }) => ({ file, bytes, source: options.source ?? detectSource(file) }));
   const started = new Date().toISOString();
   return store.withWriterLock(async () => {
     if (store.backend === 'duckdb') {

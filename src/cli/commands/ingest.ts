@@ -13,10 +13,13 @@ import { progressBar, showIngestProgress } from '../progress.ts';
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'load data files (OpenAlex, Paper Copilot lists, CSRankings, ORCID) into the talent graph',
-  usage: `atlas ingest <files…> [--source openalex|paperlist|csrankings|orcid] [--on-error fail|skip] [--report FILE] [--no-refresh]
+  usage: `atlas ingest <files or folders…> [--source openalex|paperlist|csrankings|orcid] [--on-error fail|skip] [--report FILE] [--no-refresh]
 
   Files may be OpenAlex API pages, JSON arrays, single objects or snapshot JSONL, gzipped or not.
+  A folder stands for every data file under it (.json, .jsonl, .ndjson, .xml, .csv, .gz), e.g. an OpenAlex
+  snapshot's data/authors folder with its updated_date=…/part_*.gz files.
   The source is detected from each file's name unless --source is given.
+  Of several copies of one record, the one with the newest updated_date lands, whatever the file order.
   --on-error fail   (default) the first bad record stops the run; the database stays exactly as before
   --on-error skip   good records land; rejected ones are listed (file, line, field, reason) in --report FILE
                     (default: atlas-rejected.jsonl beside the database)
@@ -31,7 +34,7 @@ export const ingestCommand: Command = {
     'max-record-mb': { type: 'string' },
   },
   async run(ctx, values, files) {
-    if (files.length === 0) throw new AtlasError('BAD_ARGUMENT', 'give at least one file to ingest, e.g. `atlas ingest data/openalex-samples/openalex-research-rag/authors_sample.json`');
+    if (files.length === 0) throw new AtlasError('BAD_ARGUMENT', 'give at least one file or folder to ingest, e.g. `atlas ingest data/openalex-samples/openalex-research-rag/authors_sample.json`');
     const onError = values['on-error'];
     if (onError !== 'fail' && onError !== 'skip') throw new AtlasError('BAD_ARGUMENT', `--on-error must be "fail" or "skip", not "${String(onError)}"`);
     const source = values['source'] as string | undefined;

@@ -165,7 +165,7 @@ const STAGED_TABLES = ['stg_records', 'stg_people', 'stg_ids', 'stg_institutions
 /**
  * Scan one OpenAlex JSONL file into the staging tables (which must exist). Runs statement by statement outside any
  * transaction — a failed DuckDB statement inside one would abort it — and removes its own rows if any step fails.
- * Records get seq = seqBase + line, so they keep the file's order and the runner's last-copy-wins rule holds.
+ * Records get seq = seqBase + line, so they keep the file's order, which the runner uses to choose among copies of a record.
  */
 export interface ScanTarget {
   file: string;

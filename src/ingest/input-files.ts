@@ -1,0 +1,46 @@
+/**
+ * The files an ingest reads, from the paths a user gives: a file as it is; a folder (an OpenAlex snapshot's
+ * `data/authors/`, say) as every data file under it, recursively, in path order — so a snapshot's
+ * `updated_date=…` partitions come oldest first and, within one run, a record's newest copy is read last and wins.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AtlasError } from '../core/errors.ts';
+
+/** What counts as a data file inside a folder: JSON, JSONL/NDJSON, ORCID XML, CSV, each possibly gzipped (OpenAlex parts are `part_000.gz`). */
+const DATA_FILE = /\.(json|jsonl|ndjson|xml|csv)(\.gz)?$|\.gz$/i;
+
+export interface InputFile {
+  file: string;
+  bytes: number;
+}
+
+export async function inputFiles(paths: readonly string[]): Promise<InputFile[]> {
+  const out: InputFile[] = [];
+  for (const p of paths) {
+    const st = await stat(p).catch(() => null);
+    if (!st) throw new AtlasError('BAD_INPUT', `${p}: no such file or folder`);
+    if (st.isFile()) {
+      out.push({ file: p, bytes: st.size });
+      continue;
+    }
+    if (!st.isDirectory()) throw new AtlasError('BAD_INPUT', `${p}: not a file or folder`);
+    const found = await dataFilesUnder(p);
+    if (found.length === 0) throw new AtlasError('BAD_INPUT', `${p}: the folder holds no data files (.json, .jsonl, .ndjson, .xml, .csv, or gzipped)`);
+    out.push(...found);
+  }
+  return out;
+}
+
+async function dataFilesUnder(dir: string): Promise<InputFile[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const files: InputFile[] = [];
+  for (const e of entries) {
+    const full = path.join(e.parentPath, e.name);
+    // Hidden files and folders (.DS_Store, .git) are never data; an OpenAlex `manifest` has no data extension.
+    if (path.relative(dir, full).split(path.sep).some((part) => part.startsWith('.'))) continue;
+    if (!e.isFile() || !DATA_FILE.test(e.name)) continue;
+    files.push({ file: full, bytes: (await stat(full)).size });
+  }
+  return files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
