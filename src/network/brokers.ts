@@ -7,7 +7,8 @@ import type { Queryable } from '../store/store.ts';
 import type { TieGraph } from './csr.ts';
 import { PathFinder } from './path-finder.ts';
 import { requireOwner, validateIntroOptions } from './intro-paths.ts';
-import { buildTieGraph, meNode, type TieParams } from './tie-graph.ts';
+import { meNode, type TieParams } from './tie-graph.ts';
+import { tieGraphFor } from './tie-graph-cache.ts';
 
 export interface BrokerRow {
   contact: string;
@@ -60,7 +61,7 @@ export interface BrokersResult {
 export async function brokers(db: Queryable, targetIds: readonly string[], o: BrokersOptions): Promise<BrokersResult> {
   validateIntroOptions({ owner: o.owner, k: 1, maxHops: o.maxHops });
   await requireOwner(db, o.owner);
-  const { graph, params } = await buildTieGraph(db, o, { owners: o.owner });
+  const { graph, params } = await tieGraphFor(db, o, { owners: o.owner });
   const me = graph.index.get(meNode(o.owner)) as number;
   const unique = [...new Set(targetIds)];
   const inGraph = unique.filter((id) => graph.index.has(id));

@@ -4,7 +4,8 @@ import { resolvePerson } from '../store/repo/people.ts';
 import type { Queryable } from '../store/store.ts';
 import { tieEvidence, type Evidence } from './evidence.ts';
 import { PathFinder } from './path-finder.ts';
-import { buildTieGraph, meNode, type TieParams } from './tie-graph.ts';
+import { meNode, type TieParams } from './tie-graph.ts';
+import { tieGraphFor } from './tie-graph-cache.ts';
 
 export interface IntroOptions extends TieParams {
   owner: string;
@@ -59,7 +60,7 @@ export async function introPaths(db: Queryable, targetQuery: string, o: IntroOpt
   validateIntroOptions(o);
   const target = await resolvePerson(db, targetQuery);
   await requireOwner(db, o.owner);
-  const { graph, params } = await buildTieGraph(db, o, { owners: o.owner });
+  const { graph, params } = await tieGraphFor(db, o, { owners: o.owner });
   const result: IntroResult = {
     params: {
       owner: o.owner,

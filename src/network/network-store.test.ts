@@ -11,6 +11,9 @@ import { edgeIndex } from './csr.ts';
 import { edgeRows } from './edge-rows.ts';
 import { introPaths } from './intro-paths.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS, meNode } from './tie-graph.ts';
+import { invalidateTieGraphs, tieGraphFor } from './tie-graph-cache.ts';
+import { erasePerson } from '../identity/erase.ts';
+import { mergeByHand } from '../identity/merge.ts';
 
 const P = ['source', 'record_key', 'run_id'];
 const cols = (spec: string): string[] => [...spec.split(','), ...P].map((c) => c.split(':')[0] as string);
@@ -217,6 +220,35 @@ forEachBackend((newStore) => {
       expect(rows.find((r) => r.a === 'me:alice' && r.b === 'pB')).toMatchObject({ kinds: 'contact', weight: 4 });
       expect(rows.find((r) => r.a === 'me:bob' && r.b === 'pE')).toMatchObject({ kinds: 'contact', weight: 2 });
       expect(rows.every((r) => String(r.a) < String(r.b))).toBe(true);
+    });
+
+    // Last: it changes the shared data (a new contact list, an erasure, ties deleted by hand).
+    it('keeps the graph between requests and rebuilds it when a contact import, a merge or an erasure changes the data', async () => {
+      const params = { ...DEFAULT_TIE_PARAMS, maxAuthors: 49 }; // a key no other test uses
+      const first = await tieGraphFor(store, params, { owners: 'alice' });
+      expect((await tieGraphFor(store, params, { owners: 'alice' })).graph).toBe(first.graph);
+      expect((await tieGraphFor(store, { ...params, refYear: 2019 }, { owners: 'alice' })).graph).not.toBe(first.graph);
+      // A new contact list for alice: the next request sees it.
+      const f = await csv('cache.csv', 'name,strength\nDee Delta,5\n');
+      await importContacts(store, f, { owner: 'alice' });
+      const afterImport = await tieGraphFor(store, params, { owners: 'alice' });
+      expect(afterImport.graph).not.toBe(first.graph);
+      const direct = await introPaths(store, 'pD', { ...params, owner: 'alice', k: 1, maxHops: 4 });
+      expect(direct.paths[0]?.nodes).toEqual([meNode('alice'), 'pD']);
+      // A merge by hand (the two Kim Lees are one person).
+      await mergeByHand(store, 'pK1', 'pK2', 'same person');
+      const afterMerge = await tieGraphFor(store, params, { owners: 'alice' });
+      expect(afterMerge.graph).not.toBe(afterImport.graph);
+      // Erasing Dee removes her from the graph at once.
+      await erasePerson(store, 'pD');
+      const afterErase = await tieGraphFor(store, params, { owners: 'alice' });
+      expect(afterErase.graph).not.toBe(afterMerge.graph);
+      expect(afterErase.graph.index.has('pD')).toBe(false);
+      // A write by hand is seen once the caller says so.
+      await store.exec(`DELETE FROM ties`);
+      expect((await tieGraphFor(store, params, { owners: 'alice' })).graph).toBe(afterErase.graph);
+      invalidateTieGraphs(store);
+      expect((await tieGraphFor(store, params, { owners: 'alice' })).graph).not.toBe(afterErase.graph);
     });
   });
 });
