@@ -1,9 +1,11 @@
 /**
  * Builds the search index from a store through the Store contract only (plain SELECTs streamed with iterate), so
- * it works on every backend. One index is cached per store object; ingest and careers computation call
- * invalidateSearchIndex(store) after they write, and the next search rebuilds.
+ * it works on every backend. One index is cached per store object and rebuilt when the data version changes
+ * (an ingest, a careers refresh, a merge or an erasure, by this process or another); ingest and careers
+ * computation also call invalidateSearchIndex(store) after they write.
  */
 import type { Store } from '../store/store.ts';
+import { dataVersion } from '../store/repo/data-version.ts';
 import { SearchIndexBuilder } from './index-builder.ts';
 import type { PersonFactsInput, SearchIndex } from './search-index.ts';
 
@@ -89,20 +91,21 @@ export async function buildSearchIndex(store: Store, options: { asOf?: number } 
   return b.build({ ...options, latestDataYear: latest[0]?.y ?? null, careersPresent });
 }
 
-const cache = new WeakMap<Store, Promise<SearchIndex>>();
+const cache = new WeakMap<Store, { version: string; index: Promise<SearchIndex> }>();
 
-/** The cached index of a store, built on first use. */
-export function searchIndexFor(store: Store): Promise<SearchIndex> {
-  let p = cache.get(store);
-  if (!p) {
-    p = buildSearchIndex(store);
-    p.catch(() => cache.delete(store));
-    cache.set(store, p);
-  }
-  return p;
+/** The cached index of a store, built on first use and again whenever the data has changed (store/repo/data-version.ts). */
+export async function searchIndexFor(store: Store): Promise<SearchIndex> {
+  const version = await dataVersion(store);
+  const kept = cache.get(store);
+  if (kept && kept.version === version) return kept.index;
+  const index = buildSearchIndex(store);
+  const entry = { version, index };
+  index.catch(() => cache.get(store) === entry && cache.delete(store));
+  cache.set(store, entry);
+  return index;
 }
 
-/** Drop the cached index of a store (call after any write to works, authorships, people, careers or affiliations). */
+/** Drop the cached index of a store (after writing to works, authorships, people, careers or affiliations by hand). */
 export function invalidateSearchIndex(store: Store): void {
   cache.delete(store);
 }

@@ -1,5 +1,9 @@
 /** Search on real data (CoRL paper lists + OpenAlex sample) in a real DuckDB store: matches, exact filters, pagination, rebuild. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../ingest/run-ingest.ts';
 import { refreshCareers } from '../careers/index.ts';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.ts';
 import { migrate } from '../store/migrate.ts';
@@ -190,6 +194,31 @@ describe('search without careers', () => {
       expect(r.results[0]?.breakdown.firstYearBasis).toBe('first_work');
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('search index freshness', () => {
+  it('sees an ingest without being told, as a server sees a CLI ingest next to it, and keeps the index while nothing changes', async () => {
+    const s = await DuckDBStore.open(':memory:');
+    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-search-fresh-'));
+    try {
+      await migrate(s);
+      const file = path.join(dir, 'works.jsonl');
+      const work = { id: 'https://openalex.org/W999', title: 'Quokka locomotion benchmark', publication_year: 2024, authorships: [{ author: { id: 'https://openalex.org/A999', display_name: 'Q. Uokka' }, institutions: [] }] };
+      writeFileSync(file, JSON.stringify(work) + '\n');
+      expect(await searchPersonIds(s, 'quokka')).toEqual([]);
+      const before = await searchIndexFor(s);
+      expect(await searchIndexFor(s)).toBe(before);
+      await ingestFiles(s, [file]); // ingestFiles itself does not invalidate: only the data version tells
+      expect(await searchPersonIds(s, 'quokka')).toEqual(['openalex:A999']);
+      const after = await searchIndexFor(s);
+      expect(after).not.toBe(before);
+      await refreshCareers(s);
+      expect(await searchIndexFor(s)).not.toBe(after);
+    } finally {
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
