@@ -1,7 +1,7 @@
 /** The real `atlas` binary on the bundled data: ingest, person, stats, export, and a bad file. */
 import { describe, expect, it, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,8 +14,12 @@ const db = path.join(dir, 'e2e.duckdb');
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'atlas.js');
 
 async function atlas(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return atlasOn(db, ...args);
+}
+
+async function atlasOn(database: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run('node', [BIN, ...args, '--db', db], { env: { ...process.env, CI: 'true' }, maxBuffer: 64 << 20 });
+    const r = await run('node', [BIN, ...args, '--db', database], { env: { ...process.env, CI: 'true' }, maxBuffer: 64 << 20 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
@@ -65,5 +69,29 @@ describe('atlas (the real binary)', () => {
     const r = await atlas('ingest', '--on-error', 'maybe', 'x.json');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--on-error must be "fail" or "skip"/);
+  });
+});
+
+describe('atlas ingest --each-file', () => {
+  it('lands a folder one run per file; a bad file stops there, keeps the files before it, and says so', async () => {
+    const folder = path.join(dir, 'each');
+    mkdirSync(folder);
+    const rag = JSON.parse(readFileSync(dataPath('openalex-samples', 'openalex-research-rag', 'authors_sample.json'), 'utf8')) as unknown[];
+    writeFileSync(path.join(folder, 'part_000.jsonl'), rag.slice(0, 10).map((a) => JSON.stringify(a)).join('\n') + '\n');
+    writeFileSync(path.join(folder, 'part_001.jsonl'), rag.slice(10, 20).map((a) => JSON.stringify(a)).join('\n') + '\n');
+    writeFileSync(path.join(folder, 'part_002.jsonl'), '{"id": "https://openalex.org/A9", "display_name": 7}\n');
+    const eachDb = path.join(dir, 'each.duckdb');
+    const r = await atlasOn(eachDb, 'ingest', folder, '--each-file');
+    expect(r.code).toBe(1);
+    const runs = (await atlasOn(eachDb, 'stats', '--json')).stdout;
+    expect(JSON.parse(runs).tables.people).toBe(20);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `error [BAD_INPUT]: ${path.join(folder, 'part_002.jsonl')}:1 field display_name: expected a string, got number; nothing was written (use --on-error skip to land the good records); this was file 3 of 3; the 2 before it had landed (runs 1–2)`,
+    ]);
+    // After the fix, a rerun finds the first two unchanged and lands the third.
+    writeFileSync(path.join(folder, 'part_002.jsonl'), JSON.stringify(rag[20]) + '\n');
+    const again = JSON.parse((await atlasOn(eachDb, 'ingest', folder, '--each-file', '--json')).stdout) as { runs: unknown[]; unchanged: number; inserted: number };
+    expect(again.runs).toHaveLength(3);
+    expect({ unchanged: again.unchanged, inserted: again.inserted }).toEqual({ unchanged: 20, inserted: 1 });
   });
 });

@@ -1,14 +1,37 @@
 /** `atlas ingest <files…>`: load OpenAlex, Paper Copilot, CSRankings or ORCID files; then refresh derived careers and the search index. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AtlasError } from '../../core/errors.ts';
-import { ingestFiles } from '../../ingest/run-ingest.ts';
+import { AtlasError, InputError } from '../../core/errors.ts';
+import { ingestFiles, type IngestResult } from '../../ingest/run-ingest.ts';
+import { inputFiles } from '../../ingest/input-files.ts';
 import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
 import { refreshCareers } from '../../careers/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import type { Command } from '../command.ts';
 import { printJson } from '../output.ts';
 import { progressBar, showIngestProgress } from '../progress.ts';
+
+type Totals = Record<'records' | 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased' | 'rejected', number>;
+
+function totals(results: readonly IngestResult[]): Totals {
+  const sum = (f: (r: IngestResult) => number): number => results.reduce((n, r) => n + f(r), 0);
+  return {
+    records: sum((r) => r.records),
+    inserted: sum((r) => r.inserted),
+    replaced: sum((r) => r.replaced),
+    unchanged: sum((r) => r.unchanged),
+    stale: sum((r) => r.stale),
+    erased: sum((r) => r.erased),
+    rejected: sum((r) => r.rejected.length),
+  };
+}
+
+/** A failure in --each-file mode says which file of how many, and that the files before it did land. */
+function withEarlierRuns(e: AtlasError, landed: readonly IngestResult[], index: number, count: number): AtlasError {
+  const runs = landed.map((r) => r.runId);
+  const note = `this was file ${index + 1} of ${count}; the ${landed.length} before it had landed (run${runs.length > 1 ? `s ${runs[0]}–${runs.at(-1)}` : ` ${runs[0]}`})`;
+  return e instanceof InputError ? new InputError(e.location, `${e.reason}; ${note}`, { cause: e }) : new AtlasError(e.code, `${e.message}; ${note}`, { cause: e });
+}
 
 export const ingestCommand: Command = {
   name: 'ingest',
@@ -23,6 +46,8 @@ export const ingestCommand: Command = {
   --on-error fail   (default) the first bad record stops the run; the database stays exactly as before
   --on-error skip   good records land; rejected ones are listed (file, line, field, reason) in --report FILE
                     (default: atlas-rejected.jsonl beside the database)
+  --each-file       one all-or-nothing run per file instead of one for all (a large snapshot folder: a failure
+                    keeps the files before it, and a rerun finds them unchanged)
   --no-refresh      do not recompute derived careers after the load
   Ingesting the same file twice changes nothing; a record with newer content replaces its older facts.`,
   positionals: true,
@@ -32,6 +57,7 @@ export const ingestCommand: Command = {
     report: { type: 'string' },
     'no-refresh': { type: 'boolean' },
     'max-record-mb': { type: 'string' },
+    'each-file': { type: 'boolean' },
   },
   async run(ctx, values, files) {
     if (files.length === 0) throw new AtlasError('BAD_ARGUMENT', 'give at least one file or folder to ingest, e.g. `atlas ingest data/openalex-samples/openalex-research-rag/authors_sample.json`');
@@ -44,34 +70,53 @@ export const ingestCommand: Command = {
     const store = await ctx.store();
     const bar = progressBar(ctx.stderr, ctx.interactive && !ctx.json);
     const started = Date.now();
-    const result = await ingestFiles(store, files, {
+    const options = {
       ...(source ? { source: source as IngestSource } : {}),
       onError,
       maxRecordBytes: Math.round(maxMb * 1024 * 1024),
       command: ['atlas', ...ctx.argv].join(' '),
       onProgress: showIngestProgress(bar, (f) => path.basename(f)),
-    });
+    } as const;
+    // One all-or-nothing run for everything, or (--each-file) one per file, so a whole snapshot need not be one transaction.
+    const groups = values['each-file'] ? (await inputFiles(files)).map((f) => [f.file]) : [files];
+    const results: IngestResult[] = [];
+    for (const [i, group] of groups.entries()) {
+      try {
+        results.push(await ingestFiles(store, group, options));
+      } catch (e) {
+        bar.end();
+        throw results.length && e instanceof AtlasError ? withEarlierRuns(e, results, i, groups.length) : e;
+      }
+    }
     bar.end();
+    const rejected = results.flatMap((r) => r.rejected);
     let reportFile: string | null = null;
-    if (result.rejected.length) {
+    if (rejected.length) {
       reportFile = (values['report'] as string | undefined) ?? path.join(path.dirname(path.resolve(ctx.db.startsWith('postgres') ? '.' : ctx.db)), 'atlas-rejected.jsonl');
-      writeFileSync(reportFile, result.rejected.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      writeFileSync(reportFile, rejected.map((r) => JSON.stringify(r)).join('\n') + '\n');
     }
     const careers = values['no-refresh'] ? null : await refreshCareers(store);
     invalidateSearchIndex(store);
     const seconds = (Date.now() - started) / 1000;
     if (ctx.json) {
-      printJson(ctx.stdout, { ...result, rejectedReport: reportFile, careers, seconds });
+      const only = results.length === 1 && !values['each-file'] ? results[0] : undefined;
+      printJson(ctx.stdout, only ? { ...only, rejectedReport: reportFile, careers, seconds } : { runs: results, ...totals(results), rejectedReport: reportFile, careers, seconds });
       return;
     }
-    for (const f of result.files) {
-      const by = f.reader === 'duckdb-scan' ? 'read by DuckDB' : f.scanDeclined ? `JS reader; DuckDB scan declined: ${f.scanDeclined}` : 'JS reader';
-      ctx.stdout.write(`${f.path}: ${f.records} records${f.rejected ? `, ${f.rejected} rejected` : ''} (${f.source}, ${by})\n`);
-      if (f.report) ctx.stdout.write(`  report: ${JSON.stringify(f.report)}\n`);
+    for (const result of results) {
+      for (const f of result.files) {
+        const by = f.reader === 'duckdb-scan' ? 'read by DuckDB' : f.scanDeclined ? `JS reader; DuckDB scan declined: ${f.scanDeclined}` : 'JS reader';
+        ctx.stdout.write(`${f.path}: ${f.records} records${f.rejected ? `, ${f.rejected} rejected` : ''} (${f.source}, ${by})\n`);
+        if (f.report) ctx.stdout.write(`  report: ${JSON.stringify(f.report)}\n`);
+      }
+      ctx.stdout.write(
+        `run ${result.runId}: ${result.records} records${results.length === 1 ? ` in ${seconds.toFixed(1)} s` : ''} — ${result.inserted} new, ${result.replaced} replaced, ${result.unchanged} unchanged, ${result.stale} stale (older than stored), ${result.erased} erased people skipped, ${result.rejected.length} rejected\n`,
+      );
     }
-    ctx.stdout.write(
-      `run ${result.runId}: ${result.records} records in ${seconds.toFixed(1)} s — ${result.inserted} new, ${result.replaced} replaced, ${result.unchanged} unchanged, ${result.stale} stale (older than stored), ${result.erased} erased people skipped, ${result.rejected.length} rejected\n`,
-    );
+    if (results.length > 1) {
+      const t = totals(results);
+      ctx.stdout.write(`${results.length} runs: ${t.records} records in ${seconds.toFixed(1)} s — ${t.inserted} new, ${t.replaced} replaced, ${t.unchanged} unchanged, ${t.stale} stale, ${t.rejected} rejected\n`);
+    }
     if (reportFile) ctx.stdout.write(`rejected records listed in ${reportFile}\n`);
     if (careers) ctx.stdout.write(`careers refreshed\n`);
   },
