@@ -1,5 +1,5 @@
 /** Search: people by topic, with each score broken down into relevance × impact, and the works that matched. */
-import { getJson } from '../api.ts';
+import { getJson, type Page } from '../api.ts';
 import { drawChart } from '../charts.ts';
 import { fmt, h, loadInto, personLink, table } from '../dom.ts';
 import { href, setParams, type PageDef } from '../router.ts';
@@ -11,6 +11,44 @@ interface Result {
   matchedWorks: Array<{ title: string | null; year: number | null; matchedTerms: string[] }>;
 }
 interface SearchResponse { total: number; results: Result[]; params: { terms: string[]; unknownTerms: string[] } }
+interface Broker { contact: string; name: string; targets: number; strength: number }
+interface BrokersResponse { params: { maxHops: number }; unreached: { total: number }; brokers: Page<Broker> }
+
+/**
+ * Who among an owner's contacts can introduce you to the people shown: the brokers for these results (the API's
+ * /api/brokers with their ids), with a choice of contact list.
+ */
+async function showBrokers(section: HTMLElement, ids: string[]): Promise<void> {
+  const box = h('div', { id: 'brokers' });
+  const owner = h('select', { name: 'broker-owner' });
+  section.replaceChildren(h('h2', {}, 'Who among your contacts can introduce you'), box);
+  const load = (): Promise<void> =>
+    loadInto(box, 'brokers', () => getJson<BrokersResponse>('brokers', { owner: owner.value, ids: ids.join(','), limit: 10 }), (r) => {
+      box.append(
+        h('p', { class: 'muted' }, `Contacts of ${owner.value} ranked by how many of these ${fmt(ids.length)} people they reach within ${r.params.maxHops} hops, and by the summed strength of those best paths; ${fmt(r.unreached.total)} are out of reach.`),
+        table(r.brokers.items, [
+          { key: 'contact', label: 'contact', cell: (b) => personLink(b.contact, b.name) },
+          { key: 'targets', label: 'reaches', num: true, cell: (b) => `${fmt(b.targets)} of ${fmt(ids.length)}` },
+          { key: 'strength', label: 'strength', num: true, cell: (b) => fmt(b.strength, 3) },
+        ]),
+      );
+    }, (r) => r.brokers.items.length === 0, 'None of these contacts reaches the people shown within the hop limit.');
+  let owners: Page<{ owner: string; contacts: number }>;
+  try {
+    owners = await getJson<Page<{ owner: string; contacts: number }>>('owners', { limit: 200 });
+  } catch (e) {
+    box.dataset['state'] = 'error';
+    return void box.replaceChildren(h('div', { class: 'state error' }, `Could not load contact lists: ${String(e)}`));
+  }
+  if (!owners.items.length) {
+    box.dataset['state'] = 'empty';
+    return void box.replaceChildren(h('div', { class: 'state empty' }, 'No contact list imported yet: run `atlas contacts import FILE.csv --owner NAME` to see who can introduce you.'));
+  }
+  owner.replaceChildren(...owners.items.map((o) => h('option', { value: o.owner }, `${o.owner} (${o.contacts} contacts)`)));
+  box.before(h('form', { class: 'filters' }, h('label', {}, 'contact list', owner)));
+  owner.addEventListener('change', () => void load());
+  await load();
+}
 
 export const searchPage: PageDef = {
   path: '/search',
@@ -64,6 +102,9 @@ export const searchPage: PageDef = {
             { key: 'intro', label: '', cell: (x) => h('a', { href: href('/intro', { target: x.personId }) }, 'intro path') },
           ]),
         );
+        const brokers = h('section', { id: 'brokers-section' });
+        box.append(brokers);
+        void showBrokers(brokers, r.results.map((x) => x.personId));
       }, (r) => r.results.length === 0, 'Nobody matches these words and filters.');
     };
     form.addEventListener('submit', (e) => {
