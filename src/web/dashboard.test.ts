@@ -157,6 +157,29 @@ describe('dashboard in Chromium', () => {
     });
   });
 
+  it('cohort stages: undergraduate → graduate → now as a Sankey with shares, unknowns and the proxy count; a topic cohort narrows it', async () => {
+    await step('cohort', async () => {
+      const everyone = (await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM careers'))[0]?.n ?? 0;
+      await go('#/cohort');
+      await page.waitForSelector('#cohort[data-state="ready"]');
+      await chartDrawn('#stages-sankey');
+      expect(await page.textContent('#cohort-summary')).toContain(`${everyone.toLocaleString('en-US')} with a derived career`);
+      expect(await page.locator('.card.stage').count()).toBe(3);
+      expect(await page.textContent('.card.stage[data-stage="graduate"]')).toMatch(/of which origin as proxy \d+/);
+      // The current stage's countries add up with its unknowns to everyone staged.
+      const cur = await page.locator('.card.stage[data-stage="current"] tbody tr td:nth-child(2)').allTextContents();
+      const unknown = Number((/unknown (\d[\d,]*)/.exec((await page.textContent('.card.stage[data-stage="current"]')) ?? '')?.[1] ?? 'NaN').replace(/,/g, ''));
+      if (cur.length < 15) expect(cur.reduce((n, t) => n + Number(t.replace(/,/g, '')), 0) + unknown).toBe(everyone);
+      await page.fill('#cohort-form input[name=topic]', 'deep learning');
+      await page.click('#cohort-form button');
+      await page.waitForFunction(() => location.hash.includes('topic=deep'));
+      await page.waitForSelector('#cohort[data-state="ready"]');
+      const narrowed = Number((/(\d[\d,]*) with a derived career/.exec((await page.textContent('#cohort-summary')) ?? '')?.[1] ?? 'NaN').replace(/,/g, ''));
+      expect(narrowed).toBeGreaterThan(0);
+      expect(narrowed).toBeLessThan(everyone);
+    });
+  });
+
   it('country page shows the diaspora and returnees by year', async () => {
     await step('country', async () => {
       await go('#/country?cc=CN');

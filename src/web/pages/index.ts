@@ -2,6 +2,7 @@
 import { h } from '../dom.ts';
 import type { PageDef } from '../router.ts';
 import { href } from '../router.ts';
+import { cohortPage } from './cohort.ts';
 import { countryPage } from './country.ts';
 import { flowsPage } from './flows.ts';
 import { introPage } from './intro.ts';
@@ -13,4 +14,4 @@ import { subsidyPage } from './subsidy.ts';
 
 profileActions.push((id) => h('a', { href: href('/intro', { target: id }), id: 'intro-link' }, 'How do I reach this person? →'));
 
-export const PAGES: PageDef[] = [overviewPage, flowsPage, searchPage, peoplePage, countryPage, introPage, subsidyPage, profilePage];
+export const PAGES: PageDef[] = [overviewPage, flowsPage, cohortPage, searchPage, peoplePage, countryPage, introPage, subsidyPage, profilePage];
