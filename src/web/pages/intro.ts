@@ -1,5 +1,6 @@
 /** Intro: the k best warm-introduction paths from an owner's contacts to a person, drawn as a graph, with the evidence per hop. */
-import { getJson, type Page } from '../api.ts';
+import { getJson } from '../api.ts';
+import { fillOwners } from '../owners.ts';
 import { drawChart } from '../charts.ts';
 import { fmt, h, loadInto, personLink } from '../dom.ts';
 import { href, setParams, type PageDef } from '../router.ts';
@@ -46,19 +47,7 @@ export const introPage: PageDef = {
     const form = h('form', { class: 'filters', id: 'intro-form' }, h('label', {}, 'from the contacts of', owner), h('label', {}, 'to', target), h('button', { type: 'submit' }, 'Find paths'));
     const box = h('div', { id: 'intro' });
     root.append(h('h1', {}, 'How do I reach this person?'), form, box);
-    let owners: Page<{ owner: string; contacts: number }>;
-    try {
-      owners = await getJson<Page<{ owner: string; contacts: number }>>('owners', { limit: 200 });
-    } catch (e) {
-      box.dataset['state'] = 'error';
-      return void box.replaceChildren(h('div', { class: 'state error' }, `Could not load contact lists: ${String(e)}`));
-    }
-    if (!owners.items.length) {
-      box.dataset['state'] = 'empty';
-      return void box.replaceChildren(h('div', { class: 'state empty' }, 'No contact list imported yet: run `atlas contacts import FILE.csv --owner NAME`, then come back.'));
-    }
-    owner.replaceChildren(...owners.items.map((o) => h('option', { value: o.owner }, `${o.owner} (${o.contacts} contacts)`)));
-    owner.value = params.get('owner') ?? owners.items[0]?.owner ?? '';
+    if (!(await fillOwners(owner, box, 'No contact list imported yet: run `atlas contacts import FILE.csv --owner NAME`, then come back.', params.get('owner')))) return;
     const run = async () => {
       const t = target.value.trim();
       setParams('/intro', { owner: owner.value, target: t });

@@ -1,5 +1,6 @@
 /** Search: people by topic, with each score broken down into relevance × impact, and the works that matched. */
 import { getJson, type Page } from '../api.ts';
+import { fillOwners } from '../owners.ts';
 import { drawChart } from '../charts.ts';
 import { fmt, h, loadInto, personLink, table } from '../dom.ts';
 import { href, setParams, type PageDef } from '../router.ts';
@@ -33,18 +34,7 @@ async function showBrokers(section: HTMLElement, ids: string[]): Promise<void> {
         ]),
       );
     }, (r) => r.brokers.items.length === 0, 'None of these contacts reaches the people shown within the hop limit.');
-  let owners: Page<{ owner: string; contacts: number }>;
-  try {
-    owners = await getJson<Page<{ owner: string; contacts: number }>>('owners', { limit: 200 });
-  } catch (e) {
-    box.dataset['state'] = 'error';
-    return void box.replaceChildren(h('div', { class: 'state error' }, `Could not load contact lists: ${String(e)}`));
-  }
-  if (!owners.items.length) {
-    box.dataset['state'] = 'empty';
-    return void box.replaceChildren(h('div', { class: 'state empty' }, 'No contact list imported yet: run `atlas contacts import FILE.csv --owner NAME` to see who can introduce you.'));
-  }
-  owner.replaceChildren(...owners.items.map((o) => h('option', { value: o.owner }, `${o.owner} (${o.contacts} contacts)`)));
+  if (!(await fillOwners(owner, box, 'No contact list imported yet: run `atlas contacts import FILE.csv --owner NAME` to see who can introduce you.'))) return;
   box.before(h('form', { class: 'filters' }, h('label', {}, 'contact list', owner)));
   owner.addEventListener('change', () => void load());
   await load();
