@@ -10,16 +10,19 @@ import { buildTieGraph, resolveTieParams, type BuildOptions, type ResolvedTiePar
 
 type Built = { graph: TieGraph; params: ResolvedTieParams };
 
-/** Graphs kept per store: a recruiter's own (one owner, default parameters) plus one other. */
+/** Graphs kept per store, all of the current data version: a recruiter's own (one owner, default parameters) plus one other. */
 const MAX_GRAPHS_PER_STORE = 2;
-const cache = new WeakMap<Queryable, Map<string, Promise<Built>>>();
+const cache = new WeakMap<Queryable, { version: string; graphs: Map<string, Promise<Built>> }>();
 
 /** The tie graph for these parameters and owners, built once per data version. */
 export async function tieGraphFor(db: Queryable, params: TieParams, options: BuildOptions): Promise<Built> {
   const resolved = await resolveTieParams(db, params);
-  const key = JSON.stringify([options.owners, resolved.halfLife, resolved.maxAuthors, resolved.refYear, await dataVersion(db)]);
-  let graphs = cache.get(db);
-  if (!graphs) cache.set(db, (graphs = new Map()));
+  const version = await dataVersion(db);
+  let kept = cache.get(db);
+  // Graphs of an older version are dropped at once, not left to age out: each can hold hundreds of MB.
+  if (!kept || kept.version !== version) cache.set(db, (kept = { version, graphs: new Map() }));
+  const { graphs } = kept;
+  const key = JSON.stringify([options.owners, resolved.halfLife, resolved.maxAuthors, resolved.refYear]);
   let p = graphs.get(key);
   if (p) {
     graphs.delete(key); // most recently used last

@@ -81,7 +81,7 @@ describe('DuckDB scan of OpenAlex JSONL', () => {
     expect(readers(scan)).toEqual(['duckdb-scan', 'duckdb-scan']);
   });
 
-  it('keeps physical line numbers across blank lines and CRLF endings, and the last copy of a record wins', async () => {
+  it('keeps physical line numbers across blank lines and CRLF endings, and the newest copy of a record wins', async () => {
     const older = { ...PRIEM, display_name: 'J. Priem', updated_date: '2020-01-01T00:00:00' };
     const lines = ['', JSON.stringify(AUTHORS[0]), '', '', JSON.stringify(older), JSON.stringify(PRIEM), ''];
     const { scan } = await bothWays([file('blank.jsonl', lines.join('\n')), file('crlf.jsonl', lines.join('\r\n'))]);
