@@ -39,6 +39,9 @@ describe('stats and ingest runs', () => {
     expect(body.counts.people).toBeGreaterThan(30);
     const cn = body.people_by_country.find((r: { country: string }) => r.country === 'CN');
     expect(cn.people).toBeGreaterThan(0);
+    // Each person once: the counts add up to the people with any known country.
+    const [known] = await store.query<{ n: number }>('SELECT COUNT(DISTINCT person_id) AS n FROM affiliation_years WHERE country IS NOT NULL');
+    expect(body.people_by_country.reduce((n: number, r: { people: number }) => n + r.people, 0)).toBe(known?.n);
     expect(body.ingest_runs[0].source).toBe('openalex');
   });
 

@@ -4,6 +4,7 @@ import { countryCentroids } from '../country-centroids.ts';
 import { tableExists } from '../profile.ts';
 import { defineRoute } from '../route.ts';
 import { pagination } from '../schemas.ts';
+import { peopleByLatestCountry } from '../../store/repo/stats.ts';
 
 const TABLES = ['people', 'person_identifiers', 'institutions', 'affiliation_years', 'education', 'works', 'authorships', 'ties', 'contacts', 'careers', 'moves'];
 
@@ -21,12 +22,7 @@ export const statsRoutes = [
         const [row] = await store.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`);
         counts[t] = row?.n ?? 0;
       }
-      const peopleByCountry = await store.query(
-        `WITH latest AS (
-           SELECT person_id, country, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY year DESC, country) AS rn
-           FROM affiliation_years WHERE country IS NOT NULL)
-         SELECT country, COUNT(*) AS people FROM latest WHERE rn = 1 GROUP BY country ORDER BY people DESC, country`,
-      );
+      const peopleByCountry = await peopleByLatestCountry(store);
       const runs = await store.query(`SELECT * FROM ingest_runs ORDER BY run_id DESC LIMIT 20`);
       return { backend: store.backend, counts, people_by_country: peopleByCountry, ingest_runs: runs };
     },

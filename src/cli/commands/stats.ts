@@ -6,7 +6,11 @@ import { formatTable, printJson } from '../output.ts';
 export const statsCommand: Command = {
   name: 'stats',
   summary: 'counts per table, people per country of latest affiliation, ingest runs',
-  usage: 'atlas stats [--json]',
+  usage: `atlas stats [--json]
+
+  People per country of latest affiliation count each person once: the country of their latest year with a
+  known country (several that year: the one with the most affiliation rows, then alphabetical). The dashboard's
+  overview uses the same definition.`,
   options: {},
   async run(ctx) {
     const s = await storeStats(await ctx.store());

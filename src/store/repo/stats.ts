@@ -5,20 +5,31 @@ export const COUNTED_TABLES = ['people', 'person_identifiers', 'institutions', '
 
 export interface StoreStats {
   tables: Record<string, number>;
-  peopleByLatestCountry: Array<{ country: string | null; people: number }>;
+  peopleByLatestCountry: Array<{ country: string; people: number }>;
   ingestRuns: Array<Record<string, unknown>>;
+}
+
+/**
+ * People per country of their latest affiliation, each person counted once: the country of their latest year
+ * with a known country; in a year with several countries, the one with the most affiliation rows that year,
+ * then the first alphabetically. So the counts add up to the people with any known country. `limit` keeps the
+ * largest countries.
+ */
+export async function peopleByLatestCountry(db: Queryable, limit?: number): Promise<Array<{ country: string; people: number }>> {
+  return db.query<{ country: string; people: number }>(
+    `WITH per_year AS (
+       SELECT person_id, year, country, COUNT(*) AS n FROM affiliation_years WHERE country IS NOT NULL GROUP BY person_id, year, country),
+     ranked AS (
+       SELECT person_id, country, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY year DESC, n DESC, country) AS rn FROM per_year)
+     SELECT country, COUNT(*) AS people FROM ranked WHERE rn = 1 GROUP BY country ORDER BY people DESC, country${limit === undefined ? '' : ` LIMIT ${Math.trunc(limit)}`}`,
+  );
 }
 
 export async function storeStats(db: Queryable, topCountries = 15): Promise<StoreStats> {
   const tables: Record<string, number> = {};
   for (const t of COUNTED_TABLES) tables[t] = Number((await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))[0]?.n ?? 0);
-  const peopleByLatestCountry = await db.query<{ country: string | null; people: number }>(
-    `WITH latest AS (SELECT person_id, MAX(year) AS y FROM affiliation_years WHERE country IS NOT NULL GROUP BY person_id),
-          pc AS (SELECT DISTINCT a.person_id, a.country FROM affiliation_years a JOIN latest l ON l.person_id = a.person_id AND l.y = a.year WHERE a.country IS NOT NULL)
-     SELECT country, COUNT(*) AS people FROM pc GROUP BY country ORDER BY people DESC, country LIMIT ${topCountries}`,
-  );
   const ingestRuns = await db.query(
     `SELECT run_id, source, started_at, status, files, records, inserted, replaced, unchanged, stale, rejected FROM ingest_runs ORDER BY run_id`,
   );
-  return { tables, peopleByLatestCountry, ingestRuns };
+  return { tables, peopleByLatestCountry: await peopleByLatestCountry(db, topCountries), ingestRuns };
 }
