@@ -7,7 +7,7 @@ import type { Queryable } from '../store/store.ts';
 import type { TieGraph } from './csr.ts';
 import { PathFinder } from './path-finder.ts';
 import { requireOwner, validateIntroOptions } from './intro-paths.ts';
-import { meNode, type TieParams } from './tie-graph.ts';
+import { meNode, otherOwners, type TieParams } from './tie-graph.ts';
 import { tieGraphFor } from './tie-graph-cache.ts';
 
 export interface BrokerRow {
@@ -19,8 +19,8 @@ export interface BrokerRow {
 }
 
 /** Rank the contacts of `me` for the given targets (node indices); targets equal to me are ignored. */
-export function rankBrokers(graph: TieGraph, me: number, targets: readonly number[], maxHops: number): { rows: BrokerRow[]; unreached: number[] } {
-  const finder = new PathFinder(graph);
+export function rankBrokers(graph: TieGraph, me: number, targets: readonly number[], maxHops: number, blocked?: Uint8Array): { rows: BrokerRow[]; unreached: number[] } {
+  const finder = new PathFinder(graph, blocked);
   const { offsets, targets: nbr, costs, ids } = graph;
   const from = offsets[me] as number, to = offsets[me + 1] as number;
   const count = new Int32Array(to - from);
@@ -61,11 +61,11 @@ export interface BrokersResult {
 export async function brokers(db: Queryable, targetIds: readonly string[], o: BrokersOptions): Promise<BrokersResult> {
   validateIntroOptions({ owner: o.owner, k: 1, maxHops: o.maxHops });
   await requireOwner(db, o.owner);
-  const { graph, params } = await tieGraphFor(db, o, { owners: o.owner });
+  const { graph, params } = await tieGraphFor(db, o);
   const me = graph.index.get(meNode(o.owner)) as number;
   const unique = [...new Set(targetIds)];
   const inGraph = unique.filter((id) => graph.index.has(id));
-  const { rows, unreached } = rankBrokers(graph, me, inGraph.map((id) => graph.index.get(id) as number), o.maxHops);
+  const { rows, unreached } = rankBrokers(graph, me, inGraph.map((id) => graph.index.get(id) as number), o.maxHops, otherOwners(graph, o.owner));
   const missing = unique.filter((id) => !graph.index.has(id)).concat(unreached.map((t) => graph.ids[t] as string));
   return {
     params: { owner: o.owner, maxHops: o.maxHops, halfLife: params.halfLife, maxAuthors: params.maxAuthors, refYear: params.refYear, targets: unique.length },

@@ -4,7 +4,7 @@ import { resolvePerson } from '../store/repo/people.ts';
 import type { Queryable } from '../store/store.ts';
 import { tieEvidence, type Evidence } from './evidence.ts';
 import { PathFinder } from './path-finder.ts';
-import { meNode, type TieParams } from './tie-graph.ts';
+import { meNode, otherOwners, type TieParams } from './tie-graph.ts';
 import { tieGraphFor } from './tie-graph-cache.ts';
 
 export interface IntroOptions extends TieParams {
@@ -60,7 +60,7 @@ export async function introPaths(db: Queryable, targetQuery: string, o: IntroOpt
   validateIntroOptions(o);
   const target = await resolvePerson(db, targetQuery);
   await requireOwner(db, o.owner);
-  const { graph, params } = await tieGraphFor(db, o, { owners: o.owner });
+  const { graph, params } = await tieGraphFor(db, o);
   const result: IntroResult = {
     params: {
       owner: o.owner,
@@ -77,7 +77,7 @@ export async function introPaths(db: Queryable, targetQuery: string, o: IntroOpt
   const s = graph.index.get(meNode(o.owner));
   const t = graph.index.get(target.person_id);
   if (s === undefined || t === undefined) return result;
-  const found = new PathFinder(graph).kBest(s, t, o.k, o.maxHops);
+  const found = new PathFinder(graph, otherOwners(graph, o.owner)).kBest(s, t, o.k, o.maxHops);
   const cache = new Map<string, Evidence[]>();
   for (const f of found) {
     const nodes = f.nodes.map((i) => graph.ids[i] as string);

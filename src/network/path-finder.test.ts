@@ -11,7 +11,7 @@ interface RawEdge {
 }
 
 /** Independent reference: adjacency map from the raw edge list, every loopless path by DFS, sorted by the spec's order. */
-function enumerate(n: number, edges: RawEdge[], s: number, t: number, maxHops: number, names: string[]) {
+function enumerate(n: number, edges: RawEdge[], s: number, t: number, maxHops: number, names: string[], blocked: ReadonlySet<number> = new Set()) {
   const w = new Map<string, number>();
   for (const e of edges) {
     if (e.a === e.b) continue;
@@ -36,7 +36,7 @@ function enumerate(n: number, edges: RawEdge[], s: number, t: number, maxHops: n
       return;
     }
     if (path.length - 1 >= maxHops) return;
-    for (const v of adj[u]!) if (!path.includes(v)) walk([...path, v], c + cost(u, v));
+    for (const v of adj[u]!) if (!path.includes(v) && !blocked.has(v)) walk([...path, v], c + cost(u, v));
   };
   walk([s], 0);
   out.sort((x, y) => {
@@ -82,6 +82,23 @@ describe('PathFinder.kBest', () => {
         const { graph, names } = graphOf(n, edges);
         const got = new PathFinder(graph).kBest(s, t, k, maxHops);
         const want = enumerate(n, edges, s, t, maxHops, names).slice(0, k);
+        expect(got.map((p) => p.nodes)).toEqual(want.map((p) => p.nodes));
+        for (let i = 0; i < want.length; i++) expect(got[i]!.cost).toBeCloseTo(want[i]!.cost, 12);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never steps onto a blocked node (another owner\'s list): equals the enumeration that skips them', () => {
+    fc.assert(
+      fc.property(graphArb, fc.array(fc.boolean(), { minLength: 9, maxLength: 9 }), ({ n, edges, s, t, k, maxHops }, flags) => {
+        fc.pre(s !== t);
+        const { graph, names } = graphOf(n, edges);
+        const blocked = new Set(flags.slice(0, n).flatMap((f, i) => (f && i !== s && i !== t ? [i] : [])));
+        const mask = new Uint8Array(n);
+        for (const i of blocked) mask[i] = 1;
+        const got = new PathFinder(graph, mask).kBest(s, t, k, maxHops);
+        const want = enumerate(n, edges, s, t, maxHops, names, blocked).slice(0, k);
         expect(got.map((p) => p.nodes)).toEqual(want.map((p) => p.nodes));
         for (let i = 0; i < want.length; i++) expect(got[i]!.cost).toBeCloseTo(want[i]!.cost, 12);
       }),

@@ -30,9 +30,21 @@ export class PathFinder {
   private readonly seen: Uint8Array;
   private readonly inNext: Uint8Array;
 
-  constructor(readonly graph: TieGraph) {
+  /**
+   * `blocked` (1 per node index) marks nodes no path may step onto or pass through: in a graph holding every
+   * owner's contact list, the other owners' `me:` nodes, so that one owner's paths never run through another's
+   * private list.
+   */
+  constructor(
+    readonly graph: TieGraph,
+    private readonly blocked?: Uint8Array,
+  ) {
     this.seen = new Uint8Array(graph.ids.length);
     this.inNext = new Uint8Array(graph.ids.length);
+  }
+
+  private isBlocked(v: number): boolean {
+    return this.blocked !== undefined && this.blocked[v] === 1;
   }
 
   private level(r: number): Float64Array {
@@ -80,7 +92,7 @@ export class PathFinder {
     const end = offsets[v + 1] as number;
     for (let e = offsets[v] as number; e < end; e++) {
       const u = targets[e] as number;
-      if (u === this.exclude) continue;
+      if (u === this.exclude || this.isBlocked(u)) continue;
       const hu = this.h(r - 1, u);
       if (hu === Infinity) continue;
       const c = (costs[e] as number) + hu;
@@ -105,7 +117,7 @@ export class PathFinder {
       for (const v of this.touched) hr[v] = hp[v] as number;
       const next: number[] = [];
       for (const u of changed) {
-        if (u === exclude) continue;
+        if (u === exclude || this.isBlocked(u)) continue;
         const base = hp[u] as number;
         const end = offsets[u + 1] as number;
         for (let e = offsets[u] as number; e < end; e++) {
@@ -176,6 +188,7 @@ export class PathFinder {
       const end = offsets[u + 1] as number;
       for (let e = offsets[u] as number; e < end; e++) {
         const v = targets[e] as number;
+        if (this.isBlocked(v)) continue;
         const hv = this.h(r, v);
         if (hv === Infinity) continue;
         const g2 = (g[x] as number) + (costs[e] as number);

@@ -6,28 +6,32 @@
 import type { Queryable } from '../store/store.ts';
 import { dataVersion } from '../store/repo/data-version.ts';
 import type { TieGraph } from './csr.ts';
-import { buildTieGraph, resolveTieParams, type BuildOptions, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
+import { buildTieGraph, resolveTieParams, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
 
 type Built = { graph: TieGraph; params: ResolvedTieParams };
 
-/** Graphs kept per store, all of the current data version: a recruiter's own (one owner, default parameters) plus one other. */
+/**
+ * Graphs kept per store, all of the current data version. Each holds every owner's contact list (paths from one
+ * owner are kept off the others' `me:` nodes by PathFinder), so owners share it: one graph per parameter set,
+ * the defaults plus one other.
+ */
 const MAX_GRAPHS_PER_STORE = 2;
 const cache = new WeakMap<Queryable, { version: string; graphs: Map<string, Promise<Built>> }>();
 
-/** The tie graph for these parameters and owners, built once per data version. */
-export async function tieGraphFor(db: Queryable, params: TieParams, options: BuildOptions): Promise<Built> {
+/** The tie graph (every owner's contacts included) for these parameters, built once per data version. */
+export async function tieGraphFor(db: Queryable, params: TieParams): Promise<Built> {
   const resolved = await resolveTieParams(db, params);
   const version = await dataVersion(db);
   let kept = cache.get(db);
   // Graphs of an older version are dropped at once, not left to age out: each can hold hundreds of MB.
   if (!kept || kept.version !== version) cache.set(db, (kept = { version, graphs: new Map() }));
   const { graphs } = kept;
-  const key = JSON.stringify([options.owners, resolved.halfLife, resolved.maxAuthors, resolved.refYear]);
+  const key = JSON.stringify([resolved.halfLife, resolved.maxAuthors, resolved.refYear]);
   let p = graphs.get(key);
   if (p) {
     graphs.delete(key); // most recently used last
   } else {
-    p = buildTieGraph(db, resolved, options);
+    p = buildTieGraph(db, resolved, { owners: 'all' });
     p.catch(() => graphs.delete(key));
   }
   graphs.set(key, p);

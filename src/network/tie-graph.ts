@@ -28,6 +28,25 @@ export const MENTOR_WEIGHT = 3;
 /** The node standing for a contact list's owner. */
 export const meNode = (owner: string): string => `me:${owner}`;
 
+const ownerNodes = new WeakMap<TieGraph, number[]>();
+
+/**
+ * For a graph holding every owner's contact list: a mask (1 per node index) of the other owners' `me:` nodes,
+ * which a path from `owner` must never step onto — one recruiter's paths never run through another's list.
+ */
+export function otherOwners(graph: TieGraph, owner: string): Uint8Array {
+  let nodes = ownerNodes.get(graph);
+  if (!nodes) {
+    nodes = [];
+    for (let i = 0; i < graph.ids.length; i++) if ((graph.ids[i] as string).startsWith('me:')) nodes.push(i);
+    ownerNodes.set(graph, nodes);
+  }
+  const mine = graph.index.get(meNode(owner));
+  const mask = new Uint8Array(graph.ids.length);
+  for (const i of nodes) if (i !== mine) mask[i] = 1;
+  return mask;
+}
+
 export function validateTieParams(p: TieParams): void {
   if (!(p.halfLife > 0) || !Number.isFinite(p.halfLife)) throw new AtlasError('BAD_ARGUMENT', `half-life must be a positive number of years (got ${p.halfLife})`);
   if (!Number.isInteger(p.maxAuthors) || p.maxAuthors < 2) throw new AtlasError('BAD_ARGUMENT', `max authors must be an integer ≥ 2 (got ${p.maxAuthors})`);
