@@ -1,7 +1,8 @@
 /**
  * The files an ingest reads, from the paths a user gives: a file as it is; a folder (an OpenAlex snapshot's
  * `data/authors/`, say) as every data file under it, recursively, in path order — so a snapshot's
- * `updated_date=…` partitions come oldest first and, within one run, a record's newest copy is read last and wins.
+ * `updated_date=…` partitions come oldest first. (Which copy of a record lands does not depend on the order: the
+ * runner takes the newest updated_date.)
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
