@@ -88,10 +88,19 @@ describe('atlas ingest --each-file', () => {
     expect(r.stderr.trim().split('\n')).toEqual([
       `error [BAD_INPUT]: ${path.join(folder, 'part_002.jsonl')}:1 field display_name: expected a string, got number; nothing was written (use --on-error skip to land the good records); this was file 3 of 3; the 2 before it had landed (runs 1–2)`,
     ]);
-    // After the fix, a rerun finds the first two unchanged and lands the third.
+    // After the fix, --resume reads only the third file; the two landed ones are skipped by path and size.
     writeFileSync(path.join(folder, 'part_002.jsonl'), JSON.stringify(rag[20]) + '\n');
-    const again = JSON.parse((await atlasOn(eachDb, 'ingest', folder, '--each-file', '--json')).stdout) as { runs: unknown[]; unchanged: number; inserted: number };
+    type Out = { runs: unknown[]; unchanged: number; inserted: number; skipped: Array<{ path: string; runId: number }> };
+    const resumed = JSON.parse((await atlasOn(eachDb, 'ingest', folder, '--each-file', '--resume', '--json')).stdout) as Out;
+    expect(resumed.runs).toHaveLength(1);
+    expect(resumed.inserted).toBe(1);
+    expect(resumed.skipped).toEqual([{ path: path.join(folder, 'part_000.jsonl'), runId: 1 }, { path: path.join(folder, 'part_001.jsonl'), runId: 2 }]);
+    const nothing = await atlasOn(eachDb, 'ingest', folder, '--each-file', '--resume');
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain('nothing to ingest: all 3 files landed before');
+    // Without --resume every file is read again and found unchanged.
+    const again = JSON.parse((await atlasOn(eachDb, 'ingest', folder, '--each-file', '--json')).stdout) as Out;
     expect(again.runs).toHaveLength(3);
-    expect({ unchanged: again.unchanged, inserted: again.inserted }).toEqual({ unchanged: 20, inserted: 1 });
+    expect({ unchanged: again.unchanged, inserted: again.inserted }).toEqual({ unchanged: 21, inserted: 0 });
   });
 });

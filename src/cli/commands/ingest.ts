@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AtlasError, InputError } from '../../core/errors.ts';
 import { ingestFiles, type IngestResult } from '../../ingest/run-ingest.ts';
 import { inputFiles } from '../../ingest/input-files.ts';
+import { splitLanded, type SkippedFile } from '../../ingest/landed-files.ts';
 import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
 import { refreshCareers } from '../../careers/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
@@ -48,6 +49,8 @@ export const ingestCommand: Command = {
                     (default: atlas-rejected.jsonl beside the database)
   --each-file       one all-or-nothing run per file instead of one for all (a large snapshot folder: a failure
                     keeps the files before it, and a rerun finds them unchanged)
+  --resume          skip the files an earlier run landed (same path and size), e.g. to go on after a failure
+                    with --each-file without reading the landed files again
   --no-refresh      do not recompute derived careers after the load
   Ingesting the same file twice changes nothing; a record with newer content replaces its older facts.`,
   positionals: true,
@@ -58,6 +61,7 @@ export const ingestCommand: Command = {
     'no-refresh': { type: 'boolean' },
     'max-record-mb': { type: 'string' },
     'each-file': { type: 'boolean' },
+    resume: { type: 'boolean' },
   },
   async run(ctx, values, files) {
     if (files.length === 0) throw new AtlasError('BAD_ARGUMENT', 'give at least one file or folder to ingest, e.g. `atlas ingest data/openalex-samples/openalex-research-rag/authors_sample.json`');
@@ -77,8 +81,12 @@ export const ingestCommand: Command = {
       command: ['atlas', ...ctx.argv].join(' '),
       onProgress: showIngestProgress(bar, (f) => path.basename(f)),
     } as const;
+    // --resume: leave out the files earlier runs landed (same path and size).
+    let inputs = await inputFiles(files);
+    let skipped: SkippedFile[] = [];
+    if (values['resume']) ({ todo: inputs, skipped } = await splitLanded(store, inputs));
     // One all-or-nothing run for everything, or (--each-file) one per file, so a whole snapshot need not be one transaction.
-    const groups = values['each-file'] ? (await inputFiles(files)).map((f) => [f.file]) : [files];
+    const groups = inputs.length === 0 ? [] : values['each-file'] ? inputs.map((f) => [f.file]) : [inputs.map((f) => f.file)];
     const results: IngestResult[] = [];
     for (const [i, group] of groups.entries()) {
       try {
@@ -95,14 +103,16 @@ export const ingestCommand: Command = {
       reportFile = (values['report'] as string | undefined) ?? path.join(path.dirname(path.resolve(ctx.db.startsWith('postgres') ? '.' : ctx.db)), 'atlas-rejected.jsonl');
       writeFileSync(reportFile, rejected.map((r) => JSON.stringify(r)).join('\n') + '\n');
     }
-    const careers = values['no-refresh'] ? null : await refreshCareers(store);
+    const careers = values['no-refresh'] || results.length === 0 ? null : await refreshCareers(store);
     invalidateSearchIndex(store);
     const seconds = (Date.now() - started) / 1000;
     if (ctx.json) {
-      const only = results.length === 1 && !values['each-file'] ? results[0] : undefined;
-      printJson(ctx.stdout, only ? { ...only, rejectedReport: reportFile, careers, seconds } : { runs: results, ...totals(results), rejectedReport: reportFile, careers, seconds });
+      const only = results.length === 1 && !values['each-file'] && !values['resume'] ? results[0] : undefined;
+      printJson(ctx.stdout, only ? { ...only, rejectedReport: reportFile, careers, seconds } : { runs: results, ...totals(results), skipped, rejectedReport: reportFile, careers, seconds });
       return;
     }
+    for (const f of skipped) ctx.stdout.write(`${f.path}: skipped, landed in run ${f.runId} (--resume)\n`);
+    if (results.length === 0) ctx.stdout.write(`nothing to ingest: all ${skipped.length} files landed before\n`);
     for (const result of results) {
       for (const f of result.files) {
         const by = f.reader === 'duckdb-scan' ? 'read by DuckDB' : f.scanDeclined ? `JS reader; DuckDB scan declined: ${f.scanDeclined}` : 'JS reader';
