@@ -14,6 +14,21 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<s
   return e;
 }
 
+/** A labelled filter input, filled from the page's URL params (so a linked view shows its filters). */
+export function paramField(params: URLSearchParams, name: string, label: string, attrs: Record<string, string | number> = {}): HTMLLabelElement {
+  return h('label', {}, label, h('input', { name, value: params.get(name) ?? '', ...attrs }));
+}
+
+/** The non-empty, trimmed values of a form's named inputs. */
+export function formValues(form: HTMLFormElement, names: readonly string[]): Record<string, string> {
+  const q: Record<string, string> = {};
+  for (const k of names) {
+    const val = (form.elements.namedItem(k) as HTMLInputElement).value.trim();
+    if (val) q[k] = val;
+  }
+  return q;
+}
+
 export function fmt(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '–';
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -5,7 +5,7 @@
  */
 import { getJson } from '../api.ts';
 import { drawChart } from '../charts.ts';
-import { fmt, h, loadInto, pct, table } from '../dom.ts';
+import { fmt, formValues, h, loadInto, paramField, pct, table } from '../dom.ts';
 import { href, setParams, type PageDef } from '../router.ts';
 
 type StageName = 'undergraduate' | 'graduate' | 'current';
@@ -56,8 +56,7 @@ export const cohortPage: PageDef = {
   title: 'Cohort stages',
   nav: 'Cohort',
   async render(root, params) {
-    const v = (k: string) => params.get(k) ?? '';
-    const field = (name: string, label: string, attrs: Record<string, string | number> = {}) => h('label', {}, label, h('input', { name, value: v(name), ...attrs }));
+    const field = (name: string, label: string, attrs: Record<string, string | number> = {}) => paramField(params, name, label, attrs);
     const form = h(
       'form',
       { class: 'filters', id: 'cohort-form' },
@@ -75,11 +74,7 @@ export const cohortPage: PageDef = {
       box,
     );
     const load = async () => {
-      const q: Record<string, string> = {};
-      for (const k of ['venue', 'venue_year', 'topic', 'origin']) {
-        const val = (form.elements.namedItem(k) as HTMLInputElement).value.trim();
-        if (val) q[k] = val;
-      }
+      const q = formValues(form, ['venue', 'venue_year', 'topic', 'origin']);
       setParams('/cohort', q);
       await loadInto(box, 'cohort stages', () => getJson<Cohort>('cohort', { ...q, limit: 200 }), (c) => {
         const basis = Object.entries(c.originBasis).map(([k, n]) => `${fmt(n)} ${k.replace('_', ' ')}`).join(', ');

@@ -1,7 +1,7 @@
 /** Flows: where researchers moved in a window — a Sankey of country → country moves and a net-rate map; click a flow for its people. */
 import { getJson, type Page } from '../api.ts';
 import { drawChart } from '../charts.ts';
-import { fmt, h, loadInto, personLink, table } from '../dom.ts';
+import { fmt, formValues, h, loadInto, paramField, personLink, table } from '../dom.ts';
 import { href, setParams, type PageDef } from '../router.ts';
 
 interface Pair { from: string; to: string; moves: number }
@@ -67,8 +67,7 @@ export const flowsPage: PageDef = {
   title: 'Flows',
   nav: 'Flows',
   async render(root, params) {
-    const v = (k: string) => params.get(k) ?? '';
-    const field = (name: string, label: string, attrs: Record<string, string | number> = {}) => h('label', {}, label, h('input', { name, value: v(name), ...attrs }));
+    const field = (name: string, label: string, attrs: Record<string, string | number> = {}) => paramField(params, name, label, attrs);
     const form = h(
       'form',
       { class: 'filters', id: 'flows-form' },
@@ -94,11 +93,7 @@ export const flowsPage: PageDef = {
       movers.scrollIntoView({ behavior: 'smooth' });
     };
     const load = async () => {
-      const q: Record<string, string> = {};
-      for (const k of ['from', 'to', 'origin', 'venue', 'venue_year', 'topic']) {
-        const val = (form.elements.namedItem(k) as HTMLInputElement).value.trim();
-        if (val) q[k] = val;
-      }
+      const q = formValues(form, ['from', 'to', 'origin', 'venue', 'venue_year', 'topic']);
       setParams('/flows', q);
       movers.replaceChildren();
       summary.textContent = '';
