@@ -11,7 +11,7 @@ import type { RecordFacts } from './facts.ts';
 import type { Rejection, SourceReader } from './source.ts';
 import { READERS, detectSource, type IngestSource } from './readers.ts';
 import { inputFiles } from './input-files.ts';
-import { scanOpenAlexJsonl, sniffOpenAlexJsonl } from './openalex/openalex-duckdb-scan.ts';
+import { dropScan, scanOpenAlexJsonl, sniffOpenAlexJsonl } from './openalex/openalex-duckdb-scan.ts';
 
 export interface IngestOptions {
   /** The source of every file; detected per file from its name when absent. */
@@ -116,8 +116,8 @@ async function createStaging(db: Store): Promise<void> {
 }
 
 async function dropStaging(db: Queryable): Promise<void> {
-  await db.exec('DROP VIEW IF EXISTS stg_scan');
-  for (const table of [...Object.keys(STAGING), 'stg_keep', 'stg_keymap', 'stg_tomb', 'stg_scan_lines']) await db.exec(`DROP TABLE IF EXISTS ${table}`);
+  await dropScan(db);
+  for (const table of [...Object.keys(STAGING), 'stg_keep', 'stg_keymap', 'stg_tomb']) await db.exec(`DROP TABLE IF EXISTS ${table}`);
 }
 
 const count = async (db: Queryable, sql: string): Promise<number> => Number((await db.query<{ n: number }>(sql))[0]?.n ?? 0);

@@ -162,11 +162,6 @@ function stagingStatements(entity: OpenAlexEntity, fileNo: number, seqBase: numb
 
 const STAGED_TABLES = ['stg_records', 'stg_people', 'stg_ids', 'stg_institutions', 'stg_affiliation_years', 'stg_works', 'stg_authorships'];
 
-/**
- * Scan one OpenAlex JSONL file into the staging tables (which must exist). Runs statement by statement outside any
- * transaction — a failed DuckDB statement inside one would abort it — and removes its own rows if any step fails.
- * Records get seq = seqBase + line, so they keep the file's order, which the runner uses to choose among copies of a record.
- */
 export interface ScanTarget {
   file: string;
   entity: OpenAlexEntity;
@@ -182,12 +177,18 @@ export interface ScanTarget {
   onFraction?: (fraction: number) => void;
 }
 
+/**
+ * Scan one OpenAlex JSONL file into the staging tables (which must exist). Runs statement by statement outside any
+ * transaction — a failed DuckDB statement inside one would abort it — and removes its own rows if any step fails.
+ * Records get seq = seqBase + line, so they keep the file's order, which the runner uses to choose among copies of a record.
+ */
 export async function scanOpenAlexJsonl(db: Queryable, target: ScanTarget): Promise<ScanOutcome> {
   const { file, entity, fileNo, seqBase, maxRecordBytes, onFraction } = target;
   // DuckDB's CSV buffers are sized from the line limit; OpenAlex records are far below 8 MB, and a longer line
   // declines the scan, so the JS reader applies the run's own record limit to it.
   const lineLimit = Math.min(maxRecordBytes, SCAN_LINE_LIMIT);
-  const readProgress = onFraction && !(await isGzip(file)) ? (f: number): void => onFraction(f / 2) : undefined;
+  const gz = await isGzip(file);
+  const readProgress = onFraction && !gz ? (f: number): void => onFraction(f / 2) : undefined;
   try {
     // No window function numbers the lines: it would buffer the whole file's text on one thread (at 1M authors,
     // 13 s of the works file's 24). Instead every line, blank ones included (NULL), becomes one row of a table
@@ -219,7 +220,7 @@ export async function scanOpenAlexJsonl(db: Queryable, target: ScanTarget): Prom
     const [stats] = await db.query<{ n: number; last: number | null; bytes: number | null }>('SELECT COUNT(*) AS n, MAX(line) AS last, SUM(bytes) AS bytes FROM stg_scan');
     // Every byte of the file must be in a line DuckDB returned: its CSV reader can drop a line longer than its
     // buffer without an error, and then a record would vanish silently.
-    const accounted = await textBytesAccounted(file, stats?.bytes ?? 0, stats?.last ?? 0);
+    const accounted = await textBytesAccounted(file, gz, stats?.bytes ?? 0, stats?.last ?? 0);
     if (!accounted) return { staged: false, reason: 'the lines DuckDB read do not add up to the file size (an over-long line, a whitespace-only or trailing blank line)' };
     try {
       const statements = stagingStatements(entity, fileNo, seqBase);
@@ -250,7 +251,8 @@ async function whileReporting(db: Queryable, onFraction: ((f: number) => void) |
   }
 }
 
-async function dropScan(db: Queryable): Promise<void> {
+/** Drop the scan's own working table and view (the runner calls it too, when it clears a run's staging). */
+export async function dropScan(db: Queryable): Promise<void> {
   await db.exec('DROP VIEW IF EXISTS stg_scan');
   await db.exec('DROP TABLE IF EXISTS stg_scan_lines');
 }
@@ -260,8 +262,7 @@ async function dropScan(db: Queryable): Promise<void> {
  * last line's ending optional, plus the UTF-8 BOM if the file starts with one) is exactly the file's text size: the file's size, or for gzip the size
  * its trailer states (modulo 2^32; a multi-member gzip fails the check and is left to the JS reader).
  */
-async function textBytesAccounted(file: string, lineBytes: number, lines: number): Promise<boolean> {
-  const gz = await isGzip(file);
+async function textBytesAccounted(file: string, gz: boolean, lineBytes: number, lines: number): Promise<boolean> {
   const fh = await open(file, 'r');
   let textSize: number;
   try {
