@@ -13,7 +13,7 @@ describe('ingest progress bar', () => {
   it('shows megabytes and records while reading, then the merge step, and ends with a newline', () => {
     const { out, text } = sink();
     const bar = progressBar(out, true);
-    const show = showIngestProgress(bar, (f) => f.split('/').pop() ?? f);
+    const show = showIngestProgress(bar);
     show({ phase: 'read', file: '/data/works.jsonl.gz', fileBytes: 4 * 1048576, bytesRead: 4 * 1048576, records: 12345 });
     expect(text()).toContain('works.jsonl.gz');
     expect(text()).toContain('100% 4.0/4.0 MB 12,345 records');
@@ -31,7 +31,7 @@ describe('ingest progress bar', () => {
   it('draws nothing when not on a terminal', () => {
     const { out, text } = sink();
     const bar = progressBar(out, false);
-    showIngestProgress(bar, (f) => f)({ phase: 'read', file: 'a.jsonl', fileBytes: 10, bytesRead: 10, records: 1 });
+    showIngestProgress(bar)({ phase: 'read', file: 'a.jsonl', fileBytes: 10, bytesRead: 10, records: 1 });
     bar.end();
     expect(text()).toBe('');
   });

@@ -1,4 +1,5 @@
 /** A progress bar on a terminal, redrawn at most ten times a second; silent when not a terminal. */
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { IngestProgress } from '../ingest/run-ingest.ts';
 
@@ -34,10 +35,10 @@ export function progressBar(out: Writable, enabled: boolean): ProgressBar {
 const mb = (n: number): string => (n / 1048576).toFixed(1);
 
 /** An ingest's progress on a bar: bytes and records while files are read, then the merge's steps. */
-export function showIngestProgress(bar: ProgressBar, basename: (file: string) => string): (p: IngestProgress) => void {
+export function showIngestProgress(bar: ProgressBar): (p: IngestProgress) => void {
   return (p) => {
     if (p.phase === 'read') {
-      bar.update(basename(p.file), p.fileBytes > 0 ? p.bytesRead / p.fileBytes : 1, `${mb(p.bytesRead)}/${mb(p.fileBytes)} MB ${p.records.toLocaleString('en-US')} records`);
+      bar.update(path.basename(p.file), p.fileBytes > 0 ? p.bytesRead / p.fileBytes : 1, `${mb(p.bytesRead)}/${mb(p.fileBytes)} MB ${p.records.toLocaleString('en-US')} records`);
     } else {
       bar.update('merging into the talent graph', p.done / p.total, `step ${Math.min(p.done + 1, p.total)}/${p.total}: ${p.step}`);
     }

@@ -50,7 +50,7 @@ export const demoCommand: Command = {
       const openalex = files.filter((f) => f.includes('openalex-samples'));
       const lists = files.filter((f) => !f.includes('openalex-samples'));
       const t0 = Date.now();
-      const onProgress = showIngestProgress(bar, (f) => path.basename(f));
+      const onProgress = showIngestProgress(bar);
       const r1 = await ingestFiles(store, openalex, { source: 'openalex', onProgress });
       const r2 = await ingestFiles(store, lists, { source: 'paperlist', onProgress });
       bar.end();

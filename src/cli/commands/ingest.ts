@@ -79,7 +79,7 @@ export const ingestCommand: Command = {
       onError,
       maxRecordBytes: Math.round(maxMb * 1024 * 1024),
       command: ['atlas', ...ctx.argv].join(' '),
-      onProgress: showIngestProgress(bar, (f) => path.basename(f)),
+      onProgress: showIngestProgress(bar),
     } as const;
     // --resume: leave out the files earlier runs landed (same path and size).
     let inputs = await inputFiles(files);
