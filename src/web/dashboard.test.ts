@@ -114,6 +114,7 @@ describe('dashboard in Chromium', () => {
       await page.waitForSelector('#flows[data-state="ready"]');
       const before = await chartDrawn('#sankey');
       await chartDrawn('#net-map');
+      expect(await page.textContent('#flows .career-params')).toMatch(/originYears 3 · minStay 2 · earlyCareer 8 · asOf none · referenceYear \d{4}/);
       const summaryAll = await page.textContent('#flows-summary');
       await page.fill('input[name=from]', '2015');
       await page.fill('input[name=to]', '2025');
@@ -165,6 +166,8 @@ describe('dashboard in Chromium', () => {
       await chartDrawn('#stages-sankey');
       expect(await page.textContent('#cohort-summary')).toContain(`${everyone.toLocaleString('en-US')} with a derived career`);
       expect(await page.locator('.card.stage').count()).toBe(3);
+      // Every careers figure states its parameters (spec): the defaults, echoed from the API.
+      expect(await page.textContent('#cohort .career-params')).toMatch(/originYears 3 · minStay 2 · earlyCareer 8 · asOf none · referenceYear \d{4}/);
       expect(await page.textContent('.card.stage[data-stage="graduate"]')).toMatch(/of which origin as proxy \d+/);
       // The current stage's countries add up with its unknowns to everyone staged.
       const cur = await page.locator('.card.stage[data-stage="current"] tbody tr td:nth-child(2)').allTextContents();

@@ -29,6 +29,12 @@ export function formValues(form: HTMLFormElement, names: readonly string[]): Rec
   return q;
 }
 
+/** The career parameters an answer used, as one line: every careers figure states its parameters (docs/mobility.md). */
+export function careerParams(career: Record<string, unknown>): HTMLParagraphElement {
+  const shown = Object.entries(career).filter(([k]) => k !== 'refreshedAt').map(([k, v]) => `${k} ${v ?? 'none'}`).join(' · ');
+  return h('p', { class: 'muted career-params' }, `Career parameters (definitions in docs/mobility.md): ${shown}.`);
+}
+
 export function fmt(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '–';
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -5,13 +5,14 @@
  */
 import { getJson } from '../api.ts';
 import { drawChart } from '../charts.ts';
-import { fmt, formValues, h, loadInto, paramField, pct, table } from '../dom.ts';
+import { careerParams, fmt, formValues, h, loadInto, paramField, pct, table } from '../dom.ts';
 import { href, setParams, type PageDef } from '../router.ts';
 
 type StageName = 'undergraduate' | 'graduate' | 'current';
 interface Stage { stage: StageName; known: number; unknown: number; proxy: number; countries: Array<{ country: string; people: number; share: number }>; countriesTotal: number }
 interface Transition { from: string; to: string; people: number }
 interface Cohort {
+  params: { career: Record<string, unknown> };
   members: number;
   staged: number;
   originBasis: Record<string, number>;
@@ -78,7 +79,7 @@ export const cohortPage: PageDef = {
       setParams('/cohort', q);
       await loadInto(box, 'cohort stages', () => getJson<Cohort>('cohort', { ...q, limit: 200 }), (c) => {
         const basis = Object.entries(c.originBasis).map(([k, n]) => `${fmt(n)} ${k.replace('_', ' ')}`).join(', ');
-        box.append(h('p', { id: 'cohort-summary' }, `${fmt(c.members)} people in the cohort, ${fmt(c.staged)} with a derived career (origin basis: ${basis}).`));
+        box.append(h('p', { id: 'cohort-summary' }, `${fmt(c.members)} people in the cohort, ${fmt(c.staged)} with a derived career (origin basis: ${basis}).`), careerParams(c.params.career));
         const chart = h('div', { class: 'chart', id: 'stages-sankey' });
         box.append(h('h2', {}, 'Undergraduate → graduate → works now'), chart);
         stagesSankey(chart, c);

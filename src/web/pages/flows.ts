@@ -1,12 +1,12 @@
 /** Flows: where researchers moved in a window — a Sankey of country → country moves and a net-rate map; click a flow for its people. */
 import { getJson, type Page } from '../api.ts';
 import { drawChart } from '../charts.ts';
-import { fmt, formValues, h, loadInto, paramField, personLink, table } from '../dom.ts';
+import { careerParams, fmt, formValues, h, loadInto, paramField, personLink, table } from '../dom.ts';
 import { href, setParams, type PageDef } from '../router.ts';
 
 interface Pair { from: string; to: string; moves: number }
 interface Net { place: string; inflow: number; outflow: number; net: number; active: number | null; netRatePer1000: number | null }
-interface Flows { totalMoves: number; movers: number; pairs: Page<Pair>; net: Page<Net> }
+interface Flows { params: { career: Record<string, unknown> }; totalMoves: number; movers: number; pairs: Page<Pair>; net: Page<Net> }
 interface CountryPoint { code: string; name: string; lat: number | null; lon: number | null }
 
 let centroids: Promise<Map<string, CountryPoint>> | undefined;
@@ -105,7 +105,7 @@ export const flowsPage: PageDef = {
           summary.textContent = `${fmt(f.totalMoves)} confirmed country moves by ${fmt(f.movers)} people${q['from'] || q['to'] ? ` in ${q['from'] ?? '…'}–${q['to'] ?? '…'}` : ''}; ${f.pairs.total} country pairs${f.pairs.total > f.pairs.items.length ? ` (top ${f.pairs.items.length} drawn)` : ''}. Click a flow for its people.`;
           const s = h('div', { class: 'chart', id: 'sankey' });
           const m = h('div', { class: 'chart', id: 'net-map' });
-          box.append(h('h2', {}, 'Country → country moves'), s, h('h2', {}, 'Net rate per 1,000 active researchers'), h('p', { class: 'muted' }, 'Countries are placed at the mean location of their CSRankings institutions (no world map ships offline). Blue gains, red loses; click a country for its diaspora.'), m);
+          box.append(careerParams(f.params.career), h('h2', {}, 'Country → country moves'), s, h('h2', {}, 'Net rate per 1,000 active researchers'), h('p', { class: 'muted' }, 'Countries are placed at the mean location of their CSRankings institutions (no world map ships offline). Blue gains, red loses; click a country for its diaspora.'), m);
           sankey(s, f.pairs.items, (p) => void showMovers(p, q));
           box.append(
             h('p', { id: 'top-flows' }, 'Biggest flows: ', ...f.pairs.items.slice(0, 10).map((p) => {
