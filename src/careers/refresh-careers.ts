@@ -7,6 +7,7 @@ import { invalidateSearchIndex } from '../search/build-from-store.ts';
 import type { ColumnSpec, Queryable, SqlValue, Store } from '../store/store.ts';
 import { deriveCareer, presenceRuns, type Career, type CareerAffiliationYear, type CareerEducation } from './derive-career.ts';
 import { careerParams, type CareerParams } from './params.ts';
+import { CAREER_YEARS_ALL_ROWS_SQL } from '../store/migrations/004-education-mentorship.ts';
 
 const US = '\x1f';
 const RS = '\x1e';
@@ -62,20 +63,12 @@ export interface RefreshResult {
 }
 
 /**
- * The rows of the view career_affiliation_years (migration 1: paper-list observations reduced per person and year
+ * The rows of the view career_affiliation_years (migrations 1 and 4: paper-list observations reduced per person and year
  * to the most frequent (institution, country), ties kept) WITHOUT the view's duplicate elimination (UNION ALL, no
  * DISTINCT). The derivation dedupes (year, place) itself, so careers are identical, and the bulk refresh runs
  * ~6× faster on DuckDB. careers-store.test.ts checks that it yields the view's rows.
  */
-export const CAREER_YEARS_ALL_ROWS = `(
-  SELECT person_id, year, institution_id, country FROM affiliation_years WHERE basis <> 'paper'
-  UNION ALL
-  SELECT person_id, year, institution_id, country FROM (
-    SELECT person_id, year, institution_id, country, RANK() OVER (PARTITION BY person_id, year ORDER BY n DESC) AS r
-    FROM (SELECT person_id, year, institution_id, country, COUNT(*) AS n FROM affiliation_years WHERE basis = 'paper'
-          GROUP BY person_id, year, institution_id, country) paper
-  ) ranked WHERE r = 1
-)`;
+export const CAREER_YEARS_ALL_ROWS = CAREER_YEARS_ALL_ROWS_SQL;
 
 /** One aggregated row per person: affiliation-years and education packed as unit/record-separated text (portable SQL). */
 function personRowsSql(where: string, source = 'career_affiliation_years'): string {
@@ -85,7 +78,7 @@ function personRowsSql(where: string, source = 'career_affiliation_years'): stri
     ), e AS (
       SELECT person_id, STRING_AGG(degree || '${US}' || COALESCE(country, '') || '${US}' || COALESCE(CAST(start_year AS VARCHAR), '')
         || '${US}' || COALESCE(CAST(end_year AS VARCHAR), '') || '${US}' || COALESCE(institution_id, ''), '${RS}') AS edu
-      FROM education ${where ? `WHERE ${where}` : ''} GROUP BY person_id
+      FROM education_records ${where ? `WHERE ${where}` : ''} GROUP BY person_id
     )
     SELECT p.person_id, a.aff, e.edu FROM people p LEFT JOIN a ON a.person_id = p.person_id LEFT JOIN e ON e.person_id = p.person_id
     ${where ? `WHERE p.${where}` : ''}

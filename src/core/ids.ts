@@ -13,7 +13,7 @@ export const institutionId = (s: string): InstitutionId => s as InstitutionId;
 export const workId = (s: string): WorkId => s as WorkId;
 
 /** Identifier schemes a person can carry; (scheme, value) is unique across people. */
-export const IDENTIFIER_SCHEMES = ['openalex', 'orcid', 'openreview', 'dblp', 'scholar', 'csrankings', 'name', 'email'] as const;
+export const IDENTIFIER_SCHEMES = ['openalex', 'orcid', 'openreview', 'dblp', 'scholar', 'semanticscholar', 'wikidata', 'csrankings', 'name', 'email'] as const;
 export type IdentifierScheme = (typeof IDENTIFIER_SCHEMES)[number];
 
 /** Strip an OpenAlex URL prefix: https://openalex.org/A5023888391 → A5023888391. */

@@ -7,7 +7,7 @@
 import { PERSON_COLUMNS } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 
-const PROVENANCE_TABLES = ['people', 'person_identifiers', 'institutions', 'affiliation_years', 'education', 'works', 'authorships', 'ties'];
+const PROVENANCE_TABLES = ['people', 'person_identifiers', 'institutions', 'affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'works', 'authorships', 'ties'];
 
 export interface ErasureResult {
   person: string;

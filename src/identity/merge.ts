@@ -11,7 +11,7 @@ import { PERSON_COLUMNS } from '../store/schema.ts';
 import type { Queryable, Store } from '../store/store.ts';
 
 /** Tables whose rows are facts about a person (moved by a merge); every other PERSON_COLUMNS table is derived. */
-const FACT_ROWS = new Set(['person_identifiers', 'affiliation_years', 'education', 'authorships', 'ties', 'contacts']);
+const FACT_ROWS = new Set(['person_identifiers', 'affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'authorships', 'ties', 'contacts']);
 
 async function recordMerge(tx: Queryable, kept: string, merged: string, kind: string, reasons: unknown): Promise<number> {
   const [row] = await tx.query<{ n: number | null }>('SELECT MAX(merge_id) AS n FROM merges');
@@ -125,7 +125,7 @@ export async function splitPerson(store: Store, person: string, ids: Identifier[
     }
     // facts from the records that stated the moved identifiers follow them
     const records = [...new Set(moving.map((m) => m.record_key))];
-    for (const table of ['affiliation_years', 'education', 'authorships']) {
+    for (const table of ['affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'authorships']) {
       let n = 0;
       for (const rk of records) {
         const c = await tx.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE person_id = $1 AND record_key = $2`, [person, rk]);

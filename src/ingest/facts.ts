@@ -5,7 +5,7 @@
  */
 import type { IdentifierScheme } from '../core/ids.ts';
 
-export type SourceName = 'openalex' | 'paperlist' | 'csrankings' | 'orcid' | 'synthetic';
+export type SourceName = 'openalex' | 'paperlist' | 'csrankings' | 'orcid' | 'openreview' | 'wikidata' | 'synthetic';
 
 /** `${scheme}:${value}`, e.g. `openalex:A5023888391`, `openreview:~Mengfan_Xu1`, `orcid:0000-0002-1825-0097`. */
 export type PersonKey = string;
@@ -37,7 +37,7 @@ export interface InstitutionFact {
 }
 
 /** basis: where the observation comes from (an author's affiliation list, a work's authorship, a paper list, an ORCID employment, a roster). */
-export type AffiliationBasis = 'affiliation' | 'authorship' | 'paper' | 'employment' | 'roster';
+export type AffiliationBasis = 'affiliation' | 'authorship' | 'paper' | 'employment' | 'roster' | 'profile' | 'education';
 
 export interface AffiliationYearFact {
   person: PersonKey;
@@ -47,6 +47,56 @@ export interface AffiliationYearFact {
   countryBasis: CountryBasis | null;
   role: string | null;
   basis: AffiliationBasis;
+  /** The source's own position text, e.g. "Intern+PhD student". */
+  position?: string | null;
+  /** The education level the position text names (educationLevel, the spec's rule), or null. */
+  level?: DegreeLevel | null;
+  /** The affiliation's web domain as the source gives it (aff_domain), for matching relations' e-mail domains. */
+  domain?: string | null;
+}
+
+/**
+ * A dated position (ORCID employment, OpenReview history entry, Wikidata P108, a stated education with years): one
+ * affiliation-year per year from start to end. endYear null = ongoing, up to the last year of the data (evaluated
+ * when read, so it keeps up as the data grows); a missing start with a known end means the end year alone.
+ */
+export interface PositionFact {
+  person: PersonKey;
+  institution: string | null;
+  country: string | null;
+  countryBasis: CountryBasis | null;
+  role: string | null;
+  position: string | null;
+  level: DegreeLevel | null;
+  domain: string | null;
+  startYear: number | null;
+  endYear: number | null;
+  basis: AffiliationBasis;
+}
+
+/**
+ * A mentorship relation a profile states (never any other kind). `direction` says what the other person is to
+ * the profile's owner: 'advisor' (the other is the owner's mentor) or 'advisee'. The other end is named by an
+ * identifier when the source gives one (OpenReview username, a Wikidata item), else by name and e-mail domain
+ * (only the part after @: the address itself is never stored); refreshMentorships resolves it.
+ */
+export interface RelationFact {
+  person: PersonKey;
+  direction: 'advisor' | 'advisee';
+  relation: string;
+  otherName: string | null;
+  other: { scheme: IdentifierScheme; value: string } | null;
+  emailDomain: string | null;
+  startYear: number | null;
+  endYear: number | null;
+}
+
+/** A self-described expertise keyword of a person (OpenReview `expertise`), searched like a work's keywords. */
+export interface KeywordFact {
+  person: PersonKey;
+  keyword: string;
+  startYear: number | null;
+  endYear: number | null;
 }
 
 export type DegreeLevel = 'bachelor' | 'master' | 'doctorate' | 'other';
@@ -107,11 +157,14 @@ export interface RecordFacts {
   institutions: InstitutionFact[];
   affiliationYears: AffiliationYearFact[];
   education: EducationFact[];
+  positions: PositionFact[];
+  relations: RelationFact[];
+  keywords: KeywordFact[];
   works: WorkFact[];
   authorships: AuthorshipFact[];
   ties: TieFact[];
 }
 
 export function emptyFacts(base: Pick<RecordFacts, 'recordKey' | 'source' | 'kind' | 'updatedDate' | 'contentHash' | 'line'>): RecordFacts {
-  return { ...base, people: [], institutions: [], affiliationYears: [], education: [], works: [], authorships: [], ties: [] };
+  return { ...base, people: [], institutions: [], affiliationYears: [], education: [], positions: [], relations: [], keywords: [], works: [], authorships: [], ties: [] };
 }

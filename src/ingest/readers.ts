@@ -8,12 +8,12 @@ import { createPaperlistReader } from './paperlists/paperlist-reader.ts';
 import { createCsrankingsReader } from './csrankings/csrankings-reader.ts';
 import { createOrcidReader } from './orcid/orcid-reader.ts';
 
-export const READERS: Record<Exclude<SourceName, 'synthetic'>, () => SourceReader> = {
+export const READERS = {
   openalex: createOpenAlexReader,
   paperlist: createPaperlistReader,
   csrankings: createCsrankingsReader,
   orcid: createOrcidReader,
-};
+} satisfies Partial<Record<Exclude<SourceName, 'synthetic'>, () => SourceReader>>;
 
 export type IngestSource = keyof typeof READERS;
 

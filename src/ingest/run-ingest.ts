@@ -34,7 +34,7 @@ export type IngestProgress =
   | { phase: 'merge'; step: MergeStep; done: number; total: number };
 
 /** The merge's steps, in order, as progress reports them. */
-export const MERGE_STEPS = ['records', 'people', 'identifiers', 'institutions', 'affiliation years', 'education', 'works', 'authorships', 'ties', 'commit'] as const;
+export const MERGE_STEPS = ['records', 'people', 'identifiers', 'institutions', 'affiliation years', 'education and positions', 'works', 'authorships', 'ties', 'commit'] as const;
 export type MergeStep = (typeof MERGE_STEPS)[number];
 
 export interface IngestFileResult {
@@ -67,7 +67,10 @@ const STAGING: Record<string, ColumnSpec[]> = {
   stg_people: [T('seq', 'int'), T('pkey', 'text'), T('name', 'text'), T('is_primary', 'bool'), T('h_index', 'int'), T('cited_by', 'int'), T('works_count', 'int')],
   stg_ids: [T('seq', 'int'), T('pkey', 'text'), T('scheme', 'text'), T('value', 'text')],
   stg_institutions: [T('seq', 'int'), T('institution_id', 'text'), T('name', 'text'), T('country', 'text'), T('country_basis', 'text'), T('type', 'text'), T('ror', 'text')],
-  stg_affiliation_years: [T('seq', 'int'), T('pkey', 'text'), T('year', 'int'), T('institution_id', 'text'), T('country', 'text'), T('country_basis', 'text'), T('role', 'text'), T('basis', 'text')],
+  stg_affiliation_years: [T('seq', 'int'), T('pkey', 'text'), T('year', 'int'), T('institution_id', 'text'), T('country', 'text'), T('country_basis', 'text'), T('role', 'text'), T('basis', 'text'), T('position', 'text'), T('level', 'text'), T('domain', 'text')],
+  stg_positions: [T('seq', 'int'), T('pkey', 'text'), T('institution_id', 'text'), T('country', 'text'), T('country_basis', 'text'), T('role', 'text'), T('position', 'text'), T('level', 'text'), T('domain', 'text'), T('start_year', 'int'), T('end_year', 'int'), T('basis', 'text')],
+  stg_relations: [T('seq', 'int'), T('pkey', 'text'), T('direction', 'text'), T('relation', 'text'), T('other_name', 'text'), T('other_scheme', 'text'), T('other_value', 'text'), T('email_domain', 'text'), T('start_year', 'int'), T('end_year', 'int')],
+  stg_keywords: [T('seq', 'int'), T('pkey', 'text'), T('keyword', 'text'), T('start_year', 'int'), T('end_year', 'int')],
   stg_education: [T('seq', 'int'), T('pkey', 'text'), T('institution_id', 'text'), T('country', 'text'), T('degree', 'text'), T('role_title', 'text'), T('start_year', 'int'), T('end_year', 'int')],
   stg_works: [T('seq', 'int'), T('work_id', 'text'), T('title', 'text'), T('year', 'int'), T('venue', 'text'), T('cited_by_count', 'int'), T('author_count', 'int'), T('keywords', 'text'), T('topics', 'text'), T('abstract', 'text'), T('status', 'text'), T('doi', 'text')],
   stg_authorships: [T('seq', 'int'), T('work_id', 'text'), T('pkey', 'text'), T('position', 'int'), T('institution_ids', 'text')],
@@ -89,7 +92,10 @@ class StagingBuffer {
       for (const id of p.identifiers) r['stg_ids']!.push([seq, p.key, id.scheme, id.value]);
     }
     for (const x of f.institutions) r['stg_institutions']!.push([seq, x.id, x.name, x.country, x.countryBasis, x.type, x.ror]);
-    for (const a of f.affiliationYears) r['stg_affiliation_years']!.push([seq, a.person, a.year, a.institution, a.country, a.countryBasis, a.role, a.basis]);
+    for (const a of f.affiliationYears) r['stg_affiliation_years']!.push([seq, a.person, a.year, a.institution, a.country, a.countryBasis, a.role, a.basis, a.position ?? null, a.level ?? null, a.domain ?? null]);
+    for (const p of f.positions) r['stg_positions']!.push([seq, p.person, p.institution, p.country, p.countryBasis, p.role, p.position, p.level, p.domain, p.startYear, p.endYear, p.basis]);
+    for (const x of f.relations) r['stg_relations']!.push([seq, x.person, x.direction, x.relation, x.otherName, x.other?.scheme ?? null, x.other?.value ?? null, x.emailDomain, x.startYear, x.endYear]);
+    for (const k of f.keywords) r['stg_keywords']!.push([seq, k.person, k.keyword, k.startYear, k.endYear]);
     for (const e of f.education) r['stg_education']!.push([seq, e.person, e.institution, e.country, e.degree, e.roleTitle, e.startYear, e.endYear]);
     for (const w of f.works)
       r['stg_works']!.push([seq, w.id, w.title, w.year, w.venue, w.citedByCount, w.authorCount, w.keywords.join('; ') || null, w.topics.join('; ') || null, w.abstract, w.status, w.doi]);
@@ -161,7 +167,7 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
   await db.exec(`CREATE TEMP TABLE stg_tomb AS SELECT DISTINCT i.pkey FROM stg_ids i JOIN tombstones t ON t.scheme = i.scheme AND t.value = i.value`);
   result.erased = await count(db, 'SELECT COUNT(*) AS n FROM stg_tomb');
   if (result.erased > 0) {
-    for (const table of ['stg_people', 'stg_ids', 'stg_affiliation_years', 'stg_education', 'stg_authorships']) {
+    for (const table of ['stg_people', 'stg_ids', 'stg_affiliation_years', 'stg_education', 'stg_positions', 'stg_relations', 'stg_keywords', 'stg_authorships']) {
       await db.exec(`DELETE FROM ${table} WHERE pkey IN (SELECT pkey FROM stg_tomb)`);
     }
     await db.exec(`DELETE FROM stg_ties WHERE a IN (SELECT pkey FROM stg_tomb) OR b IN (SELECT pkey FROM stg_tomb)`);
@@ -203,13 +209,22 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
       type = COALESCE(excluded.type, institutions.type), ror = COALESCE(excluded.ror, institutions.ror)`);
 
   step('affiliation years');
-  await db.exec(`INSERT INTO affiliation_years (person_id, year, institution_id, country, country_basis, role, basis, source, record_key, run_id)
-    SELECT m.person_id, a.year, a.institution_id, a.country, a.country_basis, a.role, a.basis, r.source, r.record_key, ${runId}
+  await db.exec(`INSERT INTO affiliation_years (person_id, year, institution_id, country, country_basis, role, basis, position, level, domain, source, record_key, run_id)
+    SELECT m.person_id, a.year, a.institution_id, a.country, a.country_basis, a.role, a.basis, a.position, a.level, a.domain, r.source, r.record_key, ${runId}
     FROM stg_affiliation_years a JOIN stg_keymap m ON m.pkey = a.pkey JOIN stg_keep r ON r.seq = a.seq`);
-  step('education');
+  step('education and positions');
   await db.exec(`INSERT INTO education (person_id, institution_id, country, degree, role_title, start_year, end_year, source, record_key, run_id)
     SELECT m.person_id, e.institution_id, e.country, e.degree, e.role_title, e.start_year, e.end_year, r.source, r.record_key, ${runId}
     FROM stg_education e JOIN stg_keymap m ON m.pkey = e.pkey JOIN stg_keep r ON r.seq = e.seq`);
+  await db.exec(`INSERT INTO positions (person_id, institution_id, country, country_basis, role, position, level, domain, start_year, end_year, basis, source, record_key, run_id)
+    SELECT m.person_id, p.institution_id, p.country, p.country_basis, p.role, p.position, p.level, p.domain, p.start_year, p.end_year, p.basis, r.source, r.record_key, ${runId}
+    FROM stg_positions p JOIN stg_keymap m ON m.pkey = p.pkey JOIN stg_keep r ON r.seq = p.seq`);
+  await db.exec(`INSERT INTO relations (person_id, direction, relation, other_name, other_scheme, other_value, email_domain, start_year, end_year, source, record_key, run_id)
+    SELECT m.person_id, x.direction, x.relation, x.other_name, x.other_scheme, x.other_value, x.email_domain, x.start_year, x.end_year, r.source, r.record_key, ${runId}
+    FROM stg_relations x JOIN stg_keymap m ON m.pkey = x.pkey JOIN stg_keep r ON r.seq = x.seq`);
+  await db.exec(`INSERT INTO person_keywords (person_id, keyword, start_year, end_year, source, record_key, run_id)
+    SELECT m.person_id, k.keyword, k.start_year, k.end_year, r.source, r.record_key, ${runId}
+    FROM stg_keywords k JOIN stg_keymap m ON m.pkey = k.pkey JOIN stg_keep r ON r.seq = k.seq`);
   step('works');
   await db.exec(`DELETE FROM works WHERE work_id IN (SELECT work_id FROM stg_works)`);
   await db.exec(`INSERT INTO works (work_id, title, year, venue, cited_by_count, author_count, keywords, topics, abstract, status, doi, source, record_key, run_id)

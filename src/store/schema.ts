@@ -5,6 +5,7 @@
 import { migration001 } from './migrations/001-talent-graph.ts';
 import { migration002 } from './migrations/002-careers.ts';
 import { migration003 } from './migrations/003-duckdb-bulk-load.ts';
+import { migration004 } from './migrations/004-education-mentorship.ts';
 import type { Backend } from './store.ts';
 
 export interface Migration {
@@ -19,7 +20,7 @@ export interface Migration {
  * All migrations in version order. Each capability that needs tables adds its own file under migrations/
  * with the next free version number and one line here.
  */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
@@ -29,13 +30,17 @@ export const PERSON_COLUMNS: ReadonlyArray<{ table: string; columns: string[] }>
   { table: 'person_identifiers', columns: ['person_id'] },
   { table: 'affiliation_years', columns: ['person_id'] },
   { table: 'education', columns: ['person_id'] },
+  { table: 'positions', columns: ['person_id'] },
+  { table: 'relations', columns: ['person_id'] },
+  { table: 'person_keywords', columns: ['person_id'] },
   { table: 'authorships', columns: ['person_id'] },
   { table: 'ties', columns: ['a', 'b'] },
   { table: 'contacts', columns: ['person_id'] },
   { table: 'careers', columns: ['person_id'] },
   { table: 'moves', columns: ['person_id'] },
   { table: 'career_presence', columns: ['person_id'] },
+  { table: 'mentorships', columns: ['mentor', 'mentee'] },
 ];
 
 /** Tables whose rows come from one source record and are replaced when that record is re-ingested newer. */
-export const FACT_TABLES = ['affiliation_years', 'education', 'works', 'authorships', 'ties'] as const;
+export const FACT_TABLES = ['affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'works', 'authorships', 'ties'] as const;

@@ -3,12 +3,13 @@
  * Vite-built dashboard, driven in Debian's Chromium through playwright-core. A missing Chromium fails (scripts/setup/chromium.sh
  * installs it). On failure a screenshot is written to test-results/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../api/server.ts';
 import { addContactsNear, openSampleStore } from '../api/test-fixture.ts';
+import { ISO_NUMERIC_MODULE, isoNumericModule } from '../../scripts/gen-iso-numeric.ts';
 import { searchPersonIds } from '../search/index.ts';
 import type { Store } from '../store/store.ts';
 
@@ -194,6 +195,60 @@ describe('dashboard in Chromium', () => {
       await page.waitForSelector('#diaspora[data-state="error"]');
       expect(await page.textContent('#diaspora')).toContain('UNKNOWN_COUNTRY');
     });
+  });
+
+  it('country page draws the diaspora on a world map: Natural Earth regions coloured by people, the origin marked apart', async () => {
+    // The origin with the biggest diaspora in the sample, and how many of its people work in its top destination.
+    const [top] = await store.query<{ origin: string; current_country: string; n: number }>(
+      `SELECT origin, current_country, COUNT(*) AS n FROM careers WHERE abroad GROUP BY origin, current_country ORDER BY n DESC, origin, current_country LIMIT 1`,
+    );
+    if (!top) throw new Error('no diaspora in the sample store');
+    const cc = top.origin;
+    await step('country-map', async () => {
+      await go(`#/country?cc=${cc}`);
+      await page.waitForSelector('#diaspora[data-state="ready"]');
+      await chartDrawn('#diaspora-map');
+      await chartDrawn('#diaspora-chart');
+      expect(await page.textContent('#diaspora-map-title')).toBe(`Where people of origin ${cc} work now (origin = education, else first-affiliation country)`);
+      // What ECharts built: the series, and per region its value and the fill of the shapes it drew.
+      const map = await page.evaluate(() => {
+        type Zr = { style?: { fill?: unknown }; traverse?(cb: (c: Zr) => void): void };
+        type Data = { count(): number; getName(i: number): string; get(dim: string, i: number): number; getItemGraphicEl(i: number): Zr | undefined };
+        const chart = window.atlasChart?.(document.querySelector('#diaspora-map'));
+        if (!chart) return undefined;
+        const series = (chart.getOption() as { series: Array<{ type: string; map: string }> }).series;
+        const data = (chart as unknown as { getModel(): { getSeriesByIndex(i: number): { getData(): Data } } }).getModel().getSeriesByIndex(0).getData();
+        const regions: Array<{ name: string; value: number; drawn: boolean; fills: string[] }> = [];
+        for (let i = 0; i < data.count(); i++) {
+          const el = data.getItemGraphicEl(i);
+          const fills: string[] = [];
+          el?.traverse?.((c) => void (typeof c.style?.fill === 'string' && fills.push(c.style.fill)));
+          regions.push({ name: data.getName(i), value: data.get('value', i), drawn: el !== undefined, fills });
+        }
+        return { types: series.map((x) => x.type), map: series[0]?.map, regions };
+      });
+      expect(map?.types).toEqual(['map']);
+      expect(map?.map).toBe('world');
+      const regions = map?.regions ?? [];
+      expect(regions.filter((r) => r.drawn && r.fills.length > 0).length).toBeGreaterThan(100);
+      const valued = regions.filter((r) => r.value > 0);
+      expect(valued.length).toBeGreaterThan(0);
+      expect(Math.max(...valued.map((r) => r.value))).toBe(top.n);
+      // Countries with people take the visualMap's blues; the rest stay grey; the origin is orange and holds no value.
+      const fillsOf = (rs: typeof regions) => new Set(rs.flatMap((r) => r.fills));
+      expect([...fillsOf(valued)].every((f) => f !== '#eef0f3' && f !== '#f5a524')).toBe(true);
+      const origin = regions.filter((r) => r.fills.includes('#f5a524'));
+      expect(origin.length).toBeGreaterThan(0);
+      expect(origin.every((r) => Number.isNaN(r.value))).toBe(true);
+      expect(fillsOf(regions.filter((r) => Number.isNaN(r.value) && !origin.includes(r)))).toEqual(new Set(['#eef0f3']));
+      expect(await page.textContent('#diaspora')).toMatch(/Career parameters .*originYears 3/);
+      mkdirSync('test-results', { recursive: true });
+      await page.locator('#diaspora').screenshot({ path: 'test-results/country-diaspora-map.png' });
+    });
+  });
+
+  it('the bundled ISO numeric table matches data/countries/country-codes.csv (scripts/gen-iso-numeric.ts)', () => {
+    expect(readFileSync(ISO_NUMERIC_MODULE, 'utf8')).toBe(isoNumericModule());
   });
 
   it('subsidy: moving the share slider reprices', async () => {

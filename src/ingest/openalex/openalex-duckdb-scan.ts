@@ -127,7 +127,7 @@ function stagingStatements(entity: OpenAlexEntity, fileNo: number, seqBase: numb
       `INSERT INTO stg_ids SELECT ${seq}, 'openalex:' || ${key}, 'openalex', ${key} FROM stg_scan`,
       `INSERT INTO stg_ids SELECT ${seq}, 'openalex:' || ${key}, 'orcid', ${orcid('r.orcid')} FROM stg_scan WHERE r.orcid IS NOT NULL`,
       `INSERT INTO stg_institutions SELECT seq, ${institutionCols('a.institution')} FROM ${aff} WHERE a.institution.id IS NOT NULL`,
-      `INSERT INTO stg_affiliation_years SELECT seq, pkey, y, inst, c, CASE WHEN c IS NOT NULL THEN 'source' END, NULL, 'affiliation'
+      `INSERT INTO stg_affiliation_years (seq, pkey, year, institution_id, country, country_basis, role, basis) SELECT seq, pkey, y, inst, c, CASE WHEN c IS NOT NULL THEN 'source' END, NULL, 'affiliation'
         FROM (SELECT seq, pkey, ${shortId('a.institution.id')} AS inst, ${country('a.institution.country_code')} AS c, unnest(a.years) AS y FROM ${aff} WHERE a.institution.id IS NOT NULL)`,
     ];
   }
@@ -155,7 +155,7 @@ function stagingStatements(entity: OpenAlexEntity, fileNo: number, seqBase: numb
     `INSERT INTO stg_authorships SELECT seq, work, pkey, pos,
       NULLIF(array_to_string(list_transform(list_filter(a.institutions, i -> i.id IS NOT NULL), i -> ${shortId('i.id')}), ';'), '') FROM ${withAuthor}`,
     `INSERT INTO stg_institutions SELECT seq, ${institutionCols('i')} FROM ${inst} WHERE i.id IS NOT NULL`,
-    `INSERT INTO stg_affiliation_years SELECT seq, pkey, year, ${shortId('i.id')}, ${country('i.country_code')}, CASE WHEN ${country('i.country_code')} IS NOT NULL THEN 'source' END, NULL, 'authorship'
+    `INSERT INTO stg_affiliation_years (seq, pkey, year, institution_id, country, country_basis, role, basis) SELECT seq, pkey, year, ${shortId('i.id')}, ${country('i.country_code')}, CASE WHEN ${country('i.country_code')} IS NOT NULL THEN 'source' END, NULL, 'authorship'
       FROM ${inst} WHERE i.id IS NOT NULL AND year IS NOT NULL`,
   ];
 }

@@ -13,6 +13,7 @@ import { emptyFacts, type CountryBasis, type InstitutionFact, type PersonFact, t
 import type { Rejection } from '../source.ts';
 import type { KnownInstitutions } from './known-institutions.ts';
 import { roleFromPosition } from './roles.ts';
+import { educationLevel } from '../education-level.ts';
 
 export interface PaperContext {
   file: string;
@@ -217,7 +218,8 @@ export function paperFacts(value: unknown, ctx: PaperContext, known: KnownInstit
       const normName = uidx.length === n ? (norms[Number(first(uidx[i]))] ?? '').trim() : '';
       const instName = normName || raw;
       inst = institutionKey(instName);
-      const pos = position ? first(position[i]) : '';
+      const fullPosition = position ? (position[i] ?? '').trim() : '';
+      const pos = first(fullPosition);
       const domain = domains ? first(domains[i]) : '';
       if (inst || pos) {
         const c = inst ? countryFor(inst, raw, domain, stated, known, stats) : { country: null, basis: null };
@@ -232,6 +234,9 @@ export function paperFacts(value: unknown, ctx: PaperContext, known: KnownInstit
           countryBasis: c.basis,
           role: roleFromPosition(pos, domain),
           basis: 'paper',
+          position: fullPosition || null,
+          level: educationLevel(fullPosition),
+          domain: domain.toLowerCase() || null,
         });
       }
     }

@@ -107,11 +107,22 @@ export class DuckDBStore implements Store {
 
   async bulkInsert(table: string, columns: readonly ColumnSpec[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
     if (rows.length === 0) return;
+    // DuckDB's appender fills every column of the table in its own order: map the given columns onto it by name
+    // (a column not given is NULL), so callers name only what they write, as with PostgreSQL's COPY.
+    const info = await this.query<{ name: string }>(`SELECT name FROM pragma_table_info('${table.replace(/'/g, "''")}') ORDER BY cid`);
+    const given = new Map(columns.map((c, i) => [c.name, i]));
+    const order = info.length ? info.map((c) => given.get(c.name) ?? -1) : columns.map((_, i) => i);
+    const unknown = columns.find((c) => info.length && !info.some((x) => x.name === c.name));
+    if (unknown) throw new AtlasError('DB_ERROR', `database error: table ${table} has no column ${unknown.name}`);
     const appender = await this.conn.createAppender(table).catch((e: unknown) => Promise.reject(wrap(e, `append to ${table}`)));
     let failed = false;
     try {
       for (const row of rows) {
-        for (let c = 0; c < columns.length; c++) {
+        for (const c of order) {
+          if (c < 0) {
+            appender.appendNull();
+            continue;
+          }
           const v = row[c];
           const spec = columns[c] as ColumnSpec;
           if (v === null || v === undefined) appender.appendNull();
