@@ -6,6 +6,7 @@ import { BarChart, GraphChart, LineChart, MapChart, SankeyChart, ScatterChart } 
 import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import type { Feature, Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-110m.json' with { type: 'json' };
@@ -83,7 +84,7 @@ let worldMap: WorldMap | undefined;
 export function registerWorldMap(): WorldMap {
   if (worldMap) return worldMap;
   const topo = world as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-  const features = feature(topo, topo.objects.countries).features.filter((f) => f.id !== '010');
+  const features = feature(topo, topo.objects.countries).features.filter((f) => f.id !== '010').map(cutAtAntimeridian);
   const regionsOf = new Map<string, string[]>();
   for (const f of features) {
     const code = (f.id === undefined ? undefined : ISO_NUMERIC_TO_ALPHA2[String(f.id)]) ?? UNNUMBERED[f.properties.name];
@@ -93,4 +94,64 @@ export function registerWorldMap(): WorldMap {
   echarts.registerMap(map, { type: 'FeatureCollection', features } as unknown as Parameters<typeof echarts.registerMap>[1]);
   worldMap = { map, regionsOf, regions: features.length };
   return worldMap;
+}
+
+/**
+ * Natural Earth rings that cross the antimeridian (Russia's Chukotka, Fiji) jump from 180° to -180° and back; drawn on
+ * a flat map those jumps are lines across the whole world. Such a ring is made continuous, then cut at ±180° into the
+ * piece on each side (one half-plane clip each, Sutherland–Hodgman, exact for any simple ring).
+ */
+function cutAtAntimeridian<P>(f: Feature<Geometry, P>): Feature<Geometry, P> {
+  const g = f.geometry;
+  const polygons = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+  if (!polygons.some((rings) => rings.some(crosses))) return f;
+  const out: Position[][][] = [];
+  for (const rings of polygons) {
+    if (!rings.some(crosses)) {
+      out.push(rings);
+      continue;
+    }
+    const flat = rings.map(unwrap);
+    const east = Math.max(...flat.flat().map((p) => p[0] ?? 0)) > 180;
+    // East of 180° (or west of -180°) moves a world over to the other edge.
+    const here = flat.map((r) => clipLongitude(r, east ? 180 : -180, east));
+    const there = flat.map((r) => clipLongitude(r.map(([x = 0, y = 0]) => [east ? x - 360 : x + 360, y]), east ? -180 : 180, !east));
+    for (const piece of [here, there]) if ((piece[0]?.length ?? 0) >= 4) out.push(piece.filter((r) => r.length >= 4));
+  }
+  return { ...f, geometry: { type: 'MultiPolygon', coordinates: out } };
+}
+
+function crosses(ring: Position[]): boolean {
+  let jumps = 0;
+  for (let i = 1; i < ring.length; i++) if (Math.abs((ring[i]?.[0] ?? 0) - (ring[i - 1]?.[0] ?? 0)) > 180) jumps++;
+  return jumps > 0 && jumps % 2 === 0; // an odd count circles a pole (Antarctica): not a ring to cut
+}
+
+/** The ring with each longitude moved by whole turns to within 180° of the one before. */
+function unwrap(ring: Position[]): Position[] {
+  let shift = 0;
+  let prev: number | undefined;
+  return ring.map(([x = 0, y = 0]) => {
+    if (prev !== undefined) shift += x - prev > 180 ? -360 : prev - x > 180 ? 360 : 0;
+    prev = x;
+    return [x + shift, y];
+  });
+}
+
+/** The part of a closed ring with longitude ≤ at (keepWest) or ≥ at, closed again. */
+function clipLongitude(ring: Position[], at: number, keepWest: boolean): Position[] {
+  const pts = ring.slice(0, -1);
+  const inside = (p: Position) => (keepWest ? (p[0] ?? 0) <= at : (p[0] ?? 0) >= at);
+  const out: Position[] = [];
+  pts.forEach((a, i) => {
+    const b = pts[(i + 1) % pts.length] as Position;
+    if (inside(a)) out.push(a);
+    if (inside(a) !== inside(b)) {
+      const [ax = 0, ay = 0] = a;
+      const [bx = 0, by = 0] = b;
+      out.push([at, ay + ((at - ax) / (bx - ax)) * (by - ay)]);
+    }
+  });
+  if (out.length) out.push(out[0] as Position);
+  return out;
 }

@@ -241,6 +241,11 @@ describe('dashboard in Chromium', () => {
       expect(origin.length).toBeGreaterThan(0);
       expect(origin.every((r) => Number.isNaN(r.value))).toBe(true);
       expect(fillsOf(regions.filter((r) => Number.isNaN(r.value) && !origin.includes(r)))).toEqual(new Set(['#eef0f3']));
+      // The tooltip of the top destination names the country and its people of this origin.
+      const topName = valued.find((r) => r.value === top.n)?.name ?? '';
+      await page.evaluate((name) => window.atlasChart?.(document.querySelector('#diaspora-map'))?.dispatchAction({ type: 'showTip', seriesIndex: 0, name }), topName);
+      await page.waitForFunction((t) => document.querySelector('#diaspora-map')?.textContent?.includes(t), `${topName} (${top.current_country}): ${top.n} `);
+      expect(await page.textContent('#diaspora-map')).toContain(`of origin ${cc} work here`);
       expect(await page.textContent('#diaspora')).toMatch(/Career parameters .*originYears 3/);
       mkdirSync('test-results', { recursive: true });
       await page.locator('#diaspora').screenshot({ path: 'test-results/country-diaspora-map.png' });

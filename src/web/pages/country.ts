@@ -50,12 +50,13 @@ function diasporaMap(el: HTMLElement, cc: string, d: Diaspora): { offMap: string
           return `${p.name} (${p.data.code}): ${fmt(p.data.people)} ${p.data.people === 1 ? 'person' : 'people'} of origin ${cc} work here`;
         },
       },
-      visualMap: { type: 'continuous', min: 0, max, calculable: true, seriesIndex: 0, orient: 'horizontal', left: 'center', bottom: 0, text: [fmt(max), '0'], inRange: { color: ['#d6e6f5', '#1769aa', '#0b2f52'] }, formatter: (v: number) => fmt(v) },
+      visualMap: { type: 'continuous', min: 0, max, seriesIndex: 0, orient: 'horizontal', left: 'center', bottom: 0, text: [fmt(max), `people of origin ${cc} working there: 0`], inRange: { color: ['#d6e6f5', '#1769aa', '#0b2f52'] } },
       series: [
         {
           type: 'map',
           map: world.map,
           roam: true,
+          scaleLimit: { min: 1, max: 12 },
           top: 10,
           bottom: 40,
           selectedMode: false,
