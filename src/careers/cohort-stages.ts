@@ -6,6 +6,7 @@
 import type { Queryable, SqlValue } from '../store/store.ts';
 import { cohortCondition, cohortSize, describeCohort, type Cohort } from './cohort.ts';
 import { storedCareerParams } from './refresh-careers.ts';
+import { educationEvidence, type OriginRestsOn, type RecordBasisCounts } from './origin-rests-on.ts';
 
 export type Stage = 'undergraduate' | 'graduate' | 'current';
 
@@ -15,6 +16,8 @@ export interface StageSummary {
   unknown: number;
   /** Graduate stage only: values that are the origin standing in for a missing graduate record. */
   proxy: number;
+  /** Undergraduate and graduate stages: known values by the basis of the deciding record (graduate: proxies not included); null for current. */
+  recordBasis: RecordBasisCounts | null;
   countries: Array<{ country: string; people: number; share: number }>;
 }
 
@@ -30,18 +33,20 @@ export interface CohortStagesReport {
   members: number;
   staged: number;
   originBasis: Record<string, number>;
+  /** Origins split by what they rest on: a stated or an observed education record, the first affiliation, nothing. */
+  originRestsOn: OriginRestsOn;
   stages: StageSummary[];
   /** Transitions between consecutive stages among people known at both; 'unknown' pairs are counted apart. */
   transitions: { undergraduateToGraduate: Transition[]; graduateToCurrent: Transition[]; unknownPairs: { undergraduateToGraduate: number; graduateToCurrent: number } };
 }
 
-function summarise(stage: Stage, counts: Map<string | null, number>, proxy: number, total: number): StageSummary {
+function summarise(stage: Stage, counts: Map<string | null, number>, proxy: number, total: number, recordBasis: RecordBasisCounts | null): StageSummary {
   const unknown = counts.get(null) ?? 0;
   const countries = [...counts.entries()]
     .filter((e): e is [string, number] => e[0] !== null)
     .map(([country, people]) => ({ country, people, share: total ? people / total : 0 }))
     .sort((a, b) => b.people - a.people || a.country.localeCompare(b.country));
-  return { stage, known: total - unknown, unknown, proxy, countries };
+  return { stage, known: total - unknown, unknown, proxy, recordBasis, countries };
 }
 
 function addTo<K>(m: Map<K, number>, k: K, n: number): void {
@@ -59,9 +64,10 @@ function transitionList(m: Map<string, number>): Transition[] {
 
 export async function cohortStages(db: Queryable, cohort: Cohort): Promise<CohortStagesReport> {
   const params: SqlValue[] = [];
+  const condition = cohortCondition('person_id', cohort, params);
   const rows = await db.query<{ u: string | null; g: string | null; o: string | null; b: string; c: string | null; n: number }>(
     `SELECT undergrad_country AS u, graduate_country AS g, origin AS o, origin_basis AS b, current_country AS c, COUNT(*) AS n
-     FROM careers WHERE ${cohortCondition('person_id', cohort, params)}
+     FROM careers WHERE ${condition}
      GROUP BY undergrad_country, graduate_country, origin, origin_basis, current_country`,
     params,
   );
@@ -89,12 +95,19 @@ export async function cohortStages(db: Queryable, cohort: Cohort): Promise<Cohor
     else gcUnknown += r.n;
   }
   const size = await cohortSize(db, cohort);
+  const evidenceParams: SqlValue[] = [];
+  const evidence = await educationEvidence(db, cohortCondition('c.person_id', cohort, evidenceParams), evidenceParams);
   return {
     params: { cohort: describeCohort(cohort), career: { ...(await storedCareerParams(db)) } },
     members: size.members,
     staged,
     originBasis: basis,
-    stages: [summarise('undergraduate', under, 0, staged), summarise('graduate', grad, proxy, staged), summarise('current', cur, 0, staged)],
+    originRestsOn: evidence.originRestsOn,
+    stages: [
+      summarise('undergraduate', under, 0, staged, evidence.undergraduate),
+      summarise('graduate', grad, proxy, staged, evidence.graduate),
+      summarise('current', cur, 0, staged, null),
+    ],
     transitions: {
       undergraduateToGraduate: transitionList(ug),
       graduateToCurrent: transitionList(gc),

@@ -1,6 +1,7 @@
 /**
  * Cohorts: the set of people an analysis is restricted to, chosen before anything is counted — by origin country,
- * by venue and year (all authors of its works), or by an explicit list of person ids. Restrictions combine with AND.
+ * by current institution (careers.current_institution), by venue and year (all authors of its works), or by an
+ * explicit list of person ids. Restrictions combine with AND.
  */
 import { readFileSync } from 'node:fs';
 import { AtlasError } from '../core/errors.ts';
@@ -9,6 +10,8 @@ import type { Queryable, SqlValue } from '../store/store.ts';
 export interface Cohort {
   /** Origin country (careers.origin). */
   origin?: string | undefined;
+  /** Current institution id (careers.current_institution: the institution walk's current place). */
+  currentInstitution?: string | undefined;
   /** Venue name (matched case-insensitively) and year of the works whose authors form the cohort. */
   venue?: { venue: string; year: number } | undefined;
   /** Explicit person ids (from a file, or from a search). */
@@ -18,7 +21,7 @@ export interface Cohort {
 }
 
 export function isEmptyCohort(c: Cohort | undefined): boolean {
-  return !c || (c.origin === undefined && c.venue === undefined && c.ids === undefined);
+  return !c || (c.origin === undefined && c.currentInstitution === undefined && c.venue === undefined && c.ids === undefined);
 }
 
 /** The cohort as stated, for echoing in outputs. */
@@ -26,6 +29,7 @@ export function describeCohort(c: Cohort | undefined): Record<string, unknown> |
   if (isEmptyCohort(c) || !c) return null;
   const out: Record<string, unknown> = {};
   if (c.origin !== undefined) out['origin'] = c.origin;
+  if (c.currentInstitution !== undefined) out['currentInstitution'] = c.currentInstitution;
   if (c.venue) {
     out['venue'] = c.venue.venue;
     out['year'] = c.venue.year;
@@ -50,6 +54,10 @@ export function cohortCondition(column: string, cohort: Cohort | undefined, para
     params.push(cohort.origin);
     parts.push(`${column} IN (SELECT person_id FROM careers WHERE origin = $${params.length})`);
   }
+  if (cohort.currentInstitution !== undefined) {
+    params.push(cohort.currentInstitution);
+    parts.push(`${column} IN (SELECT person_id FROM careers WHERE current_institution = $${params.length})`);
+  }
   if (cohort.venue) {
     params.push(cohort.venue.venue, cohort.venue.year);
     parts.push(
@@ -69,8 +77,9 @@ export async function cohortSize(db: Queryable, cohort: Cohort | undefined): Pro
   const cond = cohortCondition('c.person_id', cohort, params);
   const withCareer = (await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM careers c WHERE ${cond}`, params))[0]?.n ?? 0;
   let members = withCareer;
-  if (cohort?.ids && cohort.origin === undefined && !cohort.venue) members = new Set(cohort.ids).size;
-  else if (cohort?.venue && cohort.origin === undefined && !cohort.ids) {
+  const careersOnly = cohort?.origin !== undefined || cohort?.currentInstitution !== undefined;
+  if (cohort?.ids && !careersOnly && !cohort.venue) members = new Set(cohort.ids).size;
+  else if (cohort?.venue && !careersOnly && !cohort.ids) {
     const r = await db.query<{ n: number }>(
       `SELECT COUNT(DISTINCT au.person_id) AS n FROM authorships au JOIN works w ON w.work_id = au.work_id WHERE LOWER(w.venue) = LOWER($1) AND w.year = $2`,
       [cohort.venue.venue, cohort.venue.year],

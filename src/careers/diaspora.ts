@@ -1,17 +1,20 @@
 /** The diaspora of a country (people of that origin who are abroad, by current country) and its returnees by year. */
 import type { Queryable } from '../store/store.ts';
 import { storedCareerParams } from './refresh-careers.ts';
+import { educationEvidence, type OriginRestsOn } from './origin-rests-on.ts';
 
 export interface DiasporaReport {
   params: { country: string; career: Record<string, unknown> };
   /** People whose origin is the country, by basis of that origin. */
-  origin: { total: number; originBasis: Record<string, number> };
+  origin: { total: number; originBasis: Record<string, number>; originRestsOn: OriginRestsOn };
   atHome: number;
   abroad: number;
   /** Origin is the country but the current country is unknown (no active years). */
   currentUnknown: number;
   /** Diaspora members by basis of their origin. */
   originBasis: Record<string, number>;
+  /** Diaspora members by what their origin rests on (stated / observed education record, first affiliation). */
+  originRestsOn: OriginRestsOn;
   byCurrentCountry: Array<{ country: string; people: number; share: number }>;
 }
 
@@ -47,11 +50,12 @@ export async function diaspora(db: Queryable, country: string): Promise<Diaspora
     .sort((a, b) => b.people - a.people || a.country.localeCompare(b.country));
   return {
     params: { country, career: { ...(await storedCareerParams(db)) } },
-    origin: { total, originBasis: basisCounts(rows) },
+    origin: { total, originBasis: basisCounts(rows), originRestsOn: (await educationEvidence(db, 'c.origin = $1', [country])).originRestsOn },
     atHome,
     abroad,
     currentUnknown: unknown,
     originBasis: basisCounts(diasporaBasis),
+    originRestsOn: (await educationEvidence(db, 'c.origin = $1 AND c.abroad AND c.current_country IS NOT NULL', [country])).originRestsOn,
     byCurrentCountry,
   };
 }
@@ -61,6 +65,8 @@ export interface ReturneesReport {
   returnees: number;
   /** Returnees by basis of their origin. */
   originBasis: Record<string, number>;
+  /** Returnees by what their origin rests on (stated / observed education record, first affiliation). */
+  originRestsOn: OriginRestsOn;
   /** People of this origin who ever moved away (a confirmed move out of the origin) — the pool returnees come from. */
   everLeft: number;
   byYear: Array<{ year: number; returnees: number }>;
@@ -94,6 +100,7 @@ export async function returnees(db: Queryable, country: string, since?: number):
     params: { country, since: since ?? null, career: { ...(await storedCareerParams(db)) } },
     returnees: byYear.reduce((s, r) => s + r.n, 0),
     originBasis: basisCounts(basis),
+    originRestsOn: (await educationEvidence(db, cond, params)).originRestsOn,
     everLeft: left[0]?.n ?? 0,
     byYear: byYear.map((r) => ({ year: r.year, returnees: r.n })),
     returnedFrom: from.map((r) => ({ country: r.country, returnees: r.n })),

@@ -7,6 +7,7 @@ import type { Queryable, SqlValue } from '../store/store.ts';
 import { cohortCondition, describeCohort, type Cohort } from './cohort.ts';
 import type { Level } from './derive-career.ts';
 import { storedCareerParams } from './refresh-careers.ts';
+import { educationEvidence, type OriginRestsOn } from './origin-rests-on.ts';
 
 export interface FlowOptions {
   level?: Level;
@@ -49,6 +50,8 @@ export interface FlowReport {
   movers: number;
   /** Movers counted by the basis of their origin. */
   originBasis: Record<string, number>;
+  /** Movers by what their origin rests on (stated / observed education record, first affiliation). */
+  originRestsOn: OriginRestsOn;
   top: FlowPair[];
   pairs: FlowPair[];
   net: NetFlow[];
@@ -119,6 +122,7 @@ export async function flows(db: Queryable, options: FlowOptions = {}): Promise<F
     totalMoves: flowPairs.reduce((s, p) => s + p.moves, 0),
     movers,
     originBasis,
+    originRestsOn: (await educationEvidence(db, `c.person_id IN (SELECT m.person_id FROM moves m WHERE ${where})`, params)).originRestsOn,
     top: flowPairs.slice(0, top),
     pairs: flowPairs,
     net,

@@ -6,3 +6,5 @@ export * from './cohort.ts';
 export * from './flows.ts';
 export * from './diaspora.ts';
 export * from './cohort-stages.ts';
+export * from './origin-rests-on.ts';
+export * from './institution-talent.ts';

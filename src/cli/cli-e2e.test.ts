@@ -50,8 +50,8 @@ describe('atlas (the real binary)', () => {
     const r = await atlas('export', 'affiliation-years', '--format', 'csv', '--out', out);
     expect(r.code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('person_id,year,institution_id,institution_name,country,source');
-    expect(lines).toContain('openalex:A5023888391,2021,I4200000001,OurResearch,CA,openalex');
+    expect(lines[0]).toBe('person_id,year,institution_id,institution_name,country,role,position,basis,source,in_careers');
+    expect(lines).toContain('openalex:A5023888391,2021,I4200000001,OurResearch,CA,,,affiliation,openalex,true');
   });
 
   it('a bad file: one line naming file, line and field, non-zero exit, nothing written', async () => {

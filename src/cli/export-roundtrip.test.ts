@@ -23,7 +23,11 @@ it('careers and moves exports round-trip on real conference lists', async () => 
     const store = await openStore(db);
     const table =
       kind === 'careers'
-        ? await store.query(`SELECT person_id, origin, origin_basis, edu_origin, academic_origin, current_country, category, abroad, returnee, return_year, first_year, last_year FROM careers ORDER BY person_id`)
+        ? await store.query(
+            `SELECT person_id, origin, origin_basis, edu_origin, academic_origin, current_country, category, abroad, returnee, return_year, first_year, last_year,
+               undergrad_country, COALESCE(graduate_country, origin) AS graduate_country, (graduate_country IS NULL AND origin IS NOT NULL) AS graduate_proxy
+             FROM careers ORDER BY person_id`,
+          )
         : await store.query(`SELECT person_id, level, from_place AS "from", to_place AS "to", year FROM moves ORDER BY person_id, level, seq`);
     await store.close();
     expect(rows.length).toBe(table.length);

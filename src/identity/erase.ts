@@ -2,10 +2,11 @@
  * Erasure: remove a person and every row that mentions them — every table of PERSON_COLUMNS (facts, edges
  * and derived rows), their merge history, and the source records that are about them alone (an ORCID
  * record, a CSRankings roster entry) — and keep a tombstone per identifier so that a re-ingest skips them.
- * Works they co-authored stay; only their authorship rows go.
+ * Works they co-authored stay; only their authorship rows go. Other people's stated relations that resolved to them
+ * go as well, and so do people known only from the erased person's relations.
  */
 import { PERSON_COLUMNS } from '../store/schema.ts';
-import type { Store } from '../store/store.ts';
+import type { Queryable, Store } from '../store/store.ts';
 
 const PROVENANCE_TABLES = ['people', 'person_identifiers', 'institutions', 'affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'works', 'authorships', 'ties'];
 
@@ -15,6 +16,51 @@ export interface ErasureResult {
   removed: Record<string, number>;
 }
 
+/**
+ * The `relations` rows of other people whose stated mentorship resolved to this person (found through the derived
+ * `mentorships`, whose evidence names the relation). They go too: left behind, the next mentorship refresh would
+ * match their name to someone else or make a relation-only person of them, bringing the erased person back.
+ */
+async function deleteRelationsNaming(tx: Queryable, person: string): Promise<number> {
+  const ties = await tx.query<{ mentor: string; mentee: string; relation: string | null; record_key: string | null; evidence: string }>(
+    `SELECT mentor, mentee, relation, record_key, evidence FROM mentorships WHERE kind = 'mentorship' AND (mentor = $1 OR mentee = $1)`,
+    [person],
+  );
+  let n = 0;
+  for (const t of ties) {
+    const owner = t.mentor === person ? t.mentee : t.mentor;
+    if (owner === person || t.record_key === null) continue;
+    const direction = t.mentor === person ? 'advisor' : 'advisee'; // what the erased person was to the relation's owner
+    let name: string | null = null;
+    try {
+      const e = JSON.parse(t.evidence) as { name?: unknown };
+      name = typeof e.name === 'string' ? e.name : null;
+    } catch {
+      name = null;
+    }
+    const where = `person_id = $1 AND record_key = $2 AND direction = $3 AND relation = $4 AND COALESCE(other_name, '') = $5`;
+    const params = [owner, t.record_key, direction, t.relation ?? '', name ?? ''];
+    const [c] = await tx.query<{ n: number }>(`SELECT COUNT(*) AS n FROM relations WHERE ${where}`, params);
+    if (Number(c?.n ?? 0)) {
+      n += Number(c?.n ?? 0);
+      await tx.exec(`DELETE FROM relations WHERE ${where}`, params);
+    }
+  }
+  return n;
+}
+
+/** People known only from a relation (source 'relation') that no mentorship backs any more, with their derived rows. */
+async function deleteUnbackedRelationPeople(tx: Queryable): Promise<number> {
+  const orphans = await tx.query<{ person_id: string }>(
+    `SELECT person_id FROM people p WHERE source = 'relation'
+       AND NOT EXISTS (SELECT 1 FROM mentorships m WHERE m.mentor = p.person_id OR m.mentee = p.person_id)`,
+  );
+  for (const { person_id } of orphans) {
+    for (const { table, columns } of PERSON_COLUMNS) await tx.exec(`DELETE FROM ${table} WHERE ${columns.map((c) => `${c} = $1`).join(' OR ')}`, [person_id]);
+  }
+  return orphans.length;
+}
+
 export async function erasePerson(store: Store, person: string): Promise<ErasureResult> {
   return store.transaction(async (tx) => {
     const identifiers = await tx.query<{ scheme: string; value: string }>(
@@ -22,6 +68,7 @@ export async function erasePerson(store: Store, person: string): Promise<Erasure
       [person],
     );
     const removed: Record<string, number> = {};
+    removed['relations_naming_them'] = await deleteRelationsNaming(tx, person);
     for (const { table, columns } of PERSON_COLUMNS) {
       const where = columns.map((c) => `${c} = $1`).join(' OR ');
       const [c] = await tx.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, [person]);
@@ -72,6 +119,7 @@ export async function erasePerson(store: Store, person: string): Promise<Erasure
       }
     }
     removed['provenance_keys_cleared'] = provenance;
+    removed['relation_only_people'] = await deleteUnbackedRelationPeople(tx);
     const now = new Date().toISOString();
     for (const id of identifiers) {
       await tx.exec('INSERT INTO tombstones (scheme, value, erased_at) VALUES ($1, $2, $3) ON CONFLICT (scheme, value) DO NOTHING', [id.scheme, id.value, now]);

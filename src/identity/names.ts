@@ -97,6 +97,10 @@ const INSTITUTION_WORDS: Record<string, string> = {
   tech: 'technology',
 };
 const INSTITUTION_STOP = new Set(['the', 'of', 'at', 'in', 'and', 'de', 'du', 'des', 'di', 'der', 'fur', 'la', 'le', 'del', 'da']);
+/** University systems whose bare name is no one institution: the campus after a comma is kept in the key. */
+const MULTI_CAMPUS = /^(the\s+)?university\s+of\s+(california|texas|illinois|massachusetts|north\s+carolina|colorado|maryland|wisconsin)$/i;
+/** What may follow such a name after a comma without naming a campus: a country, a state, a postcode, a department. */
+const NOT_A_CAMPUS = /^(usa|u\.s\.a\.?|us|united states( of america)?|america|california|texas|illinois|massachusetts|north carolina|colorado|maryland|wisconsin|[a-z]{2}(\s+\d{5})?|\d{5}.*)$|department|dept\b|school of|faculty of|division|institute|center|centre|lab/i;
 const INSTITUTION_HINT = /universit|institut|college|school|academy|laborator|\blab\b|centre|center|inc\b|corp|ltd|gmbh|research|hospital|foundation/i;
 
 /**
@@ -111,6 +115,9 @@ export function normaliseInstitutionName(raw: string): string {
   if (parts.length > 1 && /department|dept\.?|school of|faculty of|division|group|program/i.test(pick)) {
     pick = parts.find((p) => INSTITUTION_HINT.test(p) && !/department|dept\.?|school of|faculty of|division/i.test(p)) ?? pick;
   }
+  // "University of California, Berkeley": the part after the comma names the campus, which is the institution.
+  const campus = parts[parts.indexOf(pick) + 1];
+  if (campus && MULTI_CAMPUS.test(pick.trim()) && !NOT_A_CAMPUS.test(campus)) pick = `${pick} ${campus}`;
   return pick
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -24,8 +24,11 @@ export interface PersonFact {
   worksCount?: number | null;
 }
 
-/** How a country was established: stated by the source, or inferred (and how). */
-export type CountryBasis = 'source' | 'known_institution' | 'cctld' | 'csrankings_default_us';
+/**
+ * How a country was established: stated by the source, or inferred (and how). 'university_domain': the
+ * institution's web domain (or a parent domain) is a listed university's in the bundled world university list.
+ */
+export type CountryBasis = 'source' | 'known_institution' | 'cctld' | 'csrankings_default_us' | 'university_domain';
 
 export interface InstitutionFact {
   id: string;

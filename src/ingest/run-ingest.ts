@@ -123,10 +123,64 @@ async function createStaging(db: Store): Promise<void> {
 
 async function dropStaging(db: Queryable): Promise<void> {
   await dropScan(db);
-  for (const table of [...Object.keys(STAGING), 'stg_keep', 'stg_keymap', 'stg_tomb']) await db.exec(`DROP TABLE IF EXISTS ${table}`);
+  for (const table of [...Object.keys(STAGING), 'stg_keep', 'stg_keymap', 'stg_tomb', 'stg_shared', 'stg_rekey']) await db.exec(`DROP TABLE IF EXISTS ${table}`);
 }
 
 const count = async (db: Queryable, sql: string): Promise<number> => Number((await db.query<{ n: number }>(sql))[0]?.n ?? 0);
+
+/**
+ * Keys of one run that share an identifier are one person, as they would be across runs (an ORCID record and a
+ * Wikidata entity stating the same iD, an OpenReview profile and an OpenAlex author with one ORCID): union-find
+ * over the identifiers that more than one staged key states (few: a work's co-author rows reuse the author's key).
+ * A component takes the smallest person id already in the store among its keys, else its smallest key.
+ */
+async function joinKeysSharingIdentifiers(db: Queryable): Promise<void> {
+  await db.exec(`CREATE TEMP TABLE stg_shared AS
+    SELECT DISTINCT i.pkey, i.scheme, i.value, m.person_id, CASE WHEN m.person_id <> i.pkey OR EXISTS (SELECT 1 FROM people p WHERE p.person_id = m.person_id) THEN 0 ELSE 1 END AS is_new
+    FROM stg_ids i
+    JOIN (SELECT scheme, value FROM stg_ids WHERE scheme <> 'name' GROUP BY scheme, value HAVING COUNT(DISTINCT pkey) > 1) s ON s.scheme = i.scheme AND s.value = i.value
+    JOIN stg_keymap m ON m.pkey = i.pkey`);
+  const rows = await db.query<{ pkey: string; scheme: string; value: string; person_id: string; is_new: number }>('SELECT pkey, scheme, value, person_id, is_new FROM stg_shared');
+  if (rows.length === 0) return;
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r) ?? r;
+    parent.set(k, r);
+    return r;
+  };
+  // Label of a key: its person id, ranked so that a person already in the store wins over a new key.
+  const label = new Map<string, string>();
+  for (const r of rows) {
+    parent.set(r.pkey, r.pkey);
+    label.set(r.pkey, `${Number(r.is_new)}${r.person_id}`);
+  }
+  const byIdentifier = new Map<string, string>();
+  for (const r of rows) {
+    const id = `${r.scheme}:${r.value}`;
+    const other = byIdentifier.get(id);
+    if (other === undefined) byIdentifier.set(id, r.pkey);
+    else {
+      const [a, b] = [find(other), find(r.pkey)];
+      if (a !== b) parent.set(a > b ? a : b, a > b ? b : a);
+    }
+  }
+  const best = new Map<string, string>();
+  for (const k of label.keys()) {
+    const root = find(k);
+    const l = label.get(k) as string;
+    if (!best.has(root) || l < (best.get(root) as string)) best.set(root, l);
+  }
+  const updates: SqlValue[][] = [];
+  for (const [k, l] of label) {
+    const target = (best.get(find(k)) as string).slice(1);
+    if (target !== l.slice(1)) updates.push([k, target]);
+  }
+  if (updates.length === 0) return;
+  await db.exec('CREATE TEMP TABLE stg_rekey (pkey TEXT, person_id TEXT)');
+  await db.bulkInsert('stg_rekey', [T('pkey', 'text'), T('person_id', 'text')], updates);
+  await db.exec('UPDATE stg_keymap SET person_id = r.person_id FROM stg_rekey r WHERE stg_keymap.pkey = r.pkey');
+}
 
 /** Merge the staged run into the talent graph; returns the per-record outcome counts. */
 async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void): Promise<Pick<IngestResult, 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased'>> {
@@ -181,6 +235,7 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
     LEFT JOIN stg_ids i ON i.pkey = k.pkey
     LEFT JOIN person_identifiers pi ON pi.scheme = i.scheme AND pi.value = i.value
     GROUP BY k.pkey`);
+  await joinKeysSharingIdentifiers(db);
   await db.exec(`INSERT INTO people (person_id, display_name, source_h_index, source_cited_by, source_works_count, source, record_key, run_id)
     SELECT m.person_id, MAX(p.name), MAX(p.h_index), MAX(p.cited_by), MAX(p.works_count), MIN(r.source), MIN(r.record_key), ${runId}
     FROM stg_people p JOIN stg_keymap m ON m.pkey = p.pkey JOIN stg_keep r ON r.seq = p.seq

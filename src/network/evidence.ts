@@ -1,11 +1,24 @@
 /** The evidence behind one tie, read from the store only for the hops of the paths being shown. */
 import type { Queryable } from '../store/store.ts';
-import { tieRowWeight, type ResolvedTieParams } from './tie-graph.ts';
+import { MENTOR_WEIGHT, tieRowWeight, type ResolvedTieParams } from './tie-graph.ts';
 
 export type Evidence =
   | { kind: 'work'; work_id: string; title: string | null; year: number | null; authors: number; weight: number }
   | { kind: 'coauthor' | 'mentor'; source: string; year: number | null; confidence: number | null; detail: string | null; weight: number }
-  | { kind: 'contact'; owner: string; strength: number; note: string | null; file: string; line: number; weight: number };
+  | { kind: 'contact'; owner: string; strength: number; note: string | null; file: string; line: number; weight: number }
+  | {
+      kind: 'mentorship' | 'mentorship-inferred';
+      mentor: string;
+      mentee: string;
+      relation: string | null;
+      confidence: number;
+      start_year: number | null;
+      end_year: number | null;
+      source: string;
+      /** Stated: source, file, line, relation text, years, how resolved. Inferred: the model's features and reasons. */
+      detail: Record<string, unknown>;
+      weight: number;
+    };
 
 /** Evidence for the tie between a and b (either may be an owner's `me:<owner>` node). */
 export async function tieEvidence(db: Queryable, a: string, b: string, p: ResolvedTieParams): Promise<Evidence[]> {
@@ -43,6 +56,27 @@ export async function tieEvidence(db: Queryable, a: string, b: string, p: Resolv
   for (const t of ties) {
     const weight = tieRowWeight(t.kind, t.year, t.confidence, p);
     if (weight > 0) out.push({ kind: t.kind as 'coauthor' | 'mentor', source: t.source, year: t.year, confidence: t.confidence, detail: t.evidence, weight });
+  }
+  const mentorships = await db.query<{ mentor: string; mentee: string; kind: string; relation: string | null; confidence: number; start_year: number | null; end_year: number | null; source: string; evidence: string }>(
+    `SELECT mentor, mentee, kind, relation, confidence, start_year, end_year, source, evidence FROM mentorships
+     WHERE (mentor = $1 AND mentee = $2) OR (mentor = $2 AND mentee = $1)
+     ORDER BY kind, confidence DESC, start_year, relation`,
+    [a, b],
+  );
+  for (const m of mentorships) {
+    const confidence = Number(m.confidence);
+    out.push({
+      kind: m.kind === 'mentorship' ? 'mentorship' : 'mentorship-inferred',
+      mentor: m.mentor,
+      mentee: m.mentee,
+      relation: m.relation,
+      confidence,
+      start_year: m.start_year,
+      end_year: m.end_year,
+      source: m.source,
+      detail: JSON.parse(m.evidence) as Record<string, unknown>,
+      weight: MENTOR_WEIGHT * confidence,
+    });
   }
   return out;
 }

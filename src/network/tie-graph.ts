@@ -1,6 +1,6 @@
 /**
  * Builds the tie graph from the store (through the Store contract only): co-authorship weights computed in
- * SQL from authorships × works, CSRankings-style `ties` rows, mentorships, and contact lists as edges from
+ * SQL from authorships × works, CSRankings-style `ties` rows, the derived `mentorships` (stated and inferred), and contact lists as edges from
  * each owner's `me:<owner>` node. Only numbers are kept in memory; evidence is fetched per hop on demand.
  */
 import { AtlasError } from '../core/errors.ts';
@@ -106,6 +106,13 @@ export async function buildTieGraph(db: Queryable, params: TieParams, options: B
     for (const r of batch) {
       const w = tieRowWeight(r.kind, r.year, r.confidence, p);
       if (w > 0) edges.push(intern.of(r.a), intern.of(r.b), w, r.kind === 'mentor' ? KIND_MENTOR : KIND_COAUTHOR);
+    }
+  }
+  // mentorships, stated and inferred (src/mentors): w = 3 × confidence
+  for await (const batch of db.iterate<{ mentor: string; mentee: string; confidence: number }>(`SELECT mentor, mentee, confidence FROM mentorships`)) {
+    for (const r of batch) {
+      const w = MENTOR_WEIGHT * Number(r.confidence);
+      if (w > 0 && r.mentor !== r.mentee) edges.push(intern.of(r.mentor), intern.of(r.mentee), w, KIND_MENTOR);
     }
   }
   if (options.owners !== 'none') {

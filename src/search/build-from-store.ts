@@ -42,6 +42,20 @@ export async function buildSearchIndex(store: Store, options: { asOf?: number } 
   for await (const batch of store.iterate<{ work_id: string; person_id: string }>(`SELECT work_id, person_id FROM authorships ORDER BY work_id, position`)) {
     for (const a of batch) b.addAuthorship(a.work_id, a.person_id);
   }
+  // each person's expertise keywords (OpenReview profiles) as one more document of theirs, matched like a work's keywords
+  let kwPerson: string | null = null;
+  let kws: string[] = [];
+  for await (const batch of store.iterate<{ person_id: string; keyword: string }>(`SELECT DISTINCT person_id, keyword FROM person_keywords ORDER BY person_id, keyword`)) {
+    for (const k of batch) {
+      if (k.person_id !== kwPerson) {
+        if (kwPerson !== null) b.addExpertise(kwPerson, kws);
+        kwPerson = k.person_id;
+        kws = [];
+      }
+      kws.push(k.keyword);
+    }
+  }
+  if (kwPerson !== null) b.addExpertise(kwPerson, kws);
   for await (const batch of store.iterate<{ person_id: string; display_name: string | null; source_h_index: number | null }>(
     `SELECT person_id, display_name, source_h_index FROM people`,
   )) {

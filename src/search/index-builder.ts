@@ -7,6 +7,9 @@ import { BM25, FIELD_WEIGHTS, RECENT_YEARS, hIndex } from './rank.ts';
 import { SearchIndex, type PersonFactsInput } from './search-index.ts';
 import { tokenize } from './tokenize.ts';
 
+/** Id prefix of a person's expertise document in the index (not a work in the store). */
+export const EXPERTISE_DOC_PREFIX = 'expertise:';
+
 export interface WorkText {
   title?: string | null;
   keywords?: string | null;
@@ -59,6 +62,8 @@ export class SearchIndexBuilder {
   private readonly aWork = new GrowI32();
   private readonly aPerson = new GrowI32();
   private readonly scratch = new Map<number, number>();
+  /** Ordinals of expertise documents (addExpertise): matched like works, never counted as works. */
+  private readonly profileDocs = new Set<number>();
 
   constructor() {
     this.workPostStart.push(0);
@@ -120,6 +125,18 @@ export class SearchIndexBuilder {
     return w;
   }
 
+  /**
+   * A person's self-described expertise keywords (OpenReview `expertise`) as one more document of that person,
+   * weighted like a work's keywords (and length-normalised as at least an average work) and matched like a work,
+   * but no work: it adds no citations, h-index, recent output or works count. Its id is `expertise:<person id>` (EXPERTISE_DOC_PREFIX), so results can say it matched.
+   */
+  addExpertise(personId: string, keywords: readonly string[]): void {
+    if (!keywords.length) return;
+    const w = this.addWork(`${EXPERTISE_DOC_PREFIX}${personId}`, { keywords: keywords.join('; ') }, null, null);
+    this.profileDocs.add(w);
+    this.addAuthorshipOrdinal(w, personId);
+  }
+
   /** Links a person to a work added before (by id); unknown work ids are ignored and reported as false. */
   addAuthorship(workId: string, personId: string): boolean {
     const w = this.workIndex.get(workId);
@@ -175,7 +192,12 @@ export class SearchIndexBuilder {
     for (let w = 0; w < nW; w++) total += this.docLen.a[w] as number;
     const avgdl = nW ? total / nW || 1 : 1;
     const norm = new Float32Array(nW);
-    for (let w = 0; w < nW; w++) norm[w] = BM25.k1 * (1 - BM25.b + (BM25.b * (this.docLen.a[w] as number)) / avgdl);
+    for (let w = 0; w < nW; w++) {
+      // an expertise document is a short list of keywords: it is normalised as at least an average-length work, so
+      // its shortness alone never ranks it above the person's papers
+      const dl = this.profileDocs.has(w) ? Math.max(this.docLen.a[w] as number, avgdl) : (this.docLen.a[w] as number);
+      norm[w] = BM25.k1 * (1 - BM25.b + (BM25.b * dl) / avgdl);
+    }
 
     // work → people CSR (deduplicated per work)
     const nA = this.aWork.n;
@@ -203,6 +225,7 @@ export class SearchIndexBuilder {
         for (let j = workPeopleStart[w] as number; j < k; j++) if (workPeople[j] === p) dup = true;
         if (dup) continue;
         workPeople[k++] = p;
+        if (this.profileDocs.has(w)) continue;
         cites[p] = (cites[p] as number) + c;
         nWorks[p]!++;
         if (y > 0 && y <= asOf && y > asOf - RECENT_YEARS) recent[p]!++;
@@ -216,6 +239,7 @@ export class SearchIndexBuilder {
     const pcFill = pcStart.slice(0, nP);
     const pc = new Int32Array(k);
     for (let w = 0; w < nW; w++) {
+      if (this.profileDocs.has(w)) continue;
       const c = this.workCites.a[w] as number;
       for (let j = workPeopleStart[w] as number; j < (workPeopleStart[w + 1] as number); j++) pc[pcFill[workPeople[j] as number]!++] = c;
     }

@@ -6,6 +6,7 @@ import { AtlasError } from '../core/errors.ts';
 import { countryCode } from '../core/countries.ts';
 import type { Store } from '../store/store.ts';
 import { buildSearchIndex, searchIndexFor } from './build-from-store.ts';
+import { EXPERTISE_DOC_PREFIX } from './index-builder.ts';
 import { DEFAULT_WEIGHTS, RECENT_YEARS, impactMultiplier, parseWeights, type RankWeights } from './rank.ts';
 import type { SearchFilters, SearchIndex } from './search-index.ts';
 
@@ -164,13 +165,37 @@ function requireCareers(index: SearchIndex, filters: SearchFilters): void {
   }
 }
 
+type WorkDetails = { title: string | null; year: number | null; venue: string | null; status: string | null; cited_by_count: number | null };
+
+/** A matched expertise document (index-builder addExpertise) is shown as "expertise: <keywords>" with the keywords' source. */
+async function expertiseDetails(store: Store, docIds: readonly string[], details: Map<string, WorkDetails>): Promise<void> {
+  const people = docIds.filter((id) => id.startsWith(EXPERTISE_DOC_PREFIX)).map((id) => id.slice(EXPERTISE_DOC_PREFIX.length));
+  for (let i = 0; i < people.length; i += 500) {
+    const chunk = people.slice(i, i + 500);
+    const rows = await store.query<{ person_id: string; keyword: string; source: string }>(
+      `SELECT DISTINCT person_id, keyword, source FROM person_keywords WHERE person_id IN (${chunk.map((_, j) => `$${j + 1}`).join(', ')}) ORDER BY person_id, keyword, source`,
+      chunk,
+    );
+    const byPerson = new Map<string, { keywords: string[]; sources: Set<string> }>();
+    for (const r of rows) {
+      let e = byPerson.get(r.person_id);
+      if (!e) byPerson.set(r.person_id, (e = { keywords: [], sources: new Set() }));
+      if (!e.keywords.includes(r.keyword)) e.keywords.push(r.keyword);
+      e.sources.add(r.source);
+    }
+    for (const [person, e] of byPerson) {
+      details.set(`${EXPERTISE_DOC_PREFIX}${person}`, { title: `expertise: ${e.keywords.join('; ')}`, year: null, venue: `profile (${[...e.sources].join(', ')})`, status: null, cited_by_count: null });
+    }
+  }
+}
+
 export async function searchPeople(store: Store, query: string, input: SearchInput | SearchParams = {}): Promise<SearchResponse> {
   const params = 'filters' in input && 'query' in input ? input : parseSearchParams(query, input as SearchInput);
   const index = await indexFor(store, params);
   requireCareers(index, params.filters);
   const r = index.query(params.query, { filters: params.filters, weights: params.weights, limit: params.limit, offset: params.offset });
   const workIds = [...new Set(r.hits.flatMap((h) => h.works.map((w) => w.workId)))];
-  const details = new Map<string, { title: string | null; year: number | null; venue: string | null; status: string | null; cited_by_count: number | null }>();
+  const details = new Map<string, WorkDetails>();
   for (let i = 0; i < workIds.length; i += 500) {
     const chunk = workIds.slice(i, i + 500);
     const rows = await store.query<{ work_id: string; title: string | null; year: number | null; venue: string | null; status: string | null; cited_by_count: number | null }>(
@@ -179,6 +204,7 @@ export async function searchPeople(store: Store, query: string, input: SearchInp
     );
     for (const row of rows) details.set(row.work_id, row);
   }
+  await expertiseDetails(store, workIds, details);
   const results: SearchResult[] = r.hits.map((h, i) => {
     const info = index.personInfo(h.person);
     return {

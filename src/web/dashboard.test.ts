@@ -1,5 +1,6 @@
 /**
- * Browser tests: the real server on a loopback port over a real DuckDB store of real OpenAlex records, the real
+ * Browser tests: the real server on a loopback port over a real DuckDB store of real OpenAlex records (and a second
+ * server over a real paper list plus a real OpenReview profile, for education and mentorship), the real
  * Vite-built dashboard, driven in Debian's Chromium through playwright-core. A missing Chromium fails (scripts/setup/chromium.sh
  * installs it). On failure a screenshot is written to test-results/.
  */
@@ -8,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../api/server.ts';
+import { EDUCATION_FILES_TWO_YEARS, openEducationStore } from '../api/test-education-fixture.ts';
 import { addContactsNear, openSampleStore } from '../api/test-fixture.ts';
 import { ISO_NUMERIC_MODULE, isoNumericModule } from '../../scripts/gen-iso-numeric.ts';
 import { searchPersonIds } from '../search/index.ts';
@@ -265,6 +267,174 @@ describe('dashboard in Chromium', () => {
       await page.locator('input[name=share]').fill('1');
       await page.waitForFunction((t) => document.querySelector('#subsidy[data-state="ready"] #subsidy-total')?.textContent !== t, low);
       expect(page.url()).toContain('share=1');
+    });
+  });
+});
+
+/** The number in a text after a label, e.g. count('known 1,234', 'known') = 1234. */
+function count(text: string | null, label: string): number {
+  const m = new RegExp(`${label} (\\d[\\d,]*)`).exec(text ?? '');
+  return m ? Number((m[1] ?? '').replace(/,/g, '')) : Number.NaN;
+}
+
+describe('dashboard on education and mentorship (ICLR 2021 and ICML 2023 lists + a real OpenReview profile)', () => {
+  let edu: Store;
+  let eduApp: FastifyInstance;
+  let eduBase: string;
+  const n = async (sql: string, params: string[] = []) => Number((await edu.query<{ n: number }>(sql, params))[0]?.n ?? Number.NaN);
+
+  beforeAll(async () => {
+    edu = await openEducationStore(EDUCATION_FILES_TWO_YEARS);
+    ({ app: eduApp, url: eduBase } = await startServer(edu, { host: '127.0.0.1', port: 0 }));
+  }, 600_000);
+
+  afterAll(async () => {
+    await eduApp?.close();
+    await edu?.close();
+  });
+
+  it('profile: education with its basis, stated advisors linking to their profiles, the origin with its basis, position texts, institution links', async () => {
+    await step('profile-education', async () => {
+      await page.goto(`${eduBase}#/profile?id=${encodeURIComponent('~Yang_Liu3')}`);
+      await page.waitForSelector('#profile[data-state="ready"]');
+      expect(await page.textContent('#person-name')).toBe('Yang Liu');
+      // The stated PhD from his profile, with years, basis and source.
+      const phd = page.locator('#education tbody tr', { hasText: 'University of Michigan, Ann Arbor' });
+      expect(await phd.count()).toBe(1);
+      expect(await phd.textContent()).toMatch(/doctorate.*University of Michigan, Ann Arbor.*US.*2010–2015.*stated.*openreview/);
+      // The origin says what it rests on, and that it is an origin.
+      expect(await page.getAttribute('#origin', 'data-basis')).toBe('education');
+      expect(await page.textContent('#origin')).toMatch(/^Origin: US — from the doctorate record at University of Michigan, Ann Arbor \(US\), 2010–2015, stated \(basis: education\)\..*never a nationality/);
+      // Position texts from the expanded profile history beside each span.
+      expect(await page.textContent('#timeline-table')).toContain('Postdoc 2016–2018');
+      await chartDrawn('#timeline-chart');
+      // Three stated advisors; Parkes links to his own profile, where Yang Liu is his mentee.
+      expect(await page.locator('#mentors [data-kind="mentorship"]').count()).toBe(3);
+      const parkesRow = page.locator('#mentors tbody tr', { hasText: 'David C. Parkes' });
+      expect(await parkesRow.textContent()).toMatch(/stated.*Postdoc Advisor.*1\.00.*2016–2018.*openreview: “Postdoc Advisor” David Parkes; read at profile-v1-Yang_Liu3\.json:1; matched by name\+email domain/);
+      expect(await page.textContent('#mentors')).toContain('Mingyan Liu (known only from this relation)');
+      mkdirSync('test-results', { recursive: true });
+      await page.screenshot({ path: 'test-results/profile-education-mentors.png', fullPage: true });
+      await page.click('#mentors a[data-person="openreview:~David_C._Parkes1"]');
+      await page.waitForFunction(() => document.querySelector('#person-name')?.textContent === 'David C. Parkes');
+      await page.waitForSelector('#profile[data-state="ready"] #mentees a[data-person="openreview:~Yang_Liu3"]');
+      // A timeline institution opens that institution's page.
+      await page.goBack();
+      await page.waitForFunction(() => document.querySelector('#person-name')?.textContent === 'Yang Liu');
+      await page.click('#timeline-table a[data-institution="name:harvard university"]');
+      await page.waitForSelector('#institution[data-state="ready"]');
+      expect(await page.textContent('#institution-name')).toContain('Harvard');
+    });
+  });
+
+  it('profile: a paper-list person with an observed bachelor record shows it as observed, and the origin resting on it', async () => {
+    const [who] = await edu.query<{ person_id: string; institution_id: string }>(
+      `SELECT e.person_id, e.institution_id FROM education_records e JOIN careers c ON c.person_id = e.person_id
+       WHERE e.basis = 'observed' AND e.degree = 'bachelor' AND e.country IS NOT NULL AND c.origin_basis = 'education'
+         AND e.person_id NOT IN (SELECT person_id FROM education_records WHERE basis = 'stated') ORDER BY e.person_id LIMIT 1`,
+    );
+    if (!who) throw new Error('no observed bachelor record in the paper lists');
+    await step('profile-observed', async () => {
+      await page.goto(`${eduBase}#/profile?id=${encodeURIComponent(who.person_id)}`);
+      await page.waitForSelector('#profile[data-state="ready"]');
+      const row = page.locator('#education tbody tr', { has: page.locator(`a[data-institution="${who.institution_id}"]`) });
+      expect(await row.locator('[data-basis="observed"]').count()).toBeGreaterThan(0);
+      expect(await row.first().textContent()).toMatch(/bachelor.*observed.*paperlist/);
+      expect(await page.textContent('#origin')).toMatch(/from the bachelor record at .* observed \(basis: education\)/);
+    });
+  });
+
+  it('institution page: who is there now, feeders by education and by previous affiliation with their basis, where alumni went; found by name', async () => {
+    // The institution with the most people there now among those with both feeder kinds.
+    const [inst] = await edu.query<{ id: string; name: string; n: number }>(
+      `SELECT c.current_institution AS id, MAX(i.name) AS name, COUNT(*) AS n FROM careers c JOIN institutions i ON i.institution_id = c.current_institution
+       WHERE c.current_institution IN (SELECT to_place FROM moves WHERE level = 'institution')
+         AND c.current_institution IN (SELECT cc.current_institution FROM careers cc JOIN education_records e ON e.person_id = cc.person_id)
+       GROUP BY c.current_institution ORDER BY n DESC, id LIMIT 1`,
+    );
+    if (!inst) throw new Error('no institution with feeders in the sample');
+    const [topFeeder] = await edu.query<{ institution_id: string; people: number }>(
+      `SELECT e.institution_id, COUNT(DISTINCT e.person_id) AS people FROM education_records e
+       WHERE e.institution_id IS NOT NULL AND e.person_id IN (SELECT person_id FROM careers WHERE current_institution = $1)
+       GROUP BY e.institution_id ORDER BY people DESC, e.institution_id LIMIT 1`,
+      [inst.id],
+    );
+    const movedIn = await n(`SELECT COUNT(DISTINCT person_id) AS n FROM moves WHERE level = 'institution' AND to_place = $1`, [inst.id]);
+    await step('institution', async () => {
+      await page.goto(`${eduBase}#/institution`);
+      await page.waitForSelector('#institution[data-state="empty"]');
+      const word = (inst.name.split(/\s+/).find((w) => w.length > 5) ?? inst.name).toLowerCase();
+      await page.fill('#institution-form input[name=q]', word);
+      await page.click('#institution-form button');
+      await page.waitForSelector(`#institution-matches[data-state="ready"] a[data-institution="${inst.id}"]`);
+      await page.click(`#institution-matches a[data-institution="${inst.id}"]`);
+      await page.waitForSelector('#institution[data-state="ready"]');
+      expect(await page.textContent('#institution-name')).toContain(inst.name);
+      expect(await page.textContent('[data-count="current"] b')).toBe(inst.n.toLocaleString('en-US'));
+      expect(await page.locator('#there-now tbody tr').count()).toBe(Math.min(25, inst.n));
+      expect(await page.textContent('#there-now-origins')).toMatch(/stated education records \d+, observed education records \d+, first affiliation \d+, nothing \d+/);
+      // Feeders by education: the top one with its count and its stated / observed split.
+      const first = page.locator('#feeders-education tbody tr').first();
+      expect(await first.locator('a[data-institution]').getAttribute('data-institution')).toBe(topFeeder?.institution_id);
+      const cells = await first.locator('td').allTextContents();
+      expect(Number(cells[2])).toBe(topFeeder?.people);
+      expect(Number(cells[3]) + Number(cells[4])).toBeGreaterThanOrEqual(Number(cells[2]));
+      expect(await page.locator('#feeders-education-countries tbody tr').count()).toBeGreaterThan(0);
+      // Feeders by previous affiliation: confirmed institution moves in.
+      expect(movedIn).toBeGreaterThan(0);
+      expect(await page.locator('#feeders-affiliation tbody tr').count()).toBeGreaterThan(0);
+      expect(await page.textContent('#institution .grid')).toContain(`${movedIn.toLocaleString('en-US')}moved in from elsewhere`);
+      expect(await page.locator('#alumni, #former-staff').count()).toBe(2);
+      await chartDrawn('#institution-sankey');
+      mkdirSync('test-results', { recursive: true });
+      await page.screenshot({ path: 'test-results/institution-talent.png', fullPage: true });
+      // Its cohort: the cohort page filtered to the people there now.
+      await page.click('a[href^="#/cohort?institution="]');
+      await page.waitForSelector('#cohort[data-state="ready"]');
+      expect(count(await page.textContent('#cohort-summary'), 'cohort,')).toBe(inst.n);
+    });
+  });
+
+  it('cohort page: the undergraduate stage is real — known from bachelor records by basis, unknown apart; graduate proxies counted', async () => {
+    const staged = await n('SELECT COUNT(*) AS n FROM careers');
+    const under = await n('SELECT COUNT(*) AS n FROM careers WHERE undergrad_country IS NOT NULL');
+    const statedBachelors = await n(`SELECT COUNT(DISTINCT person_id) AS n FROM education_records WHERE basis = 'stated' AND degree = 'bachelor' AND country IS NOT NULL`);
+    const proxy = await n('SELECT COUNT(*) AS n FROM careers WHERE graduate_country IS NULL AND origin IS NOT NULL');
+    expect(under).toBeGreaterThan(0);
+    await step('cohort-undergraduate', async () => {
+      await page.goto(`${eduBase}#/cohort`);
+      await page.waitForSelector('#cohort[data-state="ready"]');
+      await chartDrawn('#stages-sankey');
+      const ug = await page.textContent('.card.stage[data-stage="undergraduate"] .stage-counts');
+      expect(count(ug, 'known')).toBe(under);
+      expect(count(ug, 'unknown')).toBe(staged - under);
+      // Every bachelor record in this store is observed (the one profile states only a doctorate).
+      expect(statedBachelors).toBe(0);
+      expect(count(ug, 'stated')).toBe(0);
+      expect(count(ug, 'observed')).toBe(under);
+      expect(count(await page.textContent('.card.stage[data-stage="graduate"]'), 'of which origin as proxy')).toBe(proxy);
+      expect(await page.textContent('#origin-rests-on')).toMatch(/stated education records \d+, observed education records [1-9]/);
+      const rows = await page.locator('.card.stage[data-stage="undergraduate"] tbody tr').count();
+      expect(rows).toBeGreaterThan(0);
+      mkdirSync('test-results', { recursive: true });
+      await page.screenshot({ path: 'test-results/cohort-undergraduate.png', fullPage: true });
+    });
+  });
+
+  it('flows page says what the movers\' origins rest on, and takes a current-institution cohort', async () => {
+    const [top] = await edu.query<{ id: string }>(
+      `SELECT c.current_institution AS id FROM careers c JOIN moves m ON m.person_id = c.person_id AND m.level = 'country'
+       WHERE c.current_institution IS NOT NULL GROUP BY c.current_institution ORDER BY COUNT(*) DESC, id LIMIT 1`,
+    );
+    if (!top) throw new Error('no institution with country movers');
+    await step('flows-origin-basis', async () => {
+      await page.goto(`${eduBase}#/flows?institution=${encodeURIComponent(top.id)}`);
+      await page.waitForSelector('#flows[data-state="ready"]');
+      const movers = count(await page.textContent('#flows-summary'), 'moves by');
+      const rests = await page.textContent('#flows-origin-rests-on');
+      const parts = ['stated education records', 'observed education records', 'first affiliation', 'nothing'].map((l) => count(rests, l));
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(movers);
+      expect(movers).toBe(await n(`SELECT COUNT(DISTINCT m.person_id) AS n FROM moves m JOIN careers c ON c.person_id = m.person_id WHERE m.level = 'country' AND c.current_institution = $1`, [top.id]));
     });
   });
 });

@@ -1,6 +1,17 @@
 /** Careers and mobility (src/careers): flows, net rates, diaspora, returnees, cohort stages, one person's career walk. */
 import { z } from 'zod';
-import { cohortStages, dataReferenceYear, deriveCareer, diaspora, flows, loadCareerInputs, returnees, storedCareerParams, type Cohort } from '../../careers/index.ts';
+import {
+  cohortStages,
+  dataReferenceYear,
+  deriveCareer,
+  diaspora,
+  flows,
+  loadCareerInputs,
+  resolveInstitution,
+  returnees,
+  storedCareerParams,
+  type Cohort,
+} from '../../careers/index.ts';
 import { AtlasError } from '../../core/errors.ts';
 import { resolvePerson } from '../../store/repo/people.ts';
 import type { Store } from '../../store/store.ts';
@@ -10,17 +21,19 @@ import { countryCode, page, pagination, personIdParam, year, yearWindow } from '
 
 const cohortShape = {
   origin: countryCode.optional().describe('cohort: people whose origin is this country'),
+  institution: z.string().trim().min(1).max(300).optional().describe('cohort: people whose current institution is this one (institution id or name)'),
   venue: z.string().trim().min(1).max(200).optional().describe('cohort: authors of works at this venue (with venue_year)'),
   venue_year: year.optional().describe('cohort: year of the venue'),
   topic: z.string().trim().min(1).max(200).optional().describe('cohort: the people a topic search finds (up to 5,000)'),
 };
 
-type CohortQuery = { origin?: string | undefined; venue?: string | undefined; venue_year?: number | undefined; topic?: string | undefined };
+type CohortQuery = { origin?: string | undefined; institution?: string | undefined; venue?: string | undefined; venue_year?: number | undefined; topic?: string | undefined };
 
 async function cohortOf(store: Store, q: CohortQuery): Promise<Cohort | undefined> {
   if ((q.venue === undefined) !== (q.venue_year === undefined)) throw new AtlasError('BAD_ARGUMENT', 'venue and venue_year go together: give both or neither');
   const cohort: Cohort = {};
   if (q.origin !== undefined) cohort.origin = q.origin;
+  if (q.institution !== undefined) cohort.currentInstitution = (await resolveInstitution(store, q.institution)).institution_id;
   if (q.venue !== undefined && q.venue_year !== undefined) cohort.venue = { venue: q.venue, year: q.venue_year };
   if (q.topic !== undefined) {
     cohort.ids = await searchPersonIds(store, q.topic, { limit: 5000 });
@@ -42,7 +55,7 @@ export const careersRoutes = [
     tag: 'careers',
     summary: 'Confirmed moves A → B in a year window (country or institution level), optionally for a cohort; pairs paged, net flows per place',
     query: flowQuery,
-    returns: '{params, totalMoves, movers, originBasis, pairs: {items: [{from, to, moves}], total, limit, offset}, net: {items: [{place, inflow, outflow, net, active, netRatePer1000}], total}}',
+    returns: '{params, totalMoves, movers, originBasis, originRestsOn: {stated, observed, first_affiliation, none}, pairs: {items: [{from, to, moves}], total, limit, offset}, net: {items: [{place, inflow, outflow, net, active, netRatePer1000}], total}}',
     cache: true,
     async handler({ query }, { store }) {
       const report = await flows(store, { level: query.level, from: query.from, to: query.to, cohort: await cohortOf(store, query), top: 20 });
@@ -102,7 +115,7 @@ export const careersRoutes = [
     summary: 'Diaspora of a country: people of that origin abroad, by current country',
     params: z.object({ cc: countryCode }),
     query: z.object(pagination),
-    returns: '{params, origin, atHome, abroad, currentUnknown, originBasis, byCurrentCountry: {items: [{country, people, share}], total, limit, offset}}',
+    returns: '{params, origin: {total, originBasis, originRestsOn}, atHome, abroad, currentUnknown, originBasis, originRestsOn: {stated, observed, first_affiliation, none}, byCurrentCountry: {items: [{country, people, share}], total, limit, offset}}',
     cache: true,
     async handler({ params, query }, { store }) {
       await requireCareers(store);
@@ -116,7 +129,7 @@ export const careersRoutes = [
     summary: 'Returnees to a country by year, and where they came back from',
     params: z.object({ cc: countryCode }),
     query: z.object({ since: year.optional().describe('only returns in or after this year'), ...pagination }),
-    returns: '{params, returnees, originBasis, everLeft, byYear: [{year, returnees}], returnedFrom: {items: [{country, returnees}], total, limit, offset}}',
+    returns: '{params, returnees, originBasis, originRestsOn: {stated, observed, first_affiliation, none}, everLeft, byYear: [{year, returnees}], returnedFrom: {items: [{country, returnees}], total, limit, offset}}',
     cache: true,
     async handler({ params, query }, { store }) {
       await requireCareers(store);
@@ -129,7 +142,7 @@ export const careersRoutes = [
     tag: 'careers',
     summary: 'Cohort stages: undergraduate → graduate → current country, with shares and transitions',
     query: z.object({ ...cohortShape, ...pagination }),
-    returns: '{params, members, staged, originBasis, stages: [{stage, known, unknown, proxy, countries (paged)}], transitions}',
+    returns: '{params, members, staged, originBasis, originRestsOn: {stated, observed, first_affiliation, none}, stages: [{stage, known, unknown, proxy, recordBasis: {stated, observed} | null, countries (paged)}], transitions}',
     cache: true,
     async handler({ query }, { store }) {
       await requireCareers(store);

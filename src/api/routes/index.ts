@@ -2,9 +2,11 @@
 import type { ApiRoute } from '../route.ts';
 import { careersRoutes } from './careers.ts';
 import { economicsRoutes } from './economics.ts';
+import { institutionsRoutes } from './institutions.ts';
+import { mentorsRoutes } from './mentors.ts';
 import { networkRoutes } from './network.ts';
 import { peopleRoutes } from './people.ts';
 import { searchRoutes } from './search.ts';
 import { statsRoutes } from './stats.ts';
 
-export const API_ROUTES: readonly ApiRoute[] = [...statsRoutes, ...peopleRoutes, ...searchRoutes, ...careersRoutes, ...networkRoutes, ...economicsRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...statsRoutes, ...peopleRoutes, ...mentorsRoutes, ...searchRoutes, ...careersRoutes, ...institutionsRoutes, ...networkRoutes, ...economicsRoutes];

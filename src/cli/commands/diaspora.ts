@@ -3,7 +3,7 @@ import { badArgument } from '../../core/errors.ts';
 import { diaspora } from '../../careers/index.ts';
 import type { Command } from '../command.ts';
 import { formatCsv, formatTable, printJson } from '../output.ts';
-import { basisLine, careersReady, countryArg, paramsLine } from './flows.ts';
+import { basisLine, careersReady, countryArg, paramsLine, restsOnLine } from './flows.ts';
 
 export const diasporaCommand: Command = {
   name: 'diaspora',
@@ -25,7 +25,9 @@ export const diasporaCommand: Command = {
     ctx.stdout.write(paramsLine({ country: cc, ...r.params.career }));
     ctx.stdout.write(`origin ${cc}: ${r.origin.total} people (at home ${r.atHome}, abroad ${r.abroad}, current country unknown ${r.currentUnknown})\n`);
     ctx.stdout.write(basisLine(`origin ${cc}`, r.origin.originBasis));
-    ctx.stdout.write(basisLine('diaspora', r.originBasis) + '\n');
+    ctx.stdout.write(restsOnLine(`origin ${cc}`, r.origin.originRestsOn));
+    ctx.stdout.write(basisLine('diaspora', r.originBasis));
+    ctx.stdout.write(restsOnLine('diaspora', r.originRestsOn) + '\n');
     ctx.stdout.write(formatTable(r.byCurrentCountry, ['country', 'people', 'share']));
   },
 };

@@ -1,7 +1,7 @@
 /** `atlas flows`: confirmed moves A → B in a window (country or institution level), net flows and net rates, optionally for a cohort. */
 import { AtlasError, badArgument } from '../../core/errors.ts';
 import { countryCode } from '../../core/countries.ts';
-import { flows, parseYear, readIdFile, refreshCareers, type Cohort } from '../../careers/index.ts';
+import { flows, parseYear, readIdFile, refreshCareers, resolveInstitution, type Cohort, type OriginRestsOn } from '../../careers/index.ts';
 import { searchPersonIds } from '../../search/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Command, CommandContext, OptionSpec, ParsedValues } from '../command.ts';
@@ -19,6 +19,7 @@ export function countryArg(flag: string, raw: string | undefined): string {
 
 export const COHORT_OPTIONS: OptionSpec = {
   origin: { type: 'string' },
+  institution: { type: 'string' },
   search: { type: 'string' },
   'search-limit': { type: 'string' },
   venue: { type: 'string' },
@@ -27,6 +28,7 @@ export const COHORT_OPTIONS: OptionSpec = {
 };
 
 export const COHORT_USAGE = `  --origin CC         cohort: people whose origin is CC
+  --institution I     cohort: people whose current institution is I (id or name, as \`atlas institution\`)
   --venue V --year Y  cohort: all authors of works at venue V (case-insensitive) in year Y (e.g. ICML 2023)
   --ids FILE          cohort: person ids from FILE (one per line)
   --search "QUERY"    cohort: the top people of a search (as \`atlas search\`), --search-limit N of them (default 1000)`;
@@ -36,6 +38,11 @@ export async function cohortFromFlags(ctx: CommandContext, values: ParsedValues)
   const cohort: Cohort = {};
   const origin = values['origin'] as string | undefined;
   if (origin !== undefined) cohort.origin = countryArg('--origin', origin);
+  const institution = values['institution'] as string | undefined;
+  if (institution !== undefined) {
+    if (!institution.trim()) throw badArgument('--institution needs an institution id or name');
+    cohort.currentInstitution = (await resolveInstitution(await ctx.store(), institution)).institution_id;
+  }
   const venue = values['venue'] as string | undefined;
   const year = parseYear('--year', values['year'] as string | undefined);
   if ((venue === undefined) !== (year === undefined)) throw badArgument('--venue and --year go together (e.g. --venue ICML --year 2023)');
@@ -85,6 +92,12 @@ export function basisLine(label: string, basis: Record<string, number>): string 
   return `${label} by origin basis: education ${basis['education'] ?? 0}, first_affiliation ${basis['first_affiliation'] ?? 0}, none ${basis['none'] ?? 0}\n`;
 }
 
+/** What the origins rest on: a stated education record, an observed one, the first affiliation, nothing. */
+export function restsOnLine(label: string, r: OriginRestsOn): string {
+  const unresolved = r.unresolved ? `, unresolved ${r.unresolved} (careers older than the records: run atlas refresh-careers)` : '';
+  return `${label} origin rests on: stated records ${r.stated}, observed records ${r.observed}, first affiliation ${r.first_affiliation}, none ${r.none}${unresolved}\n`;
+}
+
 function windowYear(values: ParsedValues, flag: 'from' | 'to'): number | undefined {
   return parseYear(`--${flag}`, values[flag] as string | undefined);
 }
@@ -124,7 +137,8 @@ ${COHORT_USAGE}
     }
     ctx.stdout.write(paramsLine({ ...report.params, career: undefined, ...report.params.career }));
     ctx.stdout.write(`${report.totalMoves} confirmed moves by ${report.movers} people; ${report.pairs.length} distinct pairs\n`);
-    ctx.stdout.write(basisLine('movers', report.originBasis) + '\n');
+    ctx.stdout.write(basisLine('movers', report.originBasis));
+    ctx.stdout.write(restsOnLine('movers', report.originRestsOn) + '\n');
     ctx.stdout.write(values['matrix'] ? 'All pairs\n' : `Top ${report.top.length} flows\n`);
     ctx.stdout.write(formatTable(values['matrix'] ? report.pairs : report.top, ['from', 'to', 'moves']));
     ctx.stdout.write('\nNet flows (net rate per 1,000 active researchers of the place in the window; the denominator is "active")\n');

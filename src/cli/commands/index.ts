@@ -7,6 +7,7 @@ import { careerCommand, refreshCareersCommand } from './career.ts';
 import { cohortCommand } from './cohort.ts';
 import { diasporaCommand } from './diaspora.ts';
 import { flowsCommand } from './flows.ts';
+import { institutionCommand } from './institution.ts';
 import { returneesCommand } from './returnees.ts';
 import { serveCommand } from './serve.ts';
 import { searchCommand } from './search.ts';
@@ -23,5 +24,6 @@ import { personCommand } from './person.ts';
 import { exportCommand } from './export.ts';
 import { demoCommand } from './demo.ts';
 import { synthCommand } from './synth.ts';
+import { mentorsCommand } from './mentors.ts';
 
-export const COMMANDS: Command[] = [demoCommand, ingestCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];
+export const COMMANDS: Command[] = [demoCommand, ingestCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, institutionCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, mentorsCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];

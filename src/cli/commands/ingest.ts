@@ -7,6 +7,7 @@ import { inputFiles } from '../../ingest/input-files.ts';
 import { splitLanded, type SkippedFile } from '../../ingest/landed-files.ts';
 import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
 import { refreshCareers } from '../../careers/index.ts';
+import { refreshMentorships } from '../../mentors/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import type { Command } from '../command.ts';
 import { printJson } from '../output.ts';
@@ -51,7 +52,7 @@ export const ingestCommand: Command = {
                     keeps the files before it, and a rerun finds them unchanged)
   --resume          skip the files an earlier run landed (same path and size), e.g. to go on after a failure
                     with --each-file without reading the landed files again
-  --no-refresh      do not recompute derived careers after the load
+  --no-refresh      do not recompute derived careers and mentorship ties after the load
   Ingesting the same file twice changes nothing; a record with newer content replaces its older facts.`,
   positionals: true,
   options: {
@@ -104,11 +105,13 @@ export const ingestCommand: Command = {
       writeFileSync(reportFile, rejected.map((r) => JSON.stringify(r)).join('\n') + '\n');
     }
     const careers = values['no-refresh'] || results.length === 0 ? null : await refreshCareers(store);
+    const mentorships = careers ? await refreshMentorships(store) : null;
     invalidateSearchIndex(store);
     const seconds = (Date.now() - started) / 1000;
     if (ctx.json) {
       const only = results.length === 1 && !values['each-file'] && !values['resume'] ? results[0] : undefined;
-      printJson(ctx.stdout, only ? { ...only, rejectedReport: reportFile, careers, seconds } : { runs: results, ...totals(results), skipped, rejectedReport: reportFile, careers, seconds });
+      const ties = mentorships ? { ...mentorships, report: undefined } : null;
+      printJson(ctx.stdout, only ? { ...only, rejectedReport: reportFile, careers, mentorships: ties, seconds } : { runs: results, ...totals(results), skipped, rejectedReport: reportFile, careers, mentorships: ties, seconds });
       return;
     }
     for (const f of skipped) ctx.stdout.write(`${f.path}: skipped, landed in run ${f.runId} (--resume)\n`);
@@ -129,5 +132,9 @@ export const ingestCommand: Command = {
     }
     if (reportFile) ctx.stdout.write(`rejected records listed in ${reportFile}\n`);
     if (careers) ctx.stdout.write(`careers refreshed\n`);
+    if (mentorships) {
+      const m = mentorships;
+      ctx.stdout.write(`mentorships refreshed: ${m.stated} stated (${m.relations.resolved} resolved, ${m.relations.ambiguous} ambiguous, ${m.relations.new} known only from the relation, ${m.relations.dropped} dropped), ${m.inferred} inferred\n`);
+    }
   },
 };

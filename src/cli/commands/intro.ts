@@ -38,6 +38,13 @@ export function tieFlags(values: ParsedValues): TieParams & { owner: string; max
   };
 }
 
+/** Where a mentorship tie comes from: the stated relation's file and line and how it was resolved, or the inference's reasons. */
+function mentorshipSource(d: Record<string, unknown>): string {
+  if (Array.isArray(d['reasons'])) return `; ${(d['reasons'] as unknown[]).join('; ')}`;
+  const at = d['file'] ? ` ${String(d['file'])}${d['line'] ? `:${String(d['line'])}` : ''}` : '';
+  return `; ${String(d['source'] ?? 'stated')}${at}, resolved by ${String(d['how'] ?? '?')}`;
+}
+
 function describeEvidence(e: Evidence): string {
   switch (e.kind) {
     case 'work':
@@ -46,6 +53,9 @@ function describeEvidence(e: Evidence): string {
       return `your contact, strength ${e.strength}${e.note ? ` — "${e.note}"` : ''} (${e.file}:${e.line})`;
     case 'mentor':
       return `mentorship (${e.source}${e.detail ? `: ${e.detail}` : ''}, confidence ${e.confidence ?? 1})`;
+    case 'mentorship':
+    case 'mentorship-inferred':
+      return `${e.kind} "${e.relation ?? 'mentor'}" (${e.start_year ?? '?'}–${e.end_year ?? '?'}, confidence ${e.confidence}${mentorshipSource(e.detail)})`;
     default:
       return `co-authorship ${e.year ?? ''} (${e.source}${e.detail ? `: ${e.detail}` : ''})`;
   }

@@ -1,12 +1,12 @@
-/** `atlas person <id or name>`: identifiers, institution-years timeline, works and citations. */
+/** `atlas person <id or name>`: identifiers, institution-years timeline, education (stated/observed), mentors and mentees, works and citations. */
 import { AtlasError } from '../../core/errors.ts';
-import { personProfile } from '../../store/repo/person-profile.ts';
+import { personProfile, type MentorshipTie } from '../../store/repo/person-profile.ts';
 import type { Command } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
 
 export const personCommand: Command = {
   name: 'person',
-  summary: 'one person: identifiers, institutions by year, works, citations',
+  summary: 'one person: identifiers, institutions by year, education, mentors and mentees, works, citations',
   usage: 'atlas person <person id | ORCID | OpenAlex id | OpenReview id | name> [--works N] [--json]',
   positionals: true,
   options: { works: { type: 'string', default: '20' } },
@@ -23,8 +23,21 @@ export const personCommand: Command = {
     ctx.stdout.write('institutions by year:\n');
     ctx.stdout.write(formatTable(p.timeline, ['year', 'institution', 'country', 'role', 'sources']));
     if (p.education.length) {
-      ctx.stdout.write('\neducation:\n');
-      ctx.stdout.write(formatTable(p.education, ['degree', 'institution', 'country', 'start_year', 'end_year']));
+      ctx.stdout.write('\neducation (basis: stated = a source says so, observed = from paper-list positions):\n');
+      const years = (s: number | null, e: number | null) => (s === null && e === null ? '' : s === e ? String(s) : `${s ?? '?'}–${e ?? 'open'}`);
+      ctx.stdout.write(
+        formatTable(
+          p.education.map((e) => ({ ...e, institution: e.institution ?? e.institution_id, years: years(e.start_year, e.end_year), position: e.role_title })),
+          ['degree', 'institution', 'country', 'years', 'basis', 'source', 'position'],
+        ),
+      );
+    }
+    const tieRows = (ts: MentorshipTie[]) =>
+      ts.map((t) => ({ ...t, name: t.display_name ?? '', years: t.start_year === null && t.end_year === null ? '' : `${t.start_year ?? '?'}–${t.end_year ?? ''}`, confidence: t.confidence }));
+    for (const [label, list] of [['mentors', p.mentors], ['mentees', p.mentees]] as const) {
+      if (!list.length) continue;
+      ctx.stdout.write(`\n${label} (kind mentorship = stated, mentorship-inferred = inferred from co-authorship and positions):\n`);
+      ctx.stdout.write(formatTable(tieRows(list), ['person_id', 'name', 'kind', 'relation', 'confidence', 'years', 'source']));
     }
     ctx.stdout.write(`\nworks (latest ${p.works.length}):\n`);
     ctx.stdout.write(formatTable(p.works, ['year', 'title', 'venue', 'cited_by_count', 'status']));

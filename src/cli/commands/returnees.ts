@@ -3,7 +3,7 @@ import { badArgument } from '../../core/errors.ts';
 import { parseYear, returnees } from '../../careers/index.ts';
 import type { Command } from '../command.ts';
 import { formatCsv, formatTable, printJson } from '../output.ts';
-import { basisLine, careersReady, countryArg, paramsLine } from './flows.ts';
+import { basisLine, careersReady, countryArg, paramsLine, restsOnLine } from './flows.ts';
 
 export const returneesCommand: Command = {
   name: 'returnees',
@@ -26,7 +26,8 @@ export const returneesCommand: Command = {
     if (values['csv']) return void ctx.stdout.write(formatCsv(r.byYear, ['year', 'returnees']));
     ctx.stdout.write(paramsLine({ country: cc, since: since ?? null, ...r.params.career }));
     ctx.stdout.write(`${r.returnees} returnees to ${cc}; ${r.everLeft} people of origin ${cc} ever made a confirmed move away\n`);
-    ctx.stdout.write(basisLine('returnees', r.originBasis) + '\n');
+    ctx.stdout.write(basisLine('returnees', r.originBasis));
+    ctx.stdout.write(restsOnLine('returnees', r.originRestsOn) + '\n');
     ctx.stdout.write(formatTable(r.byYear, ['year', 'returnees']));
     ctx.stdout.write('\nReturned from\n' + formatTable(r.returnedFrom, ['country', 'returnees']));
   },

@@ -10,7 +10,7 @@ export const DEGREE_PATTERNS: ReadonlyArray<{ level: DegreeLevel; pattern: RegEx
   {
     level: 'doctorate',
     pattern:
-      /\bph\.?\s?d\b|\bphd|\bd\.?\s?phil\b|\bdoctor|\bdoktor|\bdoctorat|\bdottorato|\bdr\.?\s?(rer|phil|ing|sc|med)\b|\bsc\.?\s?d\b|\bd\.?\s?sc\b|\bed\.?\s?d\b|\bdr\.?\s?-?\s?ing\b|\bdoutorado|\bhabilitation/i,
+      /^dr\.?\s|\bph\.?\s?d\b|\bphd|\bd\.?\s?phil\b|\bdoctor|\bdoktor|\bdoctorat|\bdottorato|\bdr\.?\s?(rer|phil|ing|sc|med)\b|\bsc\.?\s?d\b|\bd\.?\s?sc\b|\bed\.?\s?d\b|\bdr\.?\s?-?\s?ing\b|\bdoutorado|\bhabilitation/i,
   },
   {
     level: 'master',
@@ -24,8 +24,11 @@ export const DEGREE_PATTERNS: ReadonlyArray<{ level: DegreeLevel; pattern: RegEx
   },
 ];
 
+/** "Post-doctorate", "Postdoc", "Pre-doctoral fellow": a position around a doctorate, not a degree. */
+const AROUND_DOCTORATE = /\b(post|pre)[-\s]?doc\w*/gi;
+
 export function degreeLevel(roleTitle: string | null | undefined): DegreeLevel {
-  const t = (roleTitle ?? '').trim();
+  const t = (roleTitle ?? '').replace(AROUND_DOCTORATE, ' ').trim();
   if (!t) return 'other';
   for (const { level, pattern } of DEGREE_PATTERNS) if (pattern.test(t)) return level;
   return 'other';

@@ -1,14 +1,22 @@
 /**
- * ORCID v3.0 records (XML or JSON, a full record or just its employments/educations section, or one full
- * employment/education) → facts: the ORCID iD as the person's key, each employment as affiliation-years
- * (basis 'employment') for every year from start to end, each education as an education record with the
- * degree level parsed from its role title. An employment with no end date runs to the last year of the
- * data: the year of the record's newest last-modified date (never before its start year).
+ * ORCID records → facts. Reads v2.0 JSON full records (`activities-summary.educations.education-summary[]`), v3.0
+ * JSON and XML records (`affiliation-group` → summaries), their employments/educations sections, and one full
+ * employment/education. Only the professional record is read: names, the ORCID iD, employments and educations —
+ * never e-mails, addresses (country of residence), biography or keywords.
+ *
+ * - An employment is a dated position (basis 'employment'); no end date = ongoing, evaluated when read up to the
+ *   last year of the data (the spec's rule), so it keeps up as the data grows.
+ * - An education is a stated education record, degree level from its role title; a dated one also gives a
+ *   position (basis 'education'), so it yields an affiliation-year for each year it covers.
+ * - A non-numeric or reversed date, or an organization country that is not an ISO 3166-1 code, rejects the record
+ *   with the line of the offending summary and the field's path (an InputError the reader turns into a rejection).
  */
 import { createHash } from 'node:crypto';
+import { InputError } from '../../core/errors.ts';
 import { isCountryCode } from '../../core/countries.ts';
 import { normaliseOrcid } from '../../core/ids.ts';
 import { institutionKey } from '../../identity/names.ts';
+import { educationLevel } from '../education-level.ts';
 import { emptyFacts, type InstitutionFact, type RecordFacts } from '../facts.ts';
 import { roleFromPosition } from '../paperlists/roles.ts';
 import { degreeLevel } from './degree-level.ts';
@@ -26,45 +34,37 @@ function val(v: unknown): string | null {
   return null;
 }
 
-function year(date: unknown): number | null {
-  if (!isObj(date)) return null;
-  const y = Number(val(date['year']));
-  return Number.isInteger(y) && y > 1800 && y < 2200 ? y : null;
+export interface OrcidContext {
+  file: string;
+  /** The line where the document starts. */
+  line: number;
+  /** The document's text, to find the line of a summary that is rejected. */
+  text?: string;
 }
 
-/** Year of a last-modified date: an ISO string (XML) or epoch milliseconds (JSON). */
-function modifiedYear(v: unknown): number | null {
-  const s = val(v);
-  if (!s) return null;
-  const d = /^\d{11,}$/.test(s) ? new Date(Number(s)) : new Date(s);
-  const y = d.getUTCFullYear();
-  return Number.isFinite(y) ? y : null;
+/** One employment/education summary with the path of its place in the document, for error messages. */
+interface Summary {
+  s: Obj;
+  field: string;
 }
 
-/** Every last-modified-date anywhere in the document, newest year. */
-function newestModifiedYear(v: unknown, depth = 0): number | null {
-  if (depth > 12) return null;
-  let best: number | null = null;
-  const take = (y: number | null): void => {
-    if (y !== null && (best === null || y > best)) best = y;
-  };
-  if (Array.isArray(v)) for (const x of v) take(newestModifiedYear(x, depth + 1));
-  else if (isObj(v)) {
-    for (const [k, x] of Object.entries(v)) take(k === 'last-modified-date' ? modifiedYear(x) : newestModifiedYear(x, depth + 1));
-  }
-  return best;
-}
-
-/** The summaries of one section (employments / educations) in either the XML or the JSON shape. */
-function summaries(section: unknown, kind: 'employment' | 'education'): Obj[] {
+/** The summaries of one section (employments / educations) in the v2.0, v3.0 JSON or XML shape. */
+function summaries(section: unknown, kind: 'employment' | 'education', base: string): Summary[] {
   if (!isObj(section)) return [];
-  const out: Obj[] = [];
-  for (const g of asArray(section['affiliation-group'])) {
-    if (!isObj(g)) continue;
-    for (const s of asArray(g[`${kind}-summary`])) if (isObj(s)) out.push(s);
-    for (const w of asArray(g['summaries'])) if (isObj(w)) for (const s of asArray(w[`${kind}-summary`])) if (isObj(s)) out.push(s);
-  }
-  for (const s of asArray(section[`${kind}-summary`])) if (isObj(s)) out.push(s);
+  const at = (p: string): string => (base ? `${base}.${p}` : p);
+  const out: Summary[] = [];
+  asArray(section['affiliation-group']).forEach((g, i) => {
+    if (!isObj(g)) return;
+    asArray(g[`${kind}-summary`]).forEach((s, j) => {
+      if (isObj(s)) out.push({ s, field: at(`affiliation-group[${i}].${kind}-summary${j ? `[${j}]` : ''}`) });
+    });
+    asArray(g['summaries']).forEach((w, j) => {
+      if (isObj(w)) for (const s of asArray(w[`${kind}-summary`])) if (isObj(s)) out.push({ s, field: at(`affiliation-group[${i}].summaries[${j}].${kind}-summary`) });
+    });
+  });
+  asArray(section[`${kind}-summary`]).forEach((s, i) => {
+    if (isObj(s)) out.push({ s, field: at(`${kind}-summary[${i}]`) });
+  });
   return out;
 }
 
@@ -91,81 +91,140 @@ function personName(doc: Obj): string | null {
   return full || null;
 }
 
-function organization(s: Obj): InstitutionFact | null {
-  const org = s['organization'];
-  if (!isObj(org)) return null;
-  const name = val(org['name']);
-  const id = institutionKey(name);
-  if (!id) return null;
-  const addr = org['address'];
-  const raw = isObj(addr) ? (val(addr['country']) ?? '').toUpperCase() : '';
-  const country = raw && isCountryCode(raw) ? raw : null;
-  const dis = org['disambiguated-organization'];
-  const ror =
-    isObj(dis) && (val(dis['disambiguation-source']) ?? '').toUpperCase() === 'ROR' ? val(dis['disambiguated-organization-identifier']) : null;
-  return { id, name, country, countryBasis: country ? 'source' : null, type: null, ror };
+/** A last-modified date (ISO string in XML, epoch milliseconds in JSON) as an ISO timestamp, or null. */
+function isoDate(v: unknown): string | null {
+  const s = val(v);
+  if (!s) return null;
+  const d = /^\d{11,}$/.test(s) ? new Date(Number(s)) : new Date(s);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : null;
 }
 
-export interface OrcidContext {
-  file: string;
-  line: number;
+/** Reads the summaries of one document, raising an InputError located at the summary for bad values. */
+class SummaryReader {
+  constructor(private readonly ctx: OrcidContext) {}
+
+  private fail(sum: Summary, field: string, reason: string): never {
+    const path = val(sum.s['path']) ?? val(sum.s['@_path']);
+    let line = this.ctx.line;
+    const text = this.ctx.text;
+    if (path && text) {
+      const i = text.indexOf(`"${path}"`);
+      if (i >= 0) line = this.ctx.line + countNewlines(text, i);
+    }
+    throw new InputError({ file: this.ctx.file, line, field: `${sum.field}.${field}` }, reason);
+  }
+
+  /** The year of a date, null when the date or its year is absent; a non-numeric or impossible year is an error. */
+  private year(sum: Summary, key: 'start-date' | 'end-date'): number | null {
+    const date = sum.s[key];
+    if (date === null || date === undefined || date === '') return null;
+    if (!isObj(date)) return this.fail(sum, key, `expected a date with year, month, day, got ${JSON.stringify(date)}`);
+    const raw = val(date['year']);
+    if (raw === null) return null;
+    if (!/^\d{4}$/.test(raw)) return this.fail(sum, `${key}.year`, `year "${raw}" is not a four-digit number`);
+    const y = Number(raw);
+    if (y < 1800 || y > 2200) return this.fail(sum, `${key}.year`, `year ${y} is out of range`);
+    return y;
+  }
+
+  years(sum: Summary): { start: number | null; end: number | null } {
+    const start = this.year(sum, 'start-date');
+    const end = this.year(sum, 'end-date');
+    if (start !== null && end !== null && end < start) this.fail(sum, 'end-date.year', `end year ${end} is before start year ${start}`);
+    return { start, end };
+  }
+
+  organization(sum: Summary): InstitutionFact | null {
+    const org = sum.s['organization'];
+    if (!isObj(org)) return null;
+    const addr = org['address'];
+    const raw = isObj(addr) ? val(addr['country']) : null;
+    const country = raw ? raw.toUpperCase() : null;
+    if (country !== null && !isCountryCode(country)) this.fail(sum, 'organization.address.country', `"${raw}" is not an ISO 3166-1 alpha-2 country code`);
+    const name = val(org['name']);
+    const id = institutionKey(name);
+    if (!id) return null;
+    const dis = org['disambiguated-organization'];
+    const ror =
+      isObj(dis) && (val(dis['disambiguation-source']) ?? '').toUpperCase() === 'ROR' ? val(dis['disambiguated-organization-identifier']) : null;
+    return { id, name, country, countryBasis: country ? 'source' : null, type: null, ror };
+  }
+}
+
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
  * `doc` is the parsed document with the root element unwrapped: a record, an employments/educations section
- * or a single employment/education; `rootKind` says which. Null when it names no ORCID iD.
+ * or a single employment/education; `rootKind` says which. Null when it names no ORCID iD; throws InputError
+ * (file, line, field) for a bad date or country.
  */
 export function orcidFacts(doc: Obj, rootKind: string, ctx: OrcidContext): RecordFacts | null {
   const orcid = orcidOf(doc);
   if (!orcid) return null;
   const key = `orcid:${orcid}`;
+  const history = isObj(doc['history']) ? doc['history'] : null;
   const facts = emptyFacts({
     // a single employment/education is one of several: its put-code tells them apart
-    recordKey: `orcid:${rootKind}:${orcid}${rootKind === 'employment' || rootKind === 'education' ? `:${val(doc['@_put-code']) ?? '0'}` : ''}`,
+    recordKey: `orcid:${rootKind}:${orcid}${rootKind === 'employment' || rootKind === 'education' ? `:${val(doc['@_put-code']) ?? val(doc['put-code']) ?? '0'}` : ''}`,
     source: 'orcid',
     kind: rootKind,
-    updatedDate: null,
+    updatedDate: isoDate(history ? history['last-modified-date'] : doc['last-modified-date']),
     contentHash: createHash('sha256').update(JSON.stringify(doc)).digest('hex'),
     line: ctx.line,
   });
-  const lastYear = newestModifiedYear(doc);
   facts.people.push({ key, name: personName(doc), identifiers: [{ scheme: 'orcid', value: orcid }], primary: true });
-  const acts = isObj(doc['activities-summary']) ? doc['activities-summary'] : doc;
-  const employments =
-    rootKind === 'employment' ? [doc] : summaries(rootKind === 'employments' ? doc : (acts as Obj)['employments'], 'employment');
-  const educations = rootKind === 'education' ? [doc] : summaries(rootKind === 'educations' ? doc : (acts as Obj)['educations'], 'education');
+  const acts = isObj(doc['activities-summary']) ? doc['activities-summary'] : null;
+  const section = (kind: 'employment' | 'education'): Summary[] => {
+    if (rootKind === kind) return [{ s: doc, field: kind }];
+    if (rootKind === `${kind}s`) return summaries(doc, kind, '');
+    return acts ? summaries(acts[`${kind}s`], kind, `activities-summary.${kind}s`) : summaries(doc[`${kind}s`], kind, `${kind}s`);
+  };
+  const reader = new SummaryReader(ctx);
   const institutions = new Map<string, InstitutionFact>();
-  for (const e of employments) {
-    const inst = organization(e);
+  for (const sum of section('employment')) {
+    const { start, end } = reader.years(sum);
+    const inst = reader.organization(sum);
     if (inst) institutions.set(inst.id, inst);
-    const start = year(e['start-date']);
-    const end = year(e['end-date']) ?? (start !== null ? Math.max(start, lastYear ?? start) : null);
-    if (start === null || end === null || end < start) continue;
-    const role = roleFromPosition(val(e['role-title']));
-    for (let y = start; y <= end; y++) {
-      facts.affiliationYears.push({
-        person: key,
-        year: y,
-        institution: inst?.id ?? null,
-        country: inst?.country ?? null,
-        countryBasis: inst?.countryBasis ?? null,
-        role,
-        basis: 'employment',
-      });
-    }
-  }
-  for (const e of educations) {
-    const inst = organization(e);
-    if (inst) institutions.set(inst.id, inst);
-    const title = val(e['role-title']);
-    facts.education.push({
+    if (start === null && end === null) continue; // an undated employment says nothing about any year
+    const title = val(sum.s['role-title']);
+    facts.positions.push({
       person: key,
       institution: inst?.id ?? null,
       country: inst?.country ?? null,
-      degree: degreeLevel(title),
-      roleTitle: title,
-      startYear: year(e['start-date']),
-      endYear: year(e['end-date']),
+      countryBasis: inst?.countryBasis ?? null,
+      role: roleFromPosition(title),
+      position: title,
+      level: educationLevel(title),
+      domain: null,
+      startYear: start,
+      endYear: end,
+      basis: 'employment',
+    });
+  }
+  for (const sum of section('education')) {
+    const { start, end } = reader.years(sum);
+    const inst = reader.organization(sum);
+    if (inst) institutions.set(inst.id, inst);
+    const title = val(sum.s['role-title']);
+    const degree = degreeLevel(title);
+    facts.education.push({ person: key, institution: inst?.id ?? null, country: inst?.country ?? null, degree, roleTitle: title, startYear: start, endYear: end });
+    if (start === null && end === null) continue;
+    facts.positions.push({
+      person: key,
+      institution: inst?.id ?? null,
+      country: inst?.country ?? null,
+      countryBasis: inst?.countryBasis ?? null,
+      role: roleFromPosition(title) === 'postdoc' ? 'postdoc' : 'student',
+      position: title,
+      level: degree,
+      domain: null,
+      startYear: start,
+      endYear: end,
+      basis: 'education',
     });
   }
   facts.institutions.push(...institutions.values());

@@ -1,10 +1,12 @@
 /**
- * The ORCID reader: one file holds one ORCID v3.0 document, XML (record, employments, educations,
- * employment, education) or JSON (the public API's record, or its employments/educations section).
+ * The ORCID reader: one file holds one ORCID document, XML (v3.0 record, employments, educations, employment,
+ * education) or JSON (the public API's v2.0 or v3.0 record, or its employments/educations section). A bad date or
+ * country rejects the document with the line and field of the offending value.
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { XMLParser } from 'fast-xml-parser';
+import { InputError } from '../../core/errors.ts';
 import type { ReadOptions, SourceItem, SourceReader } from '../source.ts';
 import { orcidFacts } from './orcid-facts.ts';
 
@@ -14,7 +16,7 @@ const ROOTS = ['record', 'employments', 'educations', 'employment', 'education']
 export function parseOrcidDocument(text: string): { rootKind: string; doc: Record<string, unknown> } | null {
   const t = text.trimStart();
   if (t.startsWith('<')) {
-    const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, trimValues: true });
+    const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, trimValues: true, htmlEntities: true });
     const parsed = parser.parse(text) as Record<string, unknown>;
     for (const r of ROOTS) {
       const body = parsed[r];
@@ -26,6 +28,8 @@ export function parseOrcidDocument(text: string): { rootKind: string; doc: Recor
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
   const o = json as Record<string, unknown>;
   if ('orcid-identifier' in o || 'activities-summary' in o) return { rootKind: 'record', doc: o };
+  if ('education-summary' in o) return { rootKind: 'educations', doc: o };
+  if ('employment-summary' in o) return { rootKind: 'employments', doc: o };
   if ('affiliation-group' in o) {
     const s = JSON.stringify(o).includes('"education-summary"') ? 'educations' : 'employments';
     return { rootKind: s, doc: o };
@@ -54,7 +58,14 @@ export function createOrcidReader(): SourceReader {
         yield { kind: 'rejected', rejection: { file, line: 1, reason: 'not an ORCID v3.0 record, employments/educations section, employment or education' } };
         return;
       }
-      const facts = orcidFacts(parsed.doc, parsed.rootKind, { file, line: 1 });
+      let facts: ReturnType<typeof orcidFacts>;
+      try {
+        facts = orcidFacts(parsed.doc, parsed.rootKind, { file, line: 1, text });
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        yield { kind: 'rejected', rejection: { file, line: e.location.line, field: e.location.field, reason: e.reason } };
+        return;
+      }
       if (!facts) {
         noId++;
         yield { kind: 'rejected', rejection: { file, line: 1, field: 'path', reason: 'the document names no ORCID iD (orcid-identifier or path)' } };

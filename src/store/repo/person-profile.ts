@@ -1,4 +1,4 @@
-/** A person's profile: identifiers, institution-years timeline, education, works with citations. */
+/** A person's profile: identifiers, institution-years timeline (observed rows and dated positions, one row a year), education (stated and observed), mentors and mentees, works with citations. */
 import type { Queryable } from '../store.ts';
 import { resolvePerson } from './people.ts';
 
@@ -8,9 +8,57 @@ export interface PersonProfile {
   source_h_index: number | null;
   identifiers: Array<{ scheme: string; value: string }>;
   timeline: Array<{ year: number; institution_id: string | null; institution: string | null; country: string | null; role: string | null; sources: string }>;
-  education: Array<Record<string, unknown>>;
+  /** Education records, stated and observed (view education_records), earliest first; records without years last. */
+  education: Array<{
+    degree: string;
+    role_title: string | null;
+    start_year: number | null;
+    end_year: number | null;
+    institution_id: string | null;
+    institution: string | null;
+    country: string | null;
+    basis: 'stated' | 'observed';
+    source: string;
+  }>;
+  /** Mentorship ties (table mentorships, stated and inferred), strongest first. */
+  mentors: MentorshipTie[];
+  mentees: MentorshipTie[];
   works: Array<{ work_id: string; title: string | null; year: number | null; venue: string | null; cited_by_count: number | null; status: string | null }>;
   citations: number;
+}
+
+export interface MentorshipTie {
+  person_id: string;
+  display_name: string | null;
+  kind: string;
+  relation: string | null;
+  confidence: number;
+  start_year: number | null;
+  end_year: number | null;
+  source: string;
+  /** The tie's evidence as the mentorship step recorded it (parsed JSON; the raw text when it is not JSON). */
+  evidence: unknown;
+}
+
+function parseEvidence(raw: string | null): unknown {
+  if (raw === null) return null;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+async function ties(db: Queryable, id: string, side: 'mentor' | 'mentee'): Promise<MentorshipTie[]> {
+  const other = side === 'mentor' ? 'mentor' : 'mentee';
+  const self = side === 'mentor' ? 'mentee' : 'mentor';
+  const rows = await db.query<Omit<MentorshipTie, 'evidence'> & { evidence: string | null }>(
+    `SELECT m.${other} AS person_id, p.display_name, m.kind, m.relation, m.confidence, m.start_year, m.end_year, m.source, m.evidence
+     FROM mentorships m LEFT JOIN people p ON p.person_id = m.${other}
+     WHERE m.${self} = $1 ORDER BY m.confidence DESC, m.kind, m.start_year NULLS LAST, m.${other}`,
+    [id],
+  );
+  return rows.map((r) => ({ ...r, evidence: parseEvidence(r.evidence) }));
 }
 
 export async function personProfile(db: Queryable, query: string, worksLimit = 50): Promise<PersonProfile> {
@@ -20,13 +68,14 @@ export async function personProfile(db: Queryable, query: string, worksLimit = 5
   const identifiers = await db.query<{ scheme: string; value: string }>('SELECT scheme, value FROM person_identifiers WHERE person_id = $1 ORDER BY scheme, value', [id]);
   const timeline = await db.query<PersonProfile['timeline'][number]>(
     `SELECT a.year, a.institution_id, MAX(i.name) AS institution, a.country, MAX(a.role) AS role, STRING_AGG(DISTINCT a.basis, ',') AS sources
-     FROM affiliation_years a LEFT JOIN institutions i ON i.institution_id = a.institution_id
+     FROM affiliation_years_all a LEFT JOIN institutions i ON i.institution_id = a.institution_id
      WHERE a.person_id = $1 GROUP BY a.year, a.institution_id, a.country ORDER BY a.year, a.institution_id`,
     [id],
   );
-  const education = await db.query(
-    `SELECT e.degree, e.role_title, e.start_year, e.end_year, e.institution_id, i.name AS institution, e.country
-     FROM education e LEFT JOIN institutions i ON i.institution_id = e.institution_id WHERE e.person_id = $1 ORDER BY e.start_year, e.end_year`,
+  const education = await db.query<PersonProfile['education'][number]>(
+    `SELECT e.degree, e.role_title, e.start_year, e.end_year, e.institution_id, i.name AS institution, e.country, e.basis, e.source
+     FROM education_records e LEFT JOIN institutions i ON i.institution_id = e.institution_id WHERE e.person_id = $1
+     ORDER BY e.start_year NULLS LAST, e.end_year NULLS LAST, e.degree, e.institution_id, e.basis`,
     [id],
   );
   const works = await db.query<PersonProfile['works'][number]>(
@@ -38,5 +87,16 @@ export async function personProfile(db: Queryable, query: string, worksLimit = 5
     `SELECT SUM(GREATEST(w.cited_by_count, 0)) AS n FROM works w WHERE w.work_id IN (SELECT work_id FROM authorships WHERE person_id = $1)`,
     [id],
   );
-  return { person_id: id, display_name: match.display_name, source_h_index: person?.source_h_index ?? null, identifiers, timeline, education, works, citations: Number(c?.n ?? 0) };
+  return {
+    person_id: id,
+    display_name: match.display_name,
+    source_h_index: person?.source_h_index ?? null,
+    identifiers,
+    timeline,
+    education,
+    mentors: await ties(db, id, 'mentor'),
+    mentees: await ties(db, id, 'mentee'),
+    works,
+    citations: Number(c?.n ?? 0),
+  };
 }

@@ -6,7 +6,7 @@ import { href, setParams, type PageDef } from '../router.ts';
 
 interface Pair { from: string; to: string; moves: number }
 interface Net { place: string; inflow: number; outflow: number; net: number; active: number | null; netRatePer1000: number | null }
-interface Flows { params: { career: Record<string, unknown> }; totalMoves: number; movers: number; pairs: Page<Pair>; net: Page<Net> }
+interface Flows { params: { career: Record<string, unknown> }; totalMoves: number; movers: number; originRestsOn?: { stated: number; observed: number; first_affiliation: number; none: number }; pairs: Page<Pair>; net: Page<Net> }
 interface CountryPoint { code: string; name: string; lat: number | null; lon: number | null }
 
 let centroids: Promise<Map<string, CountryPoint>> | undefined;
@@ -74,6 +74,7 @@ export const flowsPage: PageDef = {
       field('from', 'from year', { type: 'number', min: 1900, max: 2100, placeholder: 'e.g. 2017', style: 'width:7em' }),
       field('to', 'to year', { type: 'number', min: 1900, max: 2100, placeholder: 'e.g. 2025', style: 'width:7em' }),
       field('origin', 'origin country (cohort)', { placeholder: 'e.g. CN', maxlength: 2, style: 'width:6em' }),
+      field('institution', 'current institution (cohort)', { placeholder: 'id or name' }),
       field('venue', 'venue cohort', { placeholder: 'e.g. ICML', style: 'width:8em' }),
       field('venue_year', 'venue year', { type: 'number', min: 1900, max: 2100, placeholder: 'e.g. 2017', style: 'width:7em' }),
       field('topic', 'topic cohort (search)', { placeholder: 'e.g. reinforcement learning' }),
@@ -93,7 +94,7 @@ export const flowsPage: PageDef = {
       movers.scrollIntoView({ behavior: 'smooth' });
     };
     const load = async () => {
-      const q = formValues(form, ['from', 'to', 'origin', 'venue', 'venue_year', 'topic']);
+      const q = formValues(form, ['from', 'to', 'origin', 'institution', 'venue', 'venue_year', 'topic']);
       setParams('/flows', q);
       movers.replaceChildren();
       summary.textContent = '';
@@ -105,6 +106,8 @@ export const flowsPage: PageDef = {
           summary.textContent = `${fmt(f.totalMoves)} confirmed country moves by ${fmt(f.movers)} people${q['from'] || q['to'] ? ` in ${q['from'] ?? '…'}–${q['to'] ?? '…'}` : ''}; ${f.pairs.total} country pairs${f.pairs.total > f.pairs.items.length ? ` (top ${f.pairs.items.length} drawn)` : ''}. Click a flow for its people.`;
           const s = h('div', { class: 'chart', id: 'sankey' });
           const m = h('div', { class: 'chart', id: 'net-map' });
+          const r = f.originRestsOn;
+          if (r) box.append(h('p', { class: 'muted', id: 'flows-origin-rests-on' }, `The movers' origins rest on: stated education records ${fmt(r.stated)}, observed education records ${fmt(r.observed)}, first affiliation ${fmt(r.first_affiliation)}, nothing ${fmt(r.none)}.`));
           box.append(careerParams(f.params.career), h('h2', {}, 'Country → country moves'), s, h('h2', {}, 'Net rate per 1,000 active researchers'), h('p', { class: 'muted' }, 'Countries are placed at the mean location of their CSRankings institutions (no world map ships offline). Blue gains, red loses; click a country for its diaspora.'), m);
           sankey(s, f.pairs.items, (p) => void showMovers(p, q));
           box.append(

@@ -5,6 +5,7 @@ import { href } from '../router.ts';
 import { cohortPage } from './cohort.ts';
 import { countryPage } from './country.ts';
 import { flowsPage } from './flows.ts';
+import { institutionPage } from './institution.ts';
 import { introPage } from './intro.ts';
 import { overviewPage } from './overview.ts';
 import { peoplePage } from './people.ts';
@@ -14,4 +15,4 @@ import { subsidyPage } from './subsidy.ts';
 
 profileActions.push((id) => h('a', { href: href('/intro', { target: id }), id: 'intro-link' }, 'How do I reach this person? →'));
 
-export const PAGES: PageDef[] = [overviewPage, flowsPage, cohortPage, searchPage, peoplePage, countryPage, introPage, subsidyPage, profilePage];
+export const PAGES: PageDef[] = [overviewPage, flowsPage, cohortPage, searchPage, peoplePage, countryPage, institutionPage, introPage, subsidyPage, profilePage];

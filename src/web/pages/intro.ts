@@ -5,7 +5,10 @@ import { drawChart } from '../charts.ts';
 import { fmt, h, loadInto, personLink } from '../dom.ts';
 import { href, setParams, type PageDef } from '../router.ts';
 
-type Evidence = { kind: string; title?: string | null; year?: number | null; note?: string | null; strength?: number; source?: string; detail?: string | null; file?: string; line?: number; weight: number };
+type Evidence = {
+  kind: string; title?: string | null; year?: number | null; note?: string | null; strength?: number; source?: string; detail?: string | Record<string, unknown> | null; file?: string; line?: number; weight: number;
+  relation?: string | null; confidence?: number; start_year?: number | null; end_year?: number | null;
+};
 interface Hop { from: string; to: string; weight: number; evidence: Evidence[] }
 interface Path { cost: number; strength: number; nodes: string[]; hops: Hop[] }
 interface Intro { params: { owner: string; target: string; target_name: string | null }; names: Record<string, string>; paths: Path[] }
@@ -13,7 +16,21 @@ interface Intro { params: { owner: string; target: string; target_name: string |
 function evidenceText(e: Evidence): string {
   if (e.kind === 'work') return `co-authored “${e.title ?? 'untitled'}” (${e.year ?? '?'})`;
   if (e.kind === 'contact') return `in the contact list (strength ${e.strength}${e.note ? `, “${e.note}”` : ''}; ${e.file}:${e.line})`;
-  return `${e.kind}${e.source ? ` per ${e.source}` : ''}${e.year ? ` (${e.year})` : ''}${e.detail ? `: ${e.detail}` : ''}`;
+  if (e.kind === 'mentorship' || e.kind === 'mentorship-inferred') return mentorshipText(e);
+  return `${e.kind}${e.source ? ` per ${e.source}` : ''}${e.year ? ` (${e.year})` : ''}${typeof e.detail === 'string' && e.detail ? `: ${e.detail}` : ''}`;
+}
+
+/** A stated mentorship with its source and how it was resolved; an inferred one with its confidence and reasons. */
+function mentorshipText(e: Evidence): string {
+  const d = typeof e.detail === 'object' && e.detail !== null ? e.detail : {};
+  const years = e.start_year || e.end_year ? ` ${e.start_year ?? '?'}–${e.end_year ?? ''}` : '';
+  if (e.kind === 'mentorship') {
+    const where = typeof d['file'] === 'string' ? `; ${String(d['file'])}${d['line'] ? `:${String(d['line'])}` : ''}` : '';
+    const how = typeof d['how'] === 'string' ? `, resolved by ${d['how']}` : '';
+    return `stated mentorship “${e.relation ?? 'mentor'}”${years} per ${e.source ?? 'a profile'}${how}${where}`;
+  }
+  const reasons = Array.isArray(d['reasons']) ? `: ${(d['reasons'] as unknown[]).map(String).join('; ')}` : '';
+  return `inferred mentorship${years}, confidence ${fmt(e.confidence ?? 0, 2)}${reasons}`;
 }
 
 function graph(el: HTMLElement, r: Intro): void {
