@@ -42,21 +42,8 @@ export interface EducationRecord {
   source: string;
 }
 
-/** A mentorship tie from this person's side: the other person, how it is known, and why (evidence in one line). */
-export interface MentorTie {
-  person_id: string;
-  display_name: string | null;
-  /** The other person is known only from the stating relation (no identifier, no works in the atlas). */
-  relation_only: boolean;
-  kind: string;
-  relation: string | null;
-  confidence: number;
-  start_year: number | null;
-  end_year: number | null;
-  source: string;
-  /** The evidence in one line (the reasons of an inference, or the stating source's relation, file and line). */
-  evidence: string;
-}
+/** A mentorship tie from this person's side (mentors' MentorTie), with its evidence in one line: the reasons of an inference, or the stating source's relation, file and line. */
+export type MentorTie = Omit<MentorsTie, 'evidence'> & { evidence: string };
 
 /**
  * The origin (docs/mobility.md "Origin country") and what it rests on: the deciding education record when the basis

@@ -3,16 +3,12 @@
  * positions → observed education) and Yang Liu's real OpenReview profile (stated history and advisors,
  * data/openreview-samples), ingested by the real runner, then careers and mentorships refreshed as `atlas ingest` does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { refreshCareers } from '../careers/index.ts';
 import { dataPath } from '../core/paths.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
 import { refreshMentorships } from '../mentors/index.ts';
-import { DuckDBStore } from '../store/duckdb/duckdb-store.ts';
-import { migrate } from '../store/migrate.ts';
 import type { Store } from '../store/store.ts';
+import { openTempStore } from './test-fixture.ts';
 
 /** ICML 2023 (where David Parkes, one of Yang Liu's stated advisors, appears) and Yang Liu's profile. */
 export const EDUCATION_FILES = [dataPath('paperlists', 'icml2023.json.gz'), dataPath('openreview-samples', 'profile-v1-Yang_Liu3.json')];
@@ -27,14 +23,7 @@ export async function loadEducationSample(store: Store, files: readonly string[]
 
 /** A fresh DuckDB file in a temp folder, migrated and filled with the education sample; closing it removes the folder. */
 export async function openEducationStore(files: readonly string[] = EDUCATION_FILES): Promise<Store> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-edu-'));
-  const store = await DuckDBStore.open(path.join(dir, 'atlas.duckdb'));
-  const close = store.close.bind(store);
-  store.close = async () => {
-    await close();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  await migrate(store);
+  const store = await openTempStore('atlas-edu-');
   await loadEducationSample(store, files);
   return store;
 }

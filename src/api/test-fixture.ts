@@ -124,9 +124,9 @@ export async function addContactsNear(store: Store, targetId: string): Promise<s
   return contacts;
 }
 
-/** A fresh DuckDB file in a temp folder, migrated and filled with the OpenAlex sample; closing it removes the folder. */
-export async function openSampleStore(): Promise<Store> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-api-'));
+/** A fresh, migrated DuckDB file in a temp folder named by prefix; closing the store removes the folder. */
+export async function openTempStore(prefix: string): Promise<Store> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const store = await DuckDBStore.open(path.join(dir, 'atlas.duckdb'));
   const close = store.close.bind(store);
   store.close = async () => {
@@ -134,6 +134,12 @@ export async function openSampleStore(): Promise<Store> {
     rmSync(dir, { recursive: true, force: true });
   };
   await migrate(store);
+  return store;
+}
+
+/** A fresh DuckDB file in a temp folder, migrated and filled with the OpenAlex sample; closing it removes the folder. */
+export async function openSampleStore(): Promise<Store> {
+  const store = await openTempStore('atlas-api-');
   await loadOpenAlexSample(store);
   await refreshCareers(store);
   return store;

@@ -1,7 +1,8 @@
 /** One row of the derived `mentorships` table (migration 4), stated or inferred, as the refresh writes it. */
 import type { ColumnSpec, SqlValue } from '../store/store.ts';
+import type { MentorshipKind } from '../store/repo/mentorship-ties.ts';
 
-export type MentorshipKind = 'mentorship' | 'mentorship-inferred';
+export type { MentorshipKind };
 
 export interface MentorshipRow {
   mentor: string;

@@ -1,6 +1,7 @@
 /** `atlas person <id or name>`: identifiers, institution-years timeline, education (stated/observed), mentors and mentees, works and citations. */
 import { AtlasError } from '../../core/errors.ts';
-import { personProfile, type MentorshipTie } from '../../store/repo/person-profile.ts';
+import { personProfile } from '../../store/repo/person-profile.ts';
+import type { MentorTie } from '../../store/repo/mentorship-ties.ts';
 import type { Command } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
 
@@ -32,7 +33,7 @@ export const personCommand: Command = {
         ),
       );
     }
-    const tieRows = (ts: MentorshipTie[]) =>
+    const tieRows = (ts: MentorTie[]) =>
       ts.map((t) => ({ ...t, name: t.display_name ?? '', years: t.start_year === null && t.end_year === null ? '' : `${t.start_year ?? '?'}–${t.end_year ?? ''}`, confidence: t.confidence }));
     for (const [label, list] of [['mentors', p.mentors], ['mentees', p.mentees]] as const) {
       if (!list.length) continue;

@@ -1,6 +1,7 @@
 /** A person's profile: identifiers, institution-years timeline (observed rows and dated positions, one row a year), education (stated and observed), mentors and mentees, works with citations. */
 import type { Queryable } from '../store.ts';
 import { resolvePerson } from './people.ts';
+import { mentorshipTies, type MentorTie } from './mentorship-ties.ts';
 
 export interface PersonProfile {
   person_id: string;
@@ -20,45 +21,11 @@ export interface PersonProfile {
     basis: 'stated' | 'observed';
     source: string;
   }>;
-  /** Mentorship ties (table mentorships, stated and inferred), strongest first. */
-  mentors: MentorshipTie[];
-  mentees: MentorshipTie[];
+  /** Mentorship ties (table mentorships), stated first, then by confidence. */
+  mentors: MentorTie[];
+  mentees: MentorTie[];
   works: Array<{ work_id: string; title: string | null; year: number | null; venue: string | null; cited_by_count: number | null; status: string | null }>;
   citations: number;
-}
-
-export interface MentorshipTie {
-  person_id: string;
-  display_name: string | null;
-  kind: string;
-  relation: string | null;
-  confidence: number;
-  start_year: number | null;
-  end_year: number | null;
-  source: string;
-  /** The tie's evidence as the mentorship step recorded it (parsed JSON; the raw text when it is not JSON). */
-  evidence: unknown;
-}
-
-function parseEvidence(raw: string | null): unknown {
-  if (raw === null) return null;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return raw;
-  }
-}
-
-async function ties(db: Queryable, id: string, side: 'mentor' | 'mentee'): Promise<MentorshipTie[]> {
-  const other = side === 'mentor' ? 'mentor' : 'mentee';
-  const self = side === 'mentor' ? 'mentee' : 'mentor';
-  const rows = await db.query<Omit<MentorshipTie, 'evidence'> & { evidence: string | null }>(
-    `SELECT m.${other} AS person_id, p.display_name, m.kind, m.relation, m.confidence, m.start_year, m.end_year, m.source, m.evidence
-     FROM mentorships m LEFT JOIN people p ON p.person_id = m.${other}
-     WHERE m.${self} = $1 ORDER BY m.confidence DESC, m.kind, m.start_year NULLS LAST, m.${other}`,
-    [id],
-  );
-  return rows.map((r) => ({ ...r, evidence: parseEvidence(r.evidence) }));
 }
 
 export async function personProfile(db: Queryable, query: string, worksLimit = 50): Promise<PersonProfile> {
@@ -94,8 +61,7 @@ export async function personProfile(db: Queryable, query: string, worksLimit = 5
     identifiers,
     timeline,
     education,
-    mentors: await ties(db, id, 'mentor'),
-    mentees: await ties(db, id, 'mentee'),
+    ...(await mentorshipTies(db, id)),
     works,
     citations: Number(c?.n ?? 0),
   };
