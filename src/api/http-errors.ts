@@ -20,6 +20,9 @@ const STATUS: Record<ErrorCode, number> = {
   DB_LOCKED: 503,
   DB_ERROR: 500,
   OUT_OF_MEMORY: 507,
+  REMOTE_ERROR: 502,
+  LOGIN_REQUIRED: 502,
+  BUDGET_EXHAUSTED: 503,
 };
 
 export function statusOf(code: ErrorCode): number {

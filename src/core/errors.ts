@@ -11,7 +11,13 @@ export type ErrorCode =
   | 'DB_LOCKED'
   | 'CONFLICT'
   | 'NO_DATA'
-  | 'OUT_OF_MEMORY';
+  | 'OUT_OF_MEMORY'
+  /** A remote API answered with an error, a body that is not the JSON asked for, or not at all (after retries). */
+  | 'REMOTE_ERROR'
+  /** A remote API needs a login (OpenReview's browser check, a 401). */
+  | 'LOGIN_REQUIRED'
+  /** A remote API's daily budget or rate limit stops the pull until a stated time; the job can be resumed then. */
+  | 'BUDGET_EXHAUSTED';
 
 export class AtlasError extends Error {
   readonly code: ErrorCode;

@@ -27,6 +27,13 @@ export interface IngestOptions {
    * back to the JS reader for any file it cannot prove valid; 'js': every file through the JS readers.
    */
   scan?: 'auto' | 'js';
+  /** Where a file came from when it is a page fetched by a pull: its request URL, stored in ingest_files.url as the records' provenance. */
+  fileUrls?: ReadonlyMap<string, string>;
+  /**
+   * Writes that must land with the run or not at all (a pull's job position): called inside the merge's
+   * transaction, after the merge, with the run's result.
+   */
+  inTransaction?: (tx: Queryable, result: IngestResult) => Promise<void>;
 }
 
 export type IngestProgress =
@@ -431,10 +438,12 @@ async function land(tx: Queryable, staged: Staged, started: string, options: Ing
   );
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
-    await tx.exec('INSERT INTO ingest_files (run_id, file_no, path, bytes, records, format) VALUES ($1, $2, $3, $4, $5, $6)', [runId, i + 1, f.path, f.bytes, f.records, f.source]);
+    await tx.exec('INSERT INTO ingest_files (run_id, file_no, path, bytes, records, format, url) VALUES ($1, $2, $3, $4, $5, $6, $7)', [runId, i + 1, f.path, f.bytes, f.records, f.source, options.fileUrls?.get(f.path) ?? null]);
   }
+  const result: IngestResult = { runId, files, records, ...outcome, rejected };
+  await options.inTransaction?.(tx, result);
   step('commit');
-  return { runId, files, records, ...outcome, rejected };
+  return result;
 }
 
 /** Ingest files (and the data files under any folder given) into the store, all-or-nothing (or skipping bad records with onError 'skip'). */

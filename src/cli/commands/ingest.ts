@@ -1,4 +1,5 @@
 /** `atlas ingest <files…>`: load OpenAlex, Paper Copilot, CSRankings or ORCID files; then refresh derived careers and the search index. */
+import { storedCommandLine } from '../command-line.ts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AtlasError, InputError } from '../../core/errors.ts';
@@ -42,7 +43,9 @@ export const ingestCommand: Command = {
 
   Files may be OpenAlex API pages, JSON arrays, single objects or snapshot JSONL, gzipped or not.
   A folder stands for every data file under it (.json, .jsonl, .ndjson, .xml, .csv, .gz), e.g. an OpenAlex
-  snapshot's data/authors folder with its updated_date=…/part_*.gz files.
+  snapshot's data/authors folder with its updated_date=…/part_*.gz files. A snapshot folder with a manifest
+  (data/<entity>/manifest, data/jsonl/<entity>/manifest.json or data/jsonl/manifest.json) is checked first:
+  a listed part that is missing, or whose length or record count differs, stops the ingest before it writes.
   The source is detected from each file's name unless --source is given.
   Of several copies of one record, the one with the newest updated_date lands, whatever the file order.
   --on-error fail   (default) the first bad record stops the run; the database stays exactly as before
@@ -79,11 +82,21 @@ export const ingestCommand: Command = {
       ...(source ? { source: source as IngestSource } : {}),
       onError,
       maxRecordBytes: Math.round(maxMb * 1024 * 1024),
-      command: ['atlas', ...ctx.argv].join(' '),
+      command: storedCommandLine(ctx.argv),
       onProgress: showIngestProgress(bar),
     } as const;
     // --resume: leave out the files earlier runs landed (same path and size).
-    let inputs = await inputFiles(files);
+    // A snapshot folder with a manifest is checked against it first (parts present, lengths, record counts).
+    const snapshots: { folder: string; manifests: string[]; parts: number; records: number; bytes: number; notDownloaded: string[] }[] = [];
+    let inputs = await inputFiles(files, {
+      snapshot: {
+        onProgress: (p) => bar.update('checking snapshot parts', p.total ? p.done / p.total : 1, `${p.done}/${p.total} parts`),
+        onChecked: (folder, c) => snapshots.push({ folder, manifests: c.manifests, parts: c.parts, records: c.records, bytes: c.bytes, notDownloaded: c.notDownloaded }),
+      },
+    }).catch((e: unknown) => {
+      bar.end();
+      throw e;
+    });
     let skipped: SkippedFile[] = [];
     if (values['resume']) ({ todo: inputs, skipped } = await splitLanded(store, inputs));
     // One all-or-nothing run for everything, or (--each-file) one per file, so a whole snapshot need not be one transaction.
@@ -111,8 +124,13 @@ export const ingestCommand: Command = {
     if (ctx.json) {
       const only = results.length === 1 && !values['each-file'] && !values['resume'] ? results[0] : undefined;
       const ties = mentorships ? { ...mentorships, report: undefined } : null;
-      printJson(ctx.stdout, only ? { ...only, rejectedReport: reportFile, careers, mentorships: ties, seconds } : { runs: results, ...totals(results), skipped, rejectedReport: reportFile, careers, mentorships: ties, seconds });
+      const checked = snapshots.length ? { snapshots } : {};
+      printJson(ctx.stdout, only ? { ...only, ...checked, rejectedReport: reportFile, careers, mentorships: ties, seconds } : { runs: results, ...totals(results), ...checked, skipped, rejectedReport: reportFile, careers, mentorships: ties, seconds });
       return;
+    }
+    for (const c of snapshots) {
+      const skippedEntities = c.notDownloaded.length ? `; not downloaded, not checked: ${c.notDownloaded.join(', ')}` : '';
+      ctx.stdout.write(`${c.folder}: ${c.parts} parts checked against ${c.manifests.join(', ')} (${c.records.toLocaleString('en-US')} records, ${c.bytes.toLocaleString('en-US')} bytes)${skippedEntities}\n`);
     }
     for (const f of skipped) ctx.stdout.write(`${f.path}: skipped, landed in run ${f.runId} (--resume)\n`);
     if (results.length === 0) ctx.stdout.write(`nothing to ingest: all ${skipped.length} files landed before\n`);

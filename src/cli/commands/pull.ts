@@ -1,0 +1,166 @@
+/** `atlas pull`: fetch from a live source (OpenAlex, OpenReview, ORCID, Wikidata) into the store as a resumable job; then refresh careers and mentorships. */
+import { storedCommandLine } from '../command-line.ts';
+import os from 'node:os';
+import path from 'node:path';
+import { AtlasError } from '../../core/errors.ts';
+import { refreshCareers } from '../../careers/index.ts';
+import { refreshMentorships } from '../../mentors/index.ts';
+import { invalidateSearchIndex } from '../../search/index.ts';
+import { PULLERS, createJob, jobToResume, listJobs, markRefreshed, pullerFor, runPull, type HttpEvent, type PullContext, type PullJob, type PullProgress, type PullRunResult } from '../../pull/index.ts';
+import type { Store } from '../../store/store.ts';
+import type { Command, CommandContext, OptionSpec, ParsedValues } from '../command.ts';
+import { formatTable, printJson } from '../output.ts';
+import { pullSnapshotCommand, SNAPSHOT_OPTIONS, SNAPSHOT_SOURCE, SNAPSHOT_USAGE } from './pull-snapshot.ts';
+import { progressBar, type ProgressBar } from '../progress.ts';
+
+/** Exit status of a pull its source's budget stopped: not a failure, not finished. */
+export const EXIT_PAUSED = 3;
+
+const COMMON: OptionSpec = {
+  resume: { type: 'boolean' },
+  list: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  'batch-pages': { type: 'string' },
+  'pages-dir': { type: 'string' },
+  'keep-pages': { type: 'boolean' },
+  'no-refresh': { type: 'boolean' },
+};
+
+const OPTIONS: OptionSpec = Object.assign({}, ...PULLERS.map((p) => p.options), SNAPSHOT_OPTIONS, COMMON) as OptionSpec;
+
+function pagesDir(ctx: CommandContext, values: ParsedValues): string {
+  const given = values['pages-dir'];
+  if (typeof given === 'string') return given;
+  return ctx.db.startsWith('postgres') ? path.join(os.tmpdir(), 'atlas-pulls') : `${path.resolve(ctx.db)}.pulls`;
+}
+
+const money = (n: number | null | undefined): string => (n === null || n === undefined ? '?' : `$${n.toFixed(4)}`);
+
+function eta(p: PullProgress): string {
+  if (!p.total || p.fetched === 0) return '';
+  const rate = p.fetched / ((Date.now() - p.startedAt) / 1000);
+  const left = Math.max(0, p.total - p.fetched) / rate;
+  return Number.isFinite(left) ? ` ETA ${left < 90 ? `${Math.round(left)} s` : `${Math.round(left / 60)} min`}` : '';
+}
+
+function showProgress(ctx: CommandContext, bar: ProgressBar): (p: PullProgress) => void {
+  return (p) => {
+    const budget = p.rateLimit?.remainingUsd !== null && p.rateLimit?.remainingUsd !== undefined ? ` · ${money(p.rateLimit.remainingUsd)} left` : p.rateLimit?.remaining !== null && p.rateLimit?.remaining !== undefined ? ` · ${p.rateLimit.remaining} calls left` : '';
+    const detail = `${p.fetched.toLocaleString('en-US')}${p.total ? `/${p.total.toLocaleString('en-US')}` : ''} results · ${p.calls} calls${budget}${eta(p)}`;
+    if (ctx.interactive && !ctx.json) bar.update(`pull ${p.job.id}: ${p.job.source} ${p.job.kind}`, p.total ? p.fetched / p.total : 0, detail);
+    else ctx.stderr.write(`pull ${p.job.id}: page of ${p.pageRecords} from ${p.url} — ${detail}\n`);
+  };
+}
+
+function httpNotice(ctx: CommandContext): (e: HttpEvent) => void {
+  return (e) => {
+    if (e.kind === 'retry') ctx.stderr.write(`\n  retry ${e.attempt}: ${e.reason}${e.waitMs ? ` — waiting ${(e.waitMs / 1000).toFixed(1)} s as asked` : ''}\n`);
+  };
+}
+
+async function listCommand(ctx: CommandContext, store: Store): Promise<void> {
+  const jobs = await listJobs(store);
+  if (ctx.json) return printJson(ctx.stdout, { jobs });
+  ctx.stdout.write(
+    formatTable(
+      jobs.map((j) => ({
+        job: j.id,
+        source: j.source,
+        kind: j.kind,
+        status: j.status,
+        pages: j.pages,
+        records: j.total === null ? j.records : `${j.records}/${j.total}`,
+        calls: j.calls,
+        updated: j.updatedAt.slice(0, 19),
+        note: j.status === 'paused' ? `resume after ${j.resumeAfter ?? '?'}` : (j.message ?? '').slice(0, 80),
+      })),
+    ),
+  );
+}
+
+async function run(ctx: CommandContext, values: ParsedValues, store: Store, job: PullJob, pctx: PullContext): Promise<number> {
+  const puller = pullerFor(job.source);
+  const bar = progressBar(ctx.stderr, ctx.interactive && !ctx.json);
+  const batch = values['batch-pages'] === undefined ? (puller.batchPages ?? 5) : Number(values['batch-pages']);
+  if (!Number.isInteger(batch) || batch < 1) throw new AtlasError('BAD_ARGUMENT', '--batch-pages must be a whole number ≥ 1');
+  const started = Date.now();
+  let result: PullRunResult;
+  try {
+    const plan = await puller.plan(pctx, job);
+    result = await runPull(store, job, plan, {
+      pagesDir: pagesDir(ctx, values),
+      batchPages: batch,
+      keepPages: values['keep-pages'] === true,
+      command: storedCommandLine(ctx.argv),
+      onPage: showProgress(ctx, bar),
+    });
+  } finally {
+    bar.end();
+  }
+  // Also after a kill between the job's last batch and its refresh (refresh_pending), when nothing new landed now.
+  const refresh = values['no-refresh'] !== true && result.job.refreshPending;
+  const careers = refresh ? await refreshCareers(store) : null;
+  const mentorships = refresh ? await refreshMentorships(store) : null;
+  if (refresh) await markRefreshed(store, result.job);
+  invalidateSearchIndex(store);
+  const seconds = (Date.now() - started) / 1000;
+  if (ctx.json) {
+    printJson(ctx.stdout, { job: result.job, pages: result.pages, records: result.records, inserted: result.inserted, replaced: result.replaced, unchanged: result.unchanged, runs: result.runs, paused: result.paused, careersRefreshed: careers !== null, mentorships: mentorships ? { stated: mentorships.stated, inferred: mentorships.inferred } : null, seconds });
+  } else {
+    const j = result.job;
+    ctx.stdout.write(`pull job ${j.id} (${j.source} ${j.kind}): this run landed ${result.records} records in ${result.pages} pages (${result.inserted} new, ${result.replaced} replaced, ${result.unchanged} unchanged) in ${seconds.toFixed(1)} s; the job has ${j.records} records, ${j.pages} pages, ${j.calls} calls\n`);
+    if (result.paused) ctx.stdout.write(`paused: ${result.paused.message}\n`);
+    else ctx.stdout.write(`job ${j.id} is done\n`);
+    if (values['no-refresh'] === true && j.refreshPending) ctx.stdout.write('careers and mentorships not refreshed (--no-refresh): run `atlas refresh-careers`\n');
+    if (careers) ctx.stdout.write('careers and mentorships refreshed\n');
+  }
+  return result.paused ? EXIT_PAUSED : 0;
+}
+
+export const pullCommand: Command = {
+  name: 'pull',
+  summary: 'fetch from OpenAlex, OpenReview, ORCID or Wikidata into the store, politely and resumably',
+  usage: `atlas pull <source> … [--yes] [--batch-pages N] [--keep-pages] [--pages-dir DIR] [--no-refresh]
+atlas pull --resume [JOB]     continue a job after a kill, a failure or a spent budget, after its last landed page
+atlas pull --list             every pull job: state, pages, records, calls
+
+${PULLERS.map((p) => p.usage).join('\n\n')}
+
+${SNAPSHOT_USAGE}
+
+  Each pull is a job in the store. Pages land in batches (--batch-pages, default 5 pages; 50 one-record ORCID pages) through the ingest, each batch
+  all-or-nothing with the job's position, so a pull killed at any moment resumes exactly after its last landed page.
+  A source whose daily budget runs out pauses the job (exit status ${EXIT_PAUSED}) and says when to resume.
+  Secrets (API keys, passwords) are never stored: give them again (or keep them in the environment) to resume.
+  See docs/pull.md.`,
+  positionals: true,
+  options: OPTIONS,
+  async run(ctx, values, args) {
+    // A snapshot is files, not pages, and needs no store: it is resumed by running it again (whole parts are kept).
+    if (!values['list'] && !values['resume'] && args[0] === SNAPSHOT_SOURCE) return pullSnapshotCommand(ctx, values, args.slice(1));
+    const store = await ctx.store();
+    if (values['list']) {
+      await listCommand(ctx, store);
+      return 0;
+    }
+    const pctx: PullContext = { store, env: process.env, values, onHttpEvent: httpNotice(ctx) };
+    if (values['resume']) {
+      if (args.length > 1 || (args[0] !== undefined && !/^\d+$/.test(args[0]))) throw new AtlasError('BAD_ARGUMENT', 'give `atlas pull --resume` a job number (or none for the newest unfinished job)');
+      const job = await jobToResume(store, args[0] === undefined ? undefined : Number(args[0]));
+      if (!ctx.json) ctx.stderr.write(`resuming pull job ${job.id} (${job.source} ${job.kind}) after page ${job.pages}: ${job.records} records landed so far\n`);
+      return run(ctx, values, store, job, pctx);
+    }
+    const [source, ...rest] = args;
+    if (!source) throw new AtlasError('BAD_ARGUMENT', `say what to pull: atlas pull ${[...PULLERS.map((p) => p.source), SNAPSHOT_SOURCE].join('|')} …, or --resume, or --list`);
+    const puller = pullerFor(source);
+    const prepared = await puller.prepare(pctx, rest);
+    if (prepared.preview) {
+      if (!ctx.json) ctx.stderr.write(`${prepared.preview.summary}\n`);
+      if (prepared.preview.needsConfirmation && values['yes'] !== true) {
+        throw new AtlasError('BAD_ARGUMENT', `${prepared.preview.summary}: that is a large pull; run it again with --yes to go ahead`);
+      }
+    }
+    const job = await createJob(store, { source, kind: prepared.kind, query: prepared.query, state: prepared.state, total: prepared.total ?? null, command: storedCommandLine(ctx.argv) });
+    return run(ctx, values, store, job, pctx);
+  },
+};
