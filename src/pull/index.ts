@@ -16,7 +16,7 @@ export function pullerFor(source: string): Puller {
   return p;
 }
 
-export { createJob, jobToResume, listJobs, markRefreshed, type PullJob } from './jobs/pull-jobs.ts';
+export { createJob, isInterrupted, jobToResume, listJobs, markRefreshed, type PullJob } from './jobs/pull-jobs.ts';
 export { runPull, type PullProgress, type PullRunResult } from './run-pull.ts';
 export type { PreparedPull, PullContext, Puller, PullPreview } from './puller.ts';
 export type { HttpEvent } from './http/http-client.ts';

@@ -12,7 +12,7 @@ import { ingestFiles, type IngestResult } from '../ingest/run-ingest.ts';
 import type { IngestSource } from '../ingest/readers.ts';
 import type { Store } from '../store/store.ts';
 import type { RateLimit } from './http/rate-limit.ts';
-import { advanceJob, setJobStatus, type Json, type PullJob } from './jobs/pull-jobs.ts';
+import { advanceJob, claimJob, setJobStatus, type Json, type PullJob } from './jobs/pull-jobs.ts';
 
 export interface Page<S extends Json> {
   /** The records of the page, as the source's reader reads them from a JSON array. */
@@ -86,6 +86,7 @@ interface Pending {
 
 /** Run (or continue) a job until its source has no more pages, its budget stops it, or something fails. */
 export async function runPull<S extends Json>(store: Store, job: PullJob, plan: PullPlan<S>, options: RunPullOptions): Promise<PullRunResult> {
+  await claimJob(store, job);
   const dir = path.join(options.pagesDir, `job-${job.id}`);
   // Page files left by a killed run were never landed (or landed and then not removed): they are fetched again.
   await rm(dir, { recursive: true, force: true });

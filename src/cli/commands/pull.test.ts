@@ -127,6 +127,18 @@ describe('atlas pull, killed with SIGKILL and resumed', () => {
   it('on PostgreSQL too: killed twice, resumed, the same records', async () => {
     const db = await freshPostgresUrl();
     await killDuring(pullArgs(db), { requests: 9 });
+    // The killed run's job says so; a second resume while one runs is refused, not run twice.
+    const after = JSON.parse((await runCaptured(['pull', '--list', '--db', db, '--json'])).out) as { jobs: Array<{ status: string; interrupted: boolean }> };
+    expect(after.jobs.map((j) => [j.status, j.interrupted])).toEqual([['running', true]]);
+    const seen = server.log.length;
+    const running = atlas(['pull', '--resume', '--base-url', server.url, '--rate', '100', '--mailto', 'ada@example.org', '--db', db, '--pages-dir', path.join(dir, 'pages-pg')]);
+    const runningDone = exited(running);
+    while (server.log.length - seen < 2) await new Promise((r) => setTimeout(r, 5));
+    const second = await runCaptured(['pull', '--resume', '--base-url', server.url, '--db', db, '--pages-dir', path.join(dir, 'pages-pg2')]);
+    expect(second.code).not.toBe(0);
+    expect(second.err).toMatch(/pull job 1 is being run by process \d+ on this machine/);
+    running.kill('SIGKILL');
+    await runningDone;
     await killDuring(['pull', '--resume', '--base-url', server.url, '--rate', '100', '--mailto', 'ada@example.org', '--db', db, '--pages-dir', path.join(dir, 'pages-pg')], { ms: 2500 });
     await resumeToEnd(db);
     const got = await landed(db);

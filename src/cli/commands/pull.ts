@@ -6,7 +6,7 @@ import { AtlasError } from '../../core/errors.ts';
 import { refreshCareers } from '../../careers/index.ts';
 import { refreshMentorships } from '../../mentors/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
-import { PULLERS, createJob, jobToResume, listJobs, markRefreshed, pullerFor, runPull, type HttpEvent, type PullContext, type PullJob, type PullProgress, type PullRunResult } from '../../pull/index.ts';
+import { PULLERS, createJob, isInterrupted, jobToResume, listJobs, markRefreshed, pullerFor, runPull, type HttpEvent, type PullContext, type PullJob, type PullProgress, type PullRunResult } from '../../pull/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Command, CommandContext, OptionSpec, ParsedValues } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -60,19 +60,20 @@ function httpNotice(ctx: CommandContext): (e: HttpEvent) => void {
 
 async function listCommand(ctx: CommandContext, store: Store): Promise<void> {
   const jobs = await listJobs(store);
-  if (ctx.json) return printJson(ctx.stdout, { jobs });
+  if (ctx.json) return printJson(ctx.stdout, { jobs: jobs.map((j) => ({ ...j, interrupted: isInterrupted(j) })) });
   ctx.stdout.write(
     formatTable(
       jobs.map((j) => ({
         job: j.id,
         source: j.source,
         kind: j.kind,
-        status: j.status,
+        status: isInterrupted(j) ? 'interrupted' : j.status,
         pages: j.pages,
-        records: j.total === null ? j.records : `${j.records}/${j.total}`,
+        records: j.records,
+        count: j.total ?? '',
         calls: j.calls,
         updated: j.updatedAt.slice(0, 19),
-        note: j.status === 'paused' ? `resume after ${j.resumeAfter ?? '?'}` : (j.message ?? '').slice(0, 80),
+        note: j.status === 'paused' ? `resume after ${j.resumeAfter ?? '?'}` : isInterrupted(j) ? `its process is gone: atlas pull --resume ${j.id}` : (j.message ?? '').slice(0, 80),
       })),
     ),
   );
@@ -108,7 +109,7 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
     printJson(ctx.stdout, { job: result.job, pages: result.pages, records: result.records, inserted: result.inserted, replaced: result.replaced, unchanged: result.unchanged, runs: result.runs, paused: result.paused, careersRefreshed: careers !== null, mentorships: mentorships ? { stated: mentorships.stated, inferred: mentorships.inferred } : null, seconds });
   } else {
     const j = result.job;
-    ctx.stdout.write(`pull job ${j.id} (${j.source} ${j.kind}): this run landed ${result.records} records in ${result.pages} pages (${result.inserted} new, ${result.replaced} replaced, ${result.unchanged} unchanged) in ${seconds.toFixed(1)} s; the job has ${j.records} records, ${j.pages} pages, ${j.calls} calls\n`);
+    ctx.stdout.write(`pull job ${j.id} (${j.source} ${j.kind}): this run landed ${result.records} records from ${result.pages} pages with records (${result.inserted} new, ${result.replaced} replaced, ${result.unchanged} unchanged) in ${seconds.toFixed(1)} s; the job has ${j.records} records, ${j.pages} pages, ${j.calls} calls\n`);
     if (result.paused) ctx.stdout.write(`paused: ${result.paused.message}\n`);
     else ctx.stdout.write(`job ${j.id} is done\n`);
     if (values['no-refresh'] === true && j.refreshPending) ctx.stdout.write('careers and mentorships not refreshed (--no-refresh): run `atlas refresh-careers`\n');

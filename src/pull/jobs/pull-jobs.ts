@@ -3,6 +3,7 @@
  * position is written only together with the pages it follows (in the ingest's transaction, see run-pull.ts),
  * so after a crash the stored position is always right after the last landed page.
  */
+import os from 'node:os';
 import { AtlasError } from '../../core/errors.ts';
 import type { Queryable, Store } from '../../store/store.ts';
 
@@ -32,6 +33,8 @@ export interface PullJob {
   command: string | null;
   /** Records landed that the derived careers and mentorships do not reflect yet. */
   refreshPending: boolean;
+  /** `host:pid` of the process that last ran the job. */
+  runner: string | null;
 }
 
 interface JobRow {
@@ -51,9 +54,10 @@ interface JobRow {
   message: string | null;
   command: string | null;
   refresh_pending: number;
+  runner: string | null;
 }
 
-const COLUMNS = 'job_id, source, kind, query, state, status, pages, records, calls, total, created_at, updated_at, resume_after, message, command, refresh_pending';
+const COLUMNS = 'job_id, source, kind, query, state, status, pages, records, calls, total, created_at, updated_at, resume_after, message, command, refresh_pending, runner';
 
 function fromRow(r: JobRow): PullJob {
   return {
@@ -73,6 +77,7 @@ function fromRow(r: JobRow): PullJob {
     message: r.message,
     command: r.command,
     refreshPending: Number(r.refresh_pending) === 1,
+    runner: r.runner,
   };
 }
 
@@ -91,11 +96,48 @@ export async function createJob(store: Store, job: NewJob): Promise<PullJob> {
     const [row] = await tx.query<{ n: number }>('SELECT COALESCE(MAX(job_id), 0) + 1 AS n FROM pull_jobs');
     const id = Number(row?.n ?? 1);
     await tx.exec(
-      `INSERT INTO pull_jobs (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, 'running', 0, 0, 0, $6, $7, $7, NULL, NULL, $8, 0)`,
-      [id, job.source, job.kind, JSON.stringify(job.query), JSON.stringify(job.state), job.total ?? null, now, job.command ?? null],
+      `INSERT INTO pull_jobs (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, 'running', 0, 0, 0, $6, $7, $7, NULL, NULL, $8, 0, $9)`,
+      [id, job.source, job.kind, JSON.stringify(job.query), JSON.stringify(job.state), job.total ?? null, now, job.command ?? null, THIS_RUNNER],
     );
     return (await getJob(tx, id)) as PullJob;
   });
+}
+
+const THIS_RUNNER = `${os.hostname()}:${process.pid}`;
+
+/**
+ * Whether the process that ran a job is still alive: true or false when it ran on this machine, null when on
+ * another (a shared PostgreSQL store) or unknown. A pid reused by an unrelated process reads as alive.
+ */
+export function runnerAlive(runner: string | null): boolean | null {
+  const m = runner ? /^(.*):(\d+)$/.exec(runner) : null;
+  if (!m || m[1] !== os.hostname()) return null;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A job shown as interrupted: marked running, but its process is gone (killed, or the machine restarted). */
+export function isInterrupted(job: PullJob): boolean {
+  return job.status === 'running' && runnerAlive(job.runner) === false;
+}
+
+/** Take a job for this process; refused while another live process on this machine runs it. */
+export async function claimJob(store: Store, job: PullJob): Promise<void> {
+  await store.transaction(async (tx) => {
+    const now = await getJob(tx, job.id);
+    if (now && now.status === 'running' && now.runner !== THIS_RUNNER && runnerAlive(now.runner) === true) {
+      throw new AtlasError('CONFLICT', `pull job ${job.id} is being run by process ${(now.runner ?? '').split(':').pop()} on this machine; wait for it, or stop it first`);
+    }
+    await tx.exec("UPDATE pull_jobs SET status = 'running', runner = $2 WHERE job_id = $1", [job.id, THIS_RUNNER]);
+  });
+  job.status = 'running';
+  job.runner = THIS_RUNNER;
 }
 
 export async function getJob(db: Queryable, id: number): Promise<PullJob | null> {

@@ -5,7 +5,8 @@
  * request URL (secrets redacted) and the ingest run it landed in (none for an empty page); `ingest_files.url` gives that URL as the
  * provenance of the page's records, beside the file the page was written to. `refresh_pending` marks a job whose
  * landed records the derived careers and mentorships do not reflect yet (a kill between the last batch and the
- * refresh): `atlas pull --resume` then runs the refresh.
+ * refresh): `atlas pull --resume` then runs the refresh. `runner` is the `host:pid` of the process running the job,
+ * so a second resume of a job still running is refused and `--list` tells a killed run from a live one.
  */
 import type { Migration } from '../schema.ts';
 
@@ -18,7 +19,7 @@ export const migration005: Migration = {
       job_id INTEGER PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL, query TEXT NOT NULL, state TEXT,
       status TEXT NOT NULL, pages INTEGER NOT NULL, records INTEGER NOT NULL, calls INTEGER NOT NULL, total BIGINT,
       created_at TEXT NOT NULL, updated_at TEXT NOT NULL, resume_after TEXT, message TEXT, command TEXT,
-      refresh_pending INTEGER NOT NULL)`,
+      refresh_pending INTEGER NOT NULL, runner TEXT)`,
     `CREATE TABLE pull_pages (
       job_id INTEGER NOT NULL, page_no INTEGER NOT NULL, url TEXT NOT NULL, records INTEGER NOT NULL,
       run_id INTEGER, landed_at TEXT NOT NULL, PRIMARY KEY (job_id, page_no))`,
