@@ -147,6 +147,22 @@ describe('atlas pull, killed with SIGKILL and resumed', () => {
     expect(got.pages).toEqual(clean.pages);
   }, 120_000);
 
+  it('--no-refresh leaves the job pending; the next pull\'s refresh settles it too', async () => {
+    const db = path.join(dir, 'no-refresh.duckdb');
+    const common = ['--base-url', server.url, '--api-key', 'k-9', '--rate', '100', '--db', db, '--pages-dir', path.join(dir, 'pages-nr')];
+    const first = await runCaptured(['pull', 'openalex', 'institutions', ...common, '--no-refresh']);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toMatch(/not refreshed \(--no-refresh\)/);
+    const pending = async (): Promise<boolean[]> => (JSON.parse((await runCaptured(['pull', '--list', '--db', db, '--json'])).out) as { jobs: Array<{ refreshPending: boolean }> }).jobs.map((j) => j.refreshPending);
+    expect(await pending()).toEqual([true]);
+    const second = await runCaptured(['pull', 'openalex', 'authors', ...common]);
+    expect(second.code, second.err).toBe(0);
+    expect(await pending()).toEqual([false, false]);
+    // Nothing left to resume: both jobs done and refreshed.
+    const resume = await runCaptured(['pull', '--resume', ...common]);
+    expect(resume.err).toMatch(/no unfinished pull job/);
+  });
+
   it('a large pull needs --yes: nothing is created without it', async () => {
     const db = path.join(dir, 'confirm.duckdb');
     const r = await runCaptured(['pull', 'openalex', 'works', '--per-page', '1', '--base-url', server.url, '--api-key', 'k-9', '--db', db]);

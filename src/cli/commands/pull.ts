@@ -100,9 +100,10 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
   }
   // Also after a kill between the job's last batch and its refresh (refresh_pending), when nothing new landed now.
   const refresh = values['no-refresh'] !== true && result.job.refreshPending;
+  const refreshStartedAt = new Date().toISOString();
   const careers = refresh ? await refreshCareers(store) : null;
   const mentorships = refresh ? await refreshMentorships(store) : null;
-  if (refresh) await markRefreshed(store, result.job);
+  if (refresh) await markRefreshed(store, result.job, refreshStartedAt);
   invalidateSearchIndex(store);
   const seconds = (Date.now() - started) / 1000;
   if (ctx.json) {

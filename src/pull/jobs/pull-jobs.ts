@@ -190,9 +190,13 @@ export async function advanceJob(tx: Queryable, job: PullJob, pages: readonly Pa
   if (records > 0) job.refreshPending = true;
 }
 
-/** The derived careers and mentorships now reflect what the job landed. */
-export async function markRefreshed(db: Queryable, job: PullJob): Promise<void> {
-  await db.exec('UPDATE pull_jobs SET refresh_pending = 0 WHERE job_id = $1', [job.id]);
+/**
+ * The derived careers and mentorships, refreshed from a start at `refreshStartedAt`, now reflect what this job
+ * landed — and what every other job landed before that start (a refresh reads the whole store), so earlier pulls
+ * run with --no-refresh are settled too. A batch landed after the start stays pending.
+ */
+export async function markRefreshed(db: Queryable, job: PullJob, refreshStartedAt: string): Promise<void> {
+  await db.exec('UPDATE pull_jobs SET refresh_pending = 0 WHERE refresh_pending = 1 AND (job_id = $1 OR updated_at <= $2)', [job.id, refreshStartedAt]);
   job.refreshPending = false;
 }
 
