@@ -28,12 +28,17 @@ export interface Page<S extends Json> {
    * gave it, instead of the `records` array; `records` then says what it holds (one record, or none: nothing lands).
    */
   document?: unknown;
+  /** Ids to add to the job's id lists (pull_job_ids), landed with this page. */
+  ids?: Record<string, string[]>;
+  /** Land the batch right after this page (before the next is fetched): the next page reads what this one adds. */
+  flush?: boolean;
 }
 
 export interface PullPlan<S extends Json> {
   /** The reader the pages go through. */
   ingestSource: IngestSource;
-  fetchPage(state: S): Promise<Page<S>>;
+  /** The page at a position; null when the job turns out to be done without another call (an empty id list). */
+  fetchPage(state: S): Promise<Page<S> | null>;
   /** Calls made so far, retries included, and the last rate-limit headers seen. */
   calls(): number;
   rateLimit(): RateLimit | null;
@@ -82,6 +87,7 @@ interface Pending {
   url: string;
   records: number;
   file: string | null;
+  ids?: Record<string, string[]>;
 }
 
 /** Run (or continue) a job until its source has no more pages, its budget stops it, or something fails. */
@@ -103,7 +109,7 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
     const files = batch.filter((p): p is Pending & { file: string } => p.file !== null);
     const landed = batch;
     if (files.length === 0) {
-      await store.transaction((tx) => advanceJob(tx, job, landed.map((p) => ({ url: p.url, records: 0, runId: null })), next, plan.calls(), total));
+      await store.transaction((tx) => advanceJob(tx, job, landed.map((p) => ({ url: p.url, records: 0, runId: null, ...(p.ids ? { ids: p.ids } : {}) })), next, plan.calls(), total));
       batch = [];
       return;
     }
@@ -114,7 +120,7 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
         source: plan.ingestSource,
         fileUrls,
         ...(options.command ? { command: options.command } : {}),
-        inTransaction: (tx, r) => advanceJob(tx, job, landed.map((p) => ({ url: p.url, records: p.records, runId: p.file === null ? null : r.runId })), next, plan.calls(), total),
+        inTransaction: (tx, r) => advanceJob(tx, job, landed.map((p) => ({ url: p.url, records: p.records, runId: p.file === null ? null : r.runId, ...(p.ids ? { ids: p.ids } : {}) })), next, plan.calls(), total),
       });
     } catch (e) {
       // Name the page, not only the file it was written to (kept for inspection).
@@ -141,6 +147,11 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
       fetching = true;
       const page = await plan.fetchPage(state);
       fetching = false;
+      if (page === null) {
+        state = null;
+        await land(null);
+        break;
+      }
       if (page.total !== undefined && page.total !== null) total = page.total;
       let records = page.records;
       let next = page.next;
@@ -153,11 +164,11 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
         file = path.join(dir, `page-${String(job.pages + batch.length + 1).padStart(6, '0')}.json`);
         await writeFile(file, JSON.stringify(page.document !== undefined ? page.document : records));
       }
-      batch.push({ file, url: page.url, records: records.length });
+      batch.push({ file, url: page.url, records: records.length, ...(page.ids ? { ids: page.ids } : {}) });
       fetched += records.length;
       state = next;
       options.onPage?.({ job, fetched, total, calls: plan.calls(), rateLimit: plan.rateLimit(), url: page.url, pageRecords: records.length, startedAt });
-      if (batch.length >= batchPages || state === null) await land(state);
+      if (batch.length >= batchPages || state === null || page.flush) await land(state);
     }
   } catch (e) {
     // A fetch failed: what was fetched before it is good, so land it and a resume starts after it. (A failed

@@ -167,6 +167,26 @@ export interface PageLanded {
   records: number;
   /** The ingest run the page's records landed in; null for a page without records. */
   runId: number | null;
+  /** Ids the page adds to the job's id lists (by list name); an id already in a list keeps its place. */
+  ids?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Append ids to a job's lists, each once, in the order first seen. */
+async function appendIds(tx: Queryable, jobId: number, list: string, ids: readonly string[]): Promise<void> {
+  const fresh = [...new Set(ids)];
+  for (let i = 0; i < fresh.length; i += 500) {
+    const chunk = fresh.slice(i, i + 500);
+    const [m] = await tx.query<{ n: number }>('SELECT COALESCE(MAX(ord), 0) AS n FROM pull_job_ids WHERE job_id = $1 AND list = $2', [jobId, list]);
+    const base = Number(m?.n ?? 0);
+    const values = chunk.map((_, k) => `($1, $2, $${k * 2 + 3}, $${k * 2 + 4})`).join(', ');
+    await tx.exec(`INSERT INTO pull_job_ids (job_id, list, ord, id) VALUES ${values} ON CONFLICT DO NOTHING`, [jobId, list, ...chunk.flatMap((id, k) => [base + k + 1, id])]);
+  }
+}
+
+/** Up to `limit` ids of a job's list after position `after`, with the position of the last. */
+export async function jobIds(db: Queryable, jobId: number, list: string, after: number, limit: number): Promise<{ ids: string[]; last: number }> {
+  const rows = await db.query<{ ord: number; id: string }>('SELECT ord, id FROM pull_job_ids WHERE job_id = $1 AND list = $2 AND ord > $3 ORDER BY ord LIMIT $4', [jobId, list, after, limit]);
+  return { ids: rows.map((r) => r.id), last: rows.length ? Number(rows[rows.length - 1]!.ord) : after };
 }
 
 /** Inside the transaction that landed pages: record them and move the job's position past them. */
@@ -174,6 +194,7 @@ export async function advanceJob(tx: Queryable, job: PullJob, pages: readonly Pa
   const now = new Date().toISOString();
   for (const [i, p] of pages.entries()) {
     await tx.exec('INSERT INTO pull_pages (job_id, page_no, url, records, run_id, landed_at) VALUES ($1, $2, $3, $4, $5, $6)', [job.id, job.pages + i + 1, p.url, p.records, p.runId, now]);
+    for (const [list, ids] of Object.entries(p.ids ?? {})) await appendIds(tx, job.id, list, ids);
   }
   const records = pages.reduce((n, p) => n + p.records, 0);
   await tx.exec(

@@ -58,7 +58,7 @@ forEachBackend((newStore) => {
     expect(result.paused).toBeNull();
     const done = (await getJob(store, job.id))!;
     expect(done).toMatchObject({ status: 'done', state: null, total: 195 });
-    // 195 works in 4 pages of ≤ 50; 934 author ids → 10 calls, 30 authors known; their 623 institution ids → 7 calls, 30 known.
+    // 195 works in 4 pages of ≤ 50; 933 author ids → 10 calls, 30 authors known; their 623 institution ids → 7 calls, 30 known.
     expect(done.records).toBe(195 + 30 + 30);
     const kinds = await store.query<{ kind: string; n: number }>('SELECT kind, COUNT(*) AS n FROM source_records GROUP BY kind ORDER BY kind');
     expect(kinds.map((k) => [k.kind, Number(k.n)])).toEqual([['author', 30], ['institution', 30], ['work', 195]]);
@@ -66,6 +66,12 @@ forEachBackend((newStore) => {
     expect(log.filter((r) => r.path === '/works')).toHaveLength(1 + 4); // the count call, then 4 pages (the last has next_cursor null)
     expect(log.filter((r) => r.path === '/authors')).toHaveLength(10);
     expect(log.filter((r) => r.path === '/institutions')).toHaveLength(7);
+    // The id lists live beside the job (each id once), not in its position; every id was asked exactly once.
+    const lists = await store.query<{ list: string; n: number; d: number }>('SELECT list, COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM pull_job_ids WHERE job_id = $1 GROUP BY list ORDER BY list', [job.id]);
+    expect(lists.map((l) => [l.list, Number(l.n), Number(l.d)])).toEqual([['authors', 933, 933], ['institutions', 623, 623]]);
+    const asked = log.filter((r) => r.path !== '/works').flatMap((r) => (r.query.get('filter') ?? '').replace('openalex:', '').split('|'));
+    expect(asked).toHaveLength(933 + 623);
+    expect(new Set(asked).size).toBe(933 + 623);
     expect(log.every((r) => r.query.get('api_key') === 'k-123' && r.query.get('mailto') === 'lab@example.org')).toBe(true);
     expect(log.every((r) => Number(r.query.get('per_page')) <= 100)).toBe(true);
     expect(log.filter((r) => r.path !== '/works').every((r) => (r.query.get('filter') ?? '').split('|').length <= 100)).toBe(true);

@@ -3,12 +3,13 @@
  * `meta.next_cursor`, stopping on a null cursor or an empty page), one count call first to say what it will
  * cost, the API key and mailto sent on every call, the priced daily budget watched (`x-ratelimit-remaining-usd`
  * against the last call's cost). `--with-authors` then fetches the authors of the works pulled and the
- * institutions of those authors, by id batches (`filter=openalex:A…|A…`, ≤ 100 a call). The ids still to fetch
- * travel in the job's position, so a resumed job knows them exactly.
+ * institutions of those authors, by id batches (`filter=openalex:A…|A…`, ≤ 100 a call). The ids are gathered into
+ * the job's id lists (pull_job_ids) with the pages that name them, and the job's position is the place in the
+ * list, so a resumed job knows them exactly and the position stays small however many authors there are.
  */
 import { AtlasError } from '../../core/errors.ts';
 import { createHttpClient, type HttpClient } from '../http/http-client.ts';
-import type { Json, PullJob } from '../jobs/pull-jobs.ts';
+import { jobIds, type Json, type PullJob } from '../jobs/pull-jobs.ts';
 import { DEFAULT_USER_AGENT, stringOption, type PreparedPull, type PullContext, type Puller, type PullPreview } from '../puller.ts';
 import type { Page, PullPlan } from '../run-pull.ts';
 
@@ -23,8 +24,9 @@ const CONFIRM_CALLS = 100;
 /** OpenAlex's list price per call (2026), used when a response states no cost. */
 const LIST_CALL_USD = 0.0001;
 
-type ListState = { phase: 'list'; cursor: string; fetched: number; authors: string[] };
-type IdsState = { phase: 'authors' | 'institutions'; ids: string[]; offset: number; institutions: string[] };
+type ListState = { phase: 'list'; cursor: string; fetched: number };
+/** Position in the job's id list of the phase (pull_job_ids): the `ord` of the last id asked. */
+type IdsState = { phase: 'authors' | 'institutions'; after: number };
 type State = ListState | IdsState;
 
 interface Query {
@@ -144,7 +146,7 @@ export const openalexPuller: Puller = {
       needsConfirmation: calls > CONFIRM_CALLS || (remainingUsd !== null && costUsd > remainingUsd / 10),
       summary: `${results.toLocaleString('en-US')} ${q.entity}${q.max !== null && total > q.max ? ` (of ${total.toLocaleString('en-US')})` : ''} in about ${calls.toLocaleString('en-US')} calls ≈ $${costUsd.toFixed(4)}${remainingUsd === null ? '' : ` of $${remainingUsd.toFixed(4)} left today`}${withAuthors ? ', then their authors and institutions' : ''}`,
     };
-    const state: ListState = { phase: 'list', cursor: '*', fetched: 0, authors: [] };
+    const state: ListState = { phase: 'list', cursor: '*', fetched: 0 };
     return { kind: q.entity, query: q as unknown as Record<string, Json>, state: state as unknown as Json, total: results, preview };
   },
 
@@ -168,24 +170,24 @@ export const openalexPuller: Puller = {
       if (q.max !== null && s.fetched + records.length > q.max) records = records.slice(0, q.max - s.fetched);
       const fetched = s.fetched + records.length;
       const cursor = r.body.meta?.next_cursor ?? null;
-      const authors = q.withAuthors ? mergeIds(s.authors, authorIds(records)) : [];
       const more = cursor !== null && records.length > 0 && (q.max === null || fetched < q.max);
-      const next: State | null = more ? { phase: 'list', cursor, fetched, authors } : idsPhase('authors', authors, []);
-      return { records, url: r.url, next, total: job.total };
+      const next: State | null = more ? { phase: 'list', cursor, fetched } : q.withAuthors ? { phase: 'authors', after: 0 } : null;
+      // The last list page lands before the authors phase reads the list it completes.
+      return { records, url: r.url, next, total: job.total, ...(q.withAuthors ? { ids: { authors: authorIds(records) }, flush: !more } : {}) };
     }
 
-    async function idsPage(s: IdsState): Promise<Page<State>> {
-      const ids = s.ids.slice(s.offset, s.offset + MAX_IDS_PER_CALL);
+    async function idsPage(s: IdsState): Promise<Page<State> | null> {
+      const { ids, last } = await jobIds(ctx.store, job.id, s.phase, s.after, MAX_IDS_PER_CALL);
+      if (ids.length === 0) return s.phase === 'authors' ? idsPage({ phase: 'institutions', after: 0 }) : null;
       const u = new URL(`${q.baseUrl.replace(/\/$/, '')}/${s.phase}`);
       u.searchParams.set('filter', `openalex:${ids.join('|')}`);
       u.searchParams.set('per_page', String(MAX_IDS_PER_CALL));
       for (const [k, v] of auth) u.searchParams.set(k, v);
       const r = await http.getJson<ListBody>(u.toString());
       const records = resultsOf(r.body, r.url);
-      const offset = s.offset + ids.length;
-      const institutions = s.phase === 'authors' ? mergeIds(s.institutions, institutionIds(records)) : [];
-      const next: State | null = offset < s.ids.length ? { ...s, offset, institutions } : s.phase === 'authors' ? idsPhase('institutions', institutions, []) : null;
-      return { records, url: r.url, next };
+      const full = ids.length === MAX_IDS_PER_CALL;
+      const next: State | null = full ? { phase: s.phase, after: last } : s.phase === 'authors' ? { phase: 'institutions', after: 0 } : null;
+      return { records, url: r.url, next, ...(s.phase === 'authors' ? { ids: { institutions: institutionIds(records) }, flush: !full } : {}) };
     }
 
     return {
@@ -201,16 +203,6 @@ export const openalexPuller: Puller = {
     };
   },
 };
-
-function idsPhase(phase: 'authors' | 'institutions', ids: string[], institutions: string[]): IdsState | null {
-  return ids.length ? { phase, ids, offset: 0, institutions } : null;
-}
-
-function mergeIds(have: readonly string[], add: Iterable<string>): string[] {
-  const set = new Set(have);
-  for (const id of add) set.add(id);
-  return [...set];
-}
 
 function authorIds(works: readonly unknown[]): string[] {
   const out: string[] = [];

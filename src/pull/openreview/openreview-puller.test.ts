@@ -189,7 +189,7 @@ describe('venue paging (HTTP side)', () => {
       const pages: number[] = [];
       let state = job.state;
       while (state !== null) {
-        const page = await plan.fetchPage(state);
+        const page = (await plan.fetchPage(state))!;
         pages.push(page.records.length);
         state = page.next;
       }
@@ -226,9 +226,9 @@ describe('venue paging (HTTP side)', () => {
       const job = await newJob(store, server, ['venue', 'ICLR.cc/2024/Conference'], { values: { limit: '1' } });
       expect(job.total).toBe(1);
       const plan = await openreviewPuller.plan(ctxFor(store, server, { values: { limit: '1' } }), { ...job, total: null });
-      const first = await plan.fetchPage(job.state);
+      const first = (await plan.fetchPage(job.state))!;
       expect([first.records.length, first.next]).toEqual([1, { offset: 1 }]);
-      const second = await plan.fetchPage(first.next);
+      const second = (await plan.fetchPage(first.next))!;
       expect([second.records.length, second.next]).toEqual([0, null]);
     } finally {
       await store.close();
