@@ -3,7 +3,8 @@
  * `Authorization: Bearer <token>` on every call. The username comes from --username or $OPENREVIEW_USERNAME, the
  * password only from $OPENREVIEW_PASSWORD; neither, nor the token, is ever put in a URL or a job. Without
  * credentials calls go out unauthenticated, and the browser-check page API v2 then answers with becomes a
- * LOGIN_REQUIRED error that says which variables to set.
+ * LOGIN_REQUIRED error that says which variables to set. A 401 on a logged-in call (an expired token) logs in
+ * again once. Messages never name the username: it is usually an e-mail address, and a failed job keeps its message.
  */
 import { AtlasError } from '../../core/errors.ts';
 import type { HttpClient, JsonResponse, RequestInit } from '../http/http-client.ts';
@@ -50,11 +51,11 @@ export function openReviewSession(http: HttpClient, baseUrl: string, credentials
     } catch (e) {
       // A refused login comes back as 400/401/403 with OpenReview's {name, message}: say it is the login that failed.
       if (e instanceof AtlasError && (e.code === 'REMOTE_ERROR' || e.code === 'LOGIN_REQUIRED') && typeof e.details?.['status'] === 'number') {
-        throw new AtlasError('LOGIN_REQUIRED', `OpenReview refused the login of "${c.username}": ${e.message.replace(/ — check the API key or login$/, '')}; ${SET_THEM}`, { cause: e, details: e.details });
+        throw new AtlasError('LOGIN_REQUIRED', `OpenReview refused the login: ${e.message.replace(/ — check the API key or login$/, '')}; ${SET_THEM}`, { cause: e, details: e.details });
       }
       throw e;
     }
-    if (r.body?.mfaPending) throw new AtlasError('LOGIN_REQUIRED', `OpenReview asks "${c.username}" for a second factor (MFA), which a pull cannot answer; use an account without MFA`);
+    if (r.body?.mfaPending) throw new AtlasError('LOGIN_REQUIRED', `OpenReview asks this account for a second factor (MFA), which a pull cannot answer; use an account without MFA`);
     if (typeof r.body?.token !== 'string' || r.body.token === '') throw new AtlasError('LOGIN_REQUIRED', `OpenReview ${r.url}: the login answer has no token`);
     return r.body.token;
   };
@@ -67,14 +68,21 @@ export function openReviewSession(http: HttpClient, baseUrl: string, credentials
       // Calls are made one at a time; a failed login leaves no token, so the next call (a resumed job) tries again.
       if (credentials && token === null) token = await login(credentials);
       beforeCall();
-      const headers = { ...init.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      const call = (): Promise<JsonResponse<T>> => http.getJson<T>(url, { ...init, headers: { ...init.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
       try {
-        return await http.getJson<T>(url, { ...init, headers });
+        try {
+          return await call();
+        } catch (e) {
+          // A token that expired during a long pull: log in again, once, and repeat the call.
+          if (!(credentials && token !== null && e instanceof AtlasError && e.code === 'LOGIN_REQUIRED' && e.details?.['status'] === 401)) throw e;
+          token = await login(credentials);
+          return await call();
+        }
       } catch (e) {
         if (e instanceof AtlasError && e.code === 'LOGIN_REQUIRED') {
           const page = typeof e.details?.['status'] !== 'number';
           const why = page ? 'answered with a browser-check page instead of JSON: API v2 answers only logged-in clients' : `refused the call (HTTP ${String(e.details?.['status'])})`;
-          const what = credentials ? `the login of "${credentials.username}" was not accepted for it; check the account, or ${SET_THEM}` : SET_THEM;
+          const what = credentials ? `the login was not accepted for it; check the account, or ${SET_THEM}` : SET_THEM;
           throw new AtlasError('LOGIN_REQUIRED', `OpenReview ${String(e.details?.['url'] ?? url)} ${why}; ${what}`, { cause: e, details: e.details });
         }
         throw e;
