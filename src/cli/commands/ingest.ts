@@ -1,4 +1,4 @@
-/** `atlas ingest <files…>`: load OpenAlex, Paper Copilot, CSRankings or ORCID files; then refresh derived careers and the search index. */
+/** `atlas ingest <files…>`: load OpenAlex, Paper Copilot, CSRankings, ORCID, OpenReview or Wikidata files; then refresh derived careers and the search index. */
 import { storedCommandLine } from '../command-line.ts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,8 +38,8 @@ function withEarlierRuns(e: AtlasError, landed: readonly IngestResult[], index: 
 
 export const ingestCommand: Command = {
   name: 'ingest',
-  summary: 'load data files (OpenAlex, Paper Copilot lists, CSRankings, ORCID) into the talent graph',
-  usage: `atlas ingest <files or folders…> [--source openalex|paperlist|csrankings|orcid] [--on-error fail|skip] [--report FILE] [--no-refresh]
+  summary: 'load data files (OpenAlex, Paper Copilot lists, CSRankings, ORCID, OpenReview, Wikidata) into the talent graph',
+  usage: `atlas ingest <files or folders…> [--source openalex|paperlist|csrankings|orcid|openreview|wikidata] [--on-error fail|skip] [--report FILE] [--no-refresh]
 
   Files may be OpenAlex API pages, JSON arrays, single objects or snapshot JSONL, gzipped or not.
   A folder stands for every data file under it (.json, .jsonl, .ndjson, .xml, .csv, .gz), e.g. an OpenAlex
