@@ -4,6 +4,7 @@
  * plan that fetches its pages. Secrets (API keys, passwords, tokens) are never part of a job: they come from
  * the options or the environment each time a job runs.
  */
+import { AtlasError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { HttpClientOptions, HttpEvent } from './http/http-client.ts';
 import type { Json, PullJob } from './jobs/pull-jobs.ts';
@@ -66,4 +67,13 @@ export const DEFAULT_USER_AGENT = 'talent-atlas/0.1 (open-data research tool; ht
 export function stringOption(values: PullOptionValues, name: string): string | undefined {
   const v = values[name];
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A whole-number option from 1 to max (the source's limit), or null when not given; anything else is a BAD_ARGUMENT naming the option. */
+export function wholeOption(values: PullOptionValues, name: string, max = Infinity): number | null {
+  const v = stringOption(values, name);
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0 || n > max) throw new AtlasError('BAD_ARGUMENT', `--${name} must be a whole number from 1 to ${max === Infinity ? 'any' : max}, not "${v}"`);
+  return n;
 }

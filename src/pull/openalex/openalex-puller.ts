@@ -10,7 +10,7 @@
 import { AtlasError } from '../../core/errors.ts';
 import { createHttpClient, type HttpClient } from '../http/http-client.ts';
 import { jobIds, type Json, type PullJob } from '../jobs/pull-jobs.ts';
-import { DEFAULT_USER_AGENT, stringOption, type PreparedPull, type PullContext, type Puller, type PullPreview } from '../puller.ts';
+import { DEFAULT_USER_AGENT, stringOption, wholeOption, type PreparedPull, type PullContext, type Puller, type PullPreview } from '../puller.ts';
 import type { Page, PullPlan } from '../run-pull.ts';
 
 export const OPENALEX_API = 'https://api.openalex.org';
@@ -41,12 +41,6 @@ interface Query {
 
 const shortId = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v.replace(/^https?:\/\/openalex\.org\//, '') : null);
 
-function positiveInt(v: string | undefined, name: string, max = Infinity): number | null {
-  if (v === undefined) return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new AtlasError('BAD_ARGUMENT', `--${name} must be a whole number from 1 to ${max === Infinity ? 'any' : max}, not "${v}"`);
-  return n;
-}
 
 function client(ctx: PullContext): HttpClient {
   const rate = Number(stringOption(ctx.values, 'rate') ?? 5);
@@ -122,8 +116,8 @@ export const openalexPuller: Puller = {
       entity: entity as Entity,
       filter: stringOption(ctx.values, 'filter') ?? null,
       select: withRequiredFields(stringOption(ctx.values, 'select') ?? null),
-      perPage: positiveInt(stringOption(ctx.values, 'per-page'), 'per-page', MAX_PER_PAGE) ?? MAX_PER_PAGE,
-      max: positiveInt(stringOption(ctx.values, 'max'), 'max'),
+      perPage: wholeOption(ctx.values, 'per-page', MAX_PER_PAGE) ?? MAX_PER_PAGE,
+      max: wholeOption(ctx.values, 'max'),
       withAuthors,
       baseUrl: stringOption(ctx.values, 'base-url') ?? OPENALEX_API,
     };

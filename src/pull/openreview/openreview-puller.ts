@@ -13,7 +13,7 @@
 import { AtlasError } from '../../core/errors.ts';
 import { createHttpClient, type HttpClient } from '../http/http-client.ts';
 import type { Json, PullJob } from '../jobs/pull-jobs.ts';
-import { DEFAULT_USER_AGENT, stringOption, type PreparedPull, type PullContext, type Puller } from '../puller.ts';
+import { DEFAULT_USER_AGENT, stringOption, wholeOption, type PreparedPull, type PullContext, type Puller } from '../puller.ts';
 import type { Page, PullPlan } from '../run-pull.ts';
 import { credentialsFrom, openReviewSession, type OpenReviewSession } from './openreview-login.ts';
 import { profileIdsFromFile, profileIdsFromStore } from './openreview-ids.ts';
@@ -41,17 +41,11 @@ interface ProfilesQuery {
 }
 type OffsetState = { offset: number };
 
-function positiveInt(v: string | undefined, name: string, max: number): number | null {
-  if (v === undefined) return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new AtlasError('BAD_ARGUMENT', `--${name} must be a whole number from 1 to ${max} (OpenReview's maximum), not "${v}"`);
-  return n;
-}
 
 function client(ctx: PullContext): HttpClient {
   const rate = Number(stringOption(ctx.values, 'rate') ?? DEFAULT_RATE);
   if (!Number.isFinite(rate) || rate <= 0) throw new AtlasError('BAD_ARGUMENT', '--rate must be a positive number of requests per second');
-  const retries = positiveInt(stringOption(ctx.values, 'retries'), 'retries', 20);
+  const retries = wholeOption(ctx.values, 'retries', 20);
   return createHttpClient({
     source: 'OpenReview',
     requestsPerSecond: rate,
@@ -94,7 +88,7 @@ async function prepareVenue(ctx: PullContext, args: readonly string[]): Promise<
   if (!venueId) throw new AtlasError('BAD_ARGUMENT', 'say which venue: atlas pull openreview venue <venue id>, e.g. ICLR.cc/2024/Conference');
   if (args.length > 2) throw new AtlasError('BAD_ARGUMENT', `unexpected argument "${args[2]}" after the venue id`);
   if (/\s/.test(venueId) || !venueId.includes('/')) throw new AtlasError('BAD_ARGUMENT', `"${venueId}" is not an OpenReview venue id (like ICLR.cc/2024/Conference)`);
-  const q: VenueQuery = { venueId, limit: positiveInt(stringOption(ctx.values, 'limit'), 'limit', MAX_LIMIT) ?? MAX_LIMIT, baseUrl: baseUrlOf(ctx) };
+  const q: VenueQuery = { venueId, limit: wholeOption(ctx.values, 'limit', MAX_LIMIT) ?? MAX_LIMIT, baseUrl: baseUrlOf(ctx) };
   // One count call, as openreview-py makes it: a one-note page with the count of all.
   const session = openReviewSession(client(ctx), q.baseUrl, credentialsFrom(ctx));
   const r = await session.getJson<NotesBody>(notesUrl(q, { limit: '1', offset: '0', select: 'id' }));
@@ -125,7 +119,7 @@ async function prepareProfiles(ctx: PullContext, args: readonly string[]): Promi
   const fromStore = ctx.values['from-store'] === true;
   if (fromStore === (file !== undefined)) throw new AtlasError('BAD_ARGUMENT', 'say whose profiles: atlas pull openreview profiles --from-store, or --ids FILE (one profile id a line)');
   const ids = file !== undefined ? await profileIdsFromFile(file) : await profileIdsFromStore(ctx.store);
-  const batch = positiveInt(stringOption(ctx.values, 'batch'), 'batch', MAX_IDS_PER_CALL) ?? MAX_IDS_PER_CALL;
+  const batch = wholeOption(ctx.values, 'batch', MAX_IDS_PER_CALL) ?? MAX_IDS_PER_CALL;
   const q: ProfilesQuery = { ids, batch, from: file !== undefined ? `file ${file}` : 'store', baseUrl: baseUrlOf(ctx) };
   const calls = Math.ceil(ids.length / batch);
   const state: OffsetState = { offset: 0 };

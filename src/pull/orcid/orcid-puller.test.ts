@@ -175,8 +175,12 @@ describe('calls (HTTP side)', () => {
       expect(server.log).toHaveLength(0); // --ids needs no call to prepare
       await runJob(store, server, job, { values: { rate: '10' } });
       expect(asked(server)).toEqual(ids.map((id) => recordPath(id)));
-      const gaps = server.log.slice(1).map((r, i) => r.at - server.log[i]!.at);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(80); // 10 a second: 100 ms apart, less timer slack
+      // 10 a second: dispatches 100 ms apart. Arrivals jitter on a loaded machine, so the span is the firm check
+      // (5 calls cannot arrive within less than 4 intervals), and no gap comes near an unthrottled burst.
+      const at = server.log.map((r) => r.at);
+      expect(at[at.length - 1]! - at[0]!).toBeGreaterThanOrEqual(4 * 100 - 20);
+      const gaps = at.slice(1).map((t, i) => t - at[i]!);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
       for (const r of server.log) {
         expect(r.method).toBe('GET');
         expect(r.headers['user-agent']).toBe(DEFAULT_USER_AGENT);

@@ -16,7 +16,7 @@ import { AtlasError } from '../../core/errors.ts';
 import { createHttpClient, type HttpClient, type JsonResponse } from '../http/http-client.ts';
 import { redactUrl } from '../http/rate-limit.ts';
 import type { Json } from '../jobs/pull-jobs.ts';
-import { DEFAULT_USER_AGENT, stringOption, type PreparedPull, type PullContext, type Puller } from '../puller.ts';
+import { DEFAULT_USER_AGENT, stringOption, wholeOption, type PreparedPull, type PullContext, type Puller } from '../puller.ts';
 import type { Page, PullPlan } from '../run-pull.ts';
 import { orcidIdsFromFile, orcidIdsFromStore } from './orcid-ids.ts';
 
@@ -40,12 +40,6 @@ export interface OrcidQuery {
 }
 type OffsetState = { offset: number };
 
-function positiveInt(v: string | undefined, name: string, max: number): number | null {
-  if (v === undefined) return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new AtlasError('BAD_ARGUMENT', `--${name} must be a whole number from 1 to ${max}, not "${v}"`);
-  return n;
-}
 
 function rateOf(ctx: PullContext): number {
   const raw = stringOption(ctx.values, 'rate');
@@ -63,7 +57,7 @@ function apiVersionOf(ctx: PullContext): ApiVersion {
 
 function client(ctx: PullContext): HttpClient {
   const rate = rateOf(ctx);
-  const retries = positiveInt(stringOption(ctx.values, 'retries'), 'retries', 20);
+  const retries = wholeOption(ctx.values, 'retries', 20);
   const token = ctx.env['ORCID_ACCESS_TOKEN'];
   return createHttpClient({
     source: 'ORCID',
@@ -139,7 +133,7 @@ export const orcidPuller: Puller = {
     // Options are checked before the file or the store is read.
     const apiVersion = apiVersionOf(ctx);
     const rate = rateOf(ctx);
-    positiveInt(stringOption(ctx.values, 'retries'), 'retries', 20);
+    wholeOption(ctx.values, 'retries', 20);
     const ids = file !== undefined ? await orcidIdsFromFile(file) : await orcidIdsFromStore(ctx.store);
     const q: OrcidQuery = { ids, from: file !== undefined ? `file ${file}` : 'store', baseUrl: baseUrlOf(ctx), apiVersion };
     const calls = ids.length;
