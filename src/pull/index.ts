@@ -6,9 +6,10 @@ import { AtlasError } from '../core/errors.ts';
 import { openalexPuller } from './openalex/openalex-puller.ts';
 import { openreviewPuller } from './openreview/openreview-puller.ts';
 import { orcidPuller } from './orcid/orcid-puller.ts';
+import { wikidataPuller } from './wikidata/wikidata-puller.ts';
 import type { Puller } from './puller.ts';
 
-export const PULLERS: readonly Puller[] = [openalexPuller, openreviewPuller, orcidPuller];
+export const PULLERS: readonly Puller[] = [openalexPuller, openreviewPuller, orcidPuller, wikidataPuller];
 
 export function pullerFor(source: string): Puller {
   const p = PULLERS.find((x) => x.source === source);

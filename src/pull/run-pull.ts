@@ -10,6 +10,7 @@ import path from 'node:path';
 import { AtlasError, InputError } from '../core/errors.ts';
 import { ingestFiles, type IngestResult } from '../ingest/run-ingest.ts';
 import type { IngestSource } from '../ingest/readers.ts';
+import type { Rejection } from '../ingest/source.ts';
 import type { Store } from '../store/store.ts';
 import type { RateLimit } from './http/rate-limit.ts';
 import { advanceJob, claimJob, setJobStatus, type Json, type PullJob } from './jobs/pull-jobs.ts';
@@ -66,6 +67,11 @@ export interface RunPullOptions {
   /** Keep the page files after they landed (default: removed; their URLs stay in the store). */
   keepPages?: boolean;
   command?: string;
+  /**
+   * 'fail' (default): a record the reader rejects fails the job (and every resume, at the same page, until the
+   * reader or the data changes). 'skip': the good records of the page land, the rejected are listed in the result.
+   */
+  onError?: 'fail' | 'skip';
   onPage?: (p: PullProgress) => void;
   onLanded?: (r: IngestResult, job: PullJob) => void;
 }
@@ -79,6 +85,8 @@ export interface PullRunResult {
   replaced: number;
   unchanged: number;
   runs: number[];
+  /** Records the reader rejected (with --on-error skip), each naming its page URL, line and field. */
+  rejected: Array<Rejection & { url: string | null }>;
   /** Set when the source's budget stopped the pull: resume after this time. */
   paused: { resumeAfter: string | null; message: string } | null;
 }
@@ -97,7 +105,7 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
   // Page files left by a killed run were never landed (or landed and then not removed): they are fetched again.
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const out: PullRunResult = { job, pages: 0, records: 0, inserted: 0, replaced: 0, unchanged: 0, runs: [], paused: null };
+  const out: PullRunResult = { job, pages: 0, records: 0, inserted: 0, replaced: 0, unchanged: 0, runs: [], rejected: [], paused: null };
   const batchPages = Math.max(1, options.batchPages ?? 5);
   const startedAt = Date.now();
   let state = job.state as S | null;
@@ -120,6 +128,7 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
         source: plan.ingestSource,
         fileUrls,
         ...(options.command ? { command: options.command } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
         inTransaction: (tx, r) => advanceJob(tx, job, landed.map((p) => ({ url: p.url, records: p.records, runId: p.file === null ? null : r.runId, ...(p.ids ? { ids: p.ids } : {}) })), next, plan.calls(), total),
       });
     } catch (e) {
@@ -137,6 +146,7 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
     out.replaced += result.replaced;
     out.unchanged += result.unchanged;
     out.runs.push(result.runId);
+    for (const r of result.rejected) out.rejected.push({ ...r, url: fileUrls.get(r.file) ?? null });
     options.onLanded?.(result, job);
     if (!options.keepPages) await Promise.all(files.map((p) => rm(p.file, { force: true })));
   };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.ts';
 import { freshPostgresUrl } from '../../store/test-backends.ts';
 import { bundledOpenAlexData, openAlexDataRoutes } from '../../pull/openalex/test-openalex-server.ts';
 import { startReplayServer, type ReplayServer } from '../../pull/test-replay-server.ts';
+import { bundledV2Records, EMAILED, orcidRoutes } from '../../pull/orcid/test-orcid-server.ts';
 import { runCaptured } from '../run-captured.ts';
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'atlas.js');
@@ -171,5 +172,32 @@ describe('atlas pull, killed with SIGKILL and resumed', () => {
     expect(r.err).toMatch(/195 works in about 196 calls .* run it again with --yes/);
     const list = await runCaptured(['pull', '--list', '--db', db, '--json']);
     expect(JSON.parse(list.out).jobs).toEqual([]);
+  });
+});
+
+describe('atlas pull orcid through the CLI', () => {
+  it('pulls the records of an id file (18 real records and one unknown iD), lists the job with its id count, stores no e-mail', async () => {
+    const orcid = await startReplayServer(orcidRoutes());
+    try {
+      const ids = [...bundledV2Records().keys()];
+      const file = path.join(dir, 'orcids.txt');
+      writeFileSync(file, ['# people to look up', ...ids.map((id) => `https://orcid.org/${id}`), '0000-0002-1825-0097'].join('\n'));
+      const db = path.join(dir, 'orcid.duckdb');
+      const r = await runCaptured(['pull', 'orcid', '--ids', file, '--api-version', '2.0', '--rate', '24', '--base-url', orcid.url, '--db', db, '--json']);
+      expect(r.code, r.err).toBe(0);
+      const out = JSON.parse(r.out) as { records: number; job: { status: string; query: { ids: { count: number } } } };
+      expect([out.records, out.job.status, out.job.query.ids.count]).toEqual([18, 'done', 19]);
+      const list = JSON.parse((await runCaptured(['pull', '--list', '--db', db, '--json'])).out) as { jobs: Array<{ pages: number; records: number; total: number }> };
+      expect(list.jobs.map((j) => [j.pages, j.records, j.total])).toEqual([[19, 18, 19]]);
+      const store = await openStore(db);
+      try {
+        const everything = JSON.stringify(await Promise.all(['people', 'person_identifiers', 'positions', 'education', 'source_records', 'pull_jobs', 'pull_pages', 'ingest_files'].map((t) => store.query(`SELECT * FROM ${t}`))));
+        for (const email of Object.values(EMAILED)) expect(everything).not.toContain(email);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await orcid.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 /** `atlas pull`: fetch from a live source (OpenAlex, OpenReview, ORCID, Wikidata) into the store as a resumable job; then refresh careers and mentorships. */
 import { storedCommandLine } from '../command-line.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AtlasError } from '../../core/errors.ts';
@@ -24,6 +25,8 @@ const COMMON: OptionSpec = {
   'pages-dir': { type: 'string' },
   'keep-pages': { type: 'boolean' },
   'no-refresh': { type: 'boolean' },
+  'on-error': { type: 'string' },
+  report: { type: 'string' },
 };
 
 const OPTIONS: OptionSpec = Object.assign({}, ...PULLERS.map((p) => p.options), SNAPSHOT_OPTIONS, COMMON) as OptionSpec;
@@ -58,9 +61,15 @@ function httpNotice(ctx: CommandContext): (e: HttpEvent) => void {
   };
 }
 
+/** A job as printed: long id lists in its query (profiles, ORCID iDs) shown as their length and first few. */
+function shownJob(j: PullJob): PullJob & { interrupted: boolean } {
+  const query = Object.fromEntries(Object.entries(j.query).map(([k, v]) => [k, Array.isArray(v) && v.length > 10 ? { count: v.length, first: v.slice(0, 10) } : v]));
+  return { ...j, query, interrupted: isInterrupted(j) };
+}
+
 async function listCommand(ctx: CommandContext, store: Store): Promise<void> {
   const jobs = await listJobs(store);
-  if (ctx.json) return printJson(ctx.stdout, { jobs: jobs.map((j) => ({ ...j, interrupted: isInterrupted(j) })) });
+  if (ctx.json) return printJson(ctx.stdout, { jobs: jobs.map(shownJob) });
   ctx.stdout.write(
     formatTable(
       jobs.map((j) => ({
@@ -84,6 +93,8 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
   const bar = progressBar(ctx.stderr, ctx.interactive && !ctx.json);
   const batch = values['batch-pages'] === undefined ? (puller.batchPages ?? 5) : Number(values['batch-pages']);
   if (!Number.isInteger(batch) || batch < 1) throw new AtlasError('BAD_ARGUMENT', '--batch-pages must be a whole number ≥ 1');
+  const onError = values['on-error'] ?? 'fail';
+  if (onError !== 'fail' && onError !== 'skip') throw new AtlasError('BAD_ARGUMENT', `--on-error must be "fail" or "skip", not "${String(onError)}"`);
   const started = Date.now();
   let result: PullRunResult;
   try {
@@ -92,6 +103,7 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
       pagesDir: pagesDir(ctx, values),
       batchPages: batch,
       keepPages: values['keep-pages'] === true,
+      onError,
       command: storedCommandLine(ctx.argv),
       onPage: showProgress(ctx, bar),
     });
@@ -100,6 +112,12 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
   }
   // Also after a kill between the job's last batch and its refresh (refresh_pending), when nothing new landed now.
   const refresh = values['no-refresh'] !== true && result.job.refreshPending;
+  let reportFile: string | null = null;
+  if (result.rejected.length) {
+    reportFile = typeof values['report'] === 'string' ? values['report'] : path.join(pagesDir(ctx, values), `job-${result.job.id}-rejected.jsonl`);
+    await mkdir(path.dirname(reportFile), { recursive: true });
+    await writeFile(reportFile, result.rejected.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  }
   const refreshStartedAt = new Date().toISOString();
   const careers = refresh ? await refreshCareers(store) : null;
   const mentorships = refresh ? await refreshMentorships(store) : null;
@@ -107,10 +125,11 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
   invalidateSearchIndex(store);
   const seconds = (Date.now() - started) / 1000;
   if (ctx.json) {
-    printJson(ctx.stdout, { job: result.job, pages: result.pages, records: result.records, inserted: result.inserted, replaced: result.replaced, unchanged: result.unchanged, runs: result.runs, paused: result.paused, careersRefreshed: careers !== null, mentorships: mentorships ? { stated: mentorships.stated, inferred: mentorships.inferred } : null, seconds });
+    printJson(ctx.stdout, { job: shownJob(result.job), pages: result.pages, records: result.records, inserted: result.inserted, replaced: result.replaced, unchanged: result.unchanged, runs: result.runs, rejected: result.rejected.length, rejectedReport: reportFile, paused: result.paused, careersRefreshed: careers !== null, mentorships: mentorships ? { stated: mentorships.stated, inferred: mentorships.inferred } : null, seconds });
   } else {
     const j = result.job;
     ctx.stdout.write(`pull job ${j.id} (${j.source} ${j.kind}): this run landed ${result.records} records from ${result.pages} pages with records (${result.inserted} new, ${result.replaced} replaced, ${result.unchanged} unchanged) in ${seconds.toFixed(1)} s; the job has ${j.records} records, ${j.pages} pages, ${j.calls} calls\n`);
+    if (reportFile) ctx.stdout.write(`${result.rejected.length} records rejected (--on-error skip), listed with their page URL, line and field in ${reportFile}\n`);
     if (result.paused) ctx.stdout.write(`paused: ${result.paused.message}\n`);
     else ctx.stdout.write(`job ${j.id} is done\n`);
     if (values['no-refresh'] === true && j.refreshPending) ctx.stdout.write('careers and mentorships not refreshed (--no-refresh): run `atlas refresh-careers`\n');
@@ -122,7 +141,7 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
 export const pullCommand: Command = {
   name: 'pull',
   summary: 'fetch from OpenAlex, OpenReview, ORCID or Wikidata into the store, politely and resumably',
-  usage: `atlas pull <source> … [--yes] [--batch-pages N] [--keep-pages] [--pages-dir DIR] [--no-refresh]
+  usage: `atlas pull <source> … [--yes] [--batch-pages N] [--keep-pages] [--pages-dir DIR] [--no-refresh] [--on-error fail|skip] [--report FILE]
 atlas pull --resume [JOB]     continue a job after a kill, a failure or a spent budget, after its last landed page
 atlas pull --list             every pull job: state, pages, records, calls
 
@@ -132,6 +151,8 @@ ${SNAPSHOT_USAGE}
 
   Each pull is a job in the store. Pages land in batches (--batch-pages, default 5 pages; 50 one-record ORCID pages) through the ingest, each batch
   all-or-nothing with the job's position, so a pull killed at any moment resumes exactly after its last landed page.
+  --on-error skip lands a page's good records and lists the rejected ones (page URL, line, field) in --report FILE
+  (default <pages dir>/job-<id>-rejected.jsonl); by default a rejected record fails the job, naming its page.
   A source whose daily budget runs out pauses the job (exit status ${EXIT_PAUSED}) and says when to resume.
   Secrets (API keys, passwords) are never stored: give them again (or keep them in the environment) to resume.
   See docs/pull.md.`,

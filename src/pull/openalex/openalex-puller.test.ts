@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AtlasError } from '../../core/errors.ts';
 import { dataPath } from '../../core/paths.ts';
 import type { Store } from '../../store/store.ts';
-import { forEachBackend } from '../../store/test-backends.ts';
+import { forEachBackend, openFreshStore } from '../../store/test-backends.ts';
 import { createJob, getJob, type PullJob } from '../jobs/pull-jobs.ts';
 import type { PullContext, PullOptionValues } from '../puller.ts';
 import { runPull, type PullRunResult } from '../run-pull.ts';
@@ -172,6 +172,33 @@ forEachBackend((newStore) => {
     const err = await pull(store, { store, env: {}, values: values(s, { 'per-page': '50' }) }, ['works'], 5).catch((e: unknown) => e);
     expect((err as AtlasError).message).toMatch(/\/works\?per_page=50&cursor=[^ ]+api_key=REDACTED.*HTML page instead of JSON/);
     expect((await landed(store)).keys).toHaveLength(50); // only the first page, landed before the failure
+  });
+});
+
+describe('a record the reader rejects', () => {
+  it('fails the job naming the page URL, line and field; --on-error skip lands the page\'s good records and lists the bad one', async () => {
+    const bad = structuredClone(DATA);
+    (bad.works[57] as Record<string, unknown>)['publication_year'] = 'nineteen';
+    server = await startReplayServer(openAlexDataRoutes(bad, { apiKey: 'k-123' }));
+    const s = server;
+    const store = await openFreshStore('duckdb');
+    try {
+      const ctx: PullContext = { store, env: {}, values: values(s, { 'per-page': '50' }) };
+      const prepared = await openalexPuller.prepare(ctx, ['works']);
+      const job = await createJob(store, { source: 'openalex', kind: prepared.kind, query: prepared.query, state: prepared.state, total: prepared.total ?? null });
+      const err = (await runPull(store, job, await openalexPuller.plan(ctx, job), { pagesDir: pagesRoot, batchPages: 1 }).catch((e: unknown) => e)) as AtlasError;
+      expect(err.code).toBe('BAD_INPUT');
+      expect(err.message).toMatch(/^page http:\/\/127\.0\.0\.1:\d+\/works\?per_page=50&cursor=[^ ]+ \(saved as [^)]+\):\d+ field [\w.[\]]*publication_year/);
+      expect((await getJob(store, job.id))).toMatchObject({ status: 'failed', pages: 1, records: 50 });
+      const again = (await getJob(store, job.id))!;
+      const r = await runPull(store, again, await openalexPuller.plan(ctx, again), { pagesDir: pagesRoot, batchPages: 1, onError: 'skip' });
+      expect(r.rejected).toHaveLength(1);
+      expect(r.rejected[0]).toMatchObject({ url: expect.stringMatching(/\/works\?per_page=50&cursor=/), field: expect.stringMatching(/publication_year/) });
+      expect((await getJob(store, job.id))?.status).toBe('done');
+      expect((await landed(store)).counts['works']).toBe(194);
+    } finally {
+      await store.close();
+    }
   });
 });
 
