@@ -1,11 +1,12 @@
 /**
  * The command line as the store keeps it (ingest runs' and pull jobs' provenance): secrets and personal data
  * given as options are replaced by REDACTED — API keys, tokens, passwords, the e-mail addresses OpenAlex's
- * `--mailto` and OpenReview's `--username` carry — and a PostgreSQL URL keeps its user but not its password.
+ * `--mailto`, OpenReview's `--username` and a Wikidata `--user-agent` carry — and a PostgreSQL URL keeps its user but
+ * not its password.
  */
 import { redactUrl } from '../store/postgres/postgres-store.ts';
 
-const SECRET_OPTIONS = new Set(['--api-key', '--mailto', '--username', '--password', '--token']);
+const SECRET_OPTIONS = new Set(['--api-key', '--mailto', '--username', '--password', '--token', '--user-agent']);
 
 export function storedCommandLine(argv: readonly string[]): string {
   const out: string[] = ['atlas'];
