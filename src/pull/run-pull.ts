@@ -112,12 +112,15 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
   let total: number | null = job.total;
   let batch: Pending[] = [];
   let fetched = job.records;
+  // A job's calls add up over its runs (a resumed job's earlier runs included).
+  const callsBefore = job.calls;
+  const calls = (): number => callsBefore + plan.calls();
 
   const land = async (next: S | null): Promise<void> => {
     const files = batch.filter((p): p is Pending & { file: string } => p.file !== null);
     const landed = batch;
     if (files.length === 0) {
-      await store.transaction((tx) => advanceJob(tx, job, landed.map((p) => ({ url: p.url, records: 0, runId: null, ...(p.ids ? { ids: p.ids } : {}) })), next, plan.calls(), total));
+      await store.transaction((tx) => advanceJob(tx, job, landed.map((p) => ({ url: p.url, records: 0, runId: null, ...(p.ids ? { ids: p.ids } : {}) })), next, calls(), total));
       batch = [];
       return;
     }
@@ -129,7 +132,7 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
         fileUrls,
         ...(options.command ? { command: options.command } : {}),
         ...(options.onError ? { onError: options.onError } : {}),
-        inTransaction: (tx, r) => advanceJob(tx, job, landed.map((p) => ({ url: p.url, records: p.records, runId: p.file === null ? null : r.runId, ...(p.ids ? { ids: p.ids } : {}) })), next, plan.calls(), total),
+        inTransaction: (tx, r) => advanceJob(tx, job, landed.map((p) => ({ url: p.url, records: p.records, runId: p.file === null ? null : r.runId, ...(p.ids ? { ids: p.ids } : {}) })), next, calls(), total),
       });
     } catch (e) {
       // Name the page, not only the file it was written to (kept for inspection).
@@ -177,7 +180,7 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
       batch.push({ file, url: page.url, records: records.length, ...(page.ids ? { ids: page.ids } : {}) });
       fetched += records.length;
       state = next;
-      options.onPage?.({ job, fetched, total, calls: plan.calls(), rateLimit: plan.rateLimit(), url: page.url, pageRecords: records.length, startedAt });
+      options.onPage?.({ job, fetched, total, calls: calls(), rateLimit: plan.rateLimit(), url: page.url, pageRecords: records.length, startedAt });
       if (batch.length >= batchPages || state === null || page.flush) await land(state);
     }
   } catch (e) {
@@ -186,11 +189,11 @@ export async function runPull<S extends Json>(store: Store, job: PullJob, plan: 
     if (fetching && batch.length > 0) await land(state);
     if (e instanceof AtlasError && e.code === 'BUDGET_EXHAUSTED') {
       const resumeAfter = typeof e.details?.['resumeAfter'] === 'string' ? e.details['resumeAfter'] : null;
-      await setJobStatus(store, job, 'paused', { message: e.message, resumeAfter, calls: plan.calls() });
+      await setJobStatus(store, job, 'paused', { message: e.message, resumeAfter, calls: calls() });
       out.paused = { resumeAfter, message: e.message };
       return out;
     }
-    await setJobStatus(store, job, 'failed', { message: e instanceof Error ? e.message : String(e), calls: plan.calls() });
+    await setJobStatus(store, job, 'failed', { message: e instanceof Error ? e.message : String(e), calls: calls() });
     throw e;
   }
   if (!options.keepPages) await rm(dir, { recursive: true, force: true });

@@ -146,6 +146,8 @@ forEachBackend((newStore) => {
     const result = await runPull(store, resumed, await openalexPuller.plan(ctx, resumed), { pagesDir: pagesRoot, batchPages: 2 });
     expect(result.job.status).toBe('done');
     expect(await landed(store)).toEqual(want);
+    // The job's calls add up over both runs: every request but the count call, the 4 failed attempts included.
+    expect((await getJob(store, job.id))!.calls).toBe(s.log.length - 1);
   });
 
   it('a spent daily budget pauses the job with the time to resume; resuming the next day finishes it', async () => {
