@@ -1,5 +1,6 @@
 /** The HTTP server: Fastify with the /api routes, /openapi.json, /docs and the dashboard's static files. */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ensureFreshDerived, rederivedNote } from '../derived/ensure-fresh.ts';
 import type { Store } from '../store/store.ts';
 import { toHttpError } from './http-errors.ts';
 import { docsHtml, openApiDocument } from './openapi.ts';
@@ -34,6 +35,19 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   });
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ code: 'NOT_FOUND', message: `no such endpoint: ${req.method} ${req.url.split('?')[0]} (see /docs)` });
+  });
+
+  // Figures as of the data: at most once a second, a request finds out whether an ingest elsewhere (or one killed
+  // before its refresh) left careers or mentorships older than the facts, and has them re-derived first.
+  let checkedAt = 0;
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/') || Date.now() - checkedAt < 1000) return;
+    checkedAt = Date.now();
+    const r = await ensureFreshDerived(store);
+    if (r) {
+      cache.clear();
+      (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`[atlas serve] ${rederivedNote(r)}`);
+    }
   });
 
   for (const r of routes) registerRoute(app, r, { store }, cache);

@@ -4,6 +4,7 @@
  * are written with bulkInsert in one transaction that replaces the previous derivation as a whole.
  */
 import { invalidateSearchIndex } from '../search/build-from-store.ts';
+import { factsVersion, markDerived } from '../store/repo/derived-state.ts';
 import type { ColumnSpec, Queryable, SqlValue, Store } from '../store/store.ts';
 import { deriveCareer, presenceRuns, type Career, type CareerAffiliationYear, type CareerEducation } from './derive-career.ts';
 import { careerParams, type CareerParams } from './params.ts';
@@ -147,6 +148,8 @@ async function insertChunked(tx: Queryable, table: string, cols: readonly Column
 export async function refreshCareers(store: Store, partial: Partial<CareerParams> = {}): Promise<RefreshResult> {
   const t0 = performance.now();
   const params = careerParams(partial);
+  // Read before the facts are: a write landing meanwhile leaves the careers marked older, so re-derived later.
+  const inputs = await factsVersion(store);
   const referenceYear = await dataReferenceYear(store);
   const careers: SqlValue[][] = [];
   const moves: SqlValue[][] = [];
@@ -182,6 +185,7 @@ export async function refreshCareers(store: Store, partial: Partial<CareerParams
        VALUES (1, $1, $2, $3, $4, $5, $6, $7)`,
       [params.originYears, params.minStay, params.earlyCareer, params.asOf, referenceYear, careers.length, new Date().toISOString()],
     );
+    await markDerived(tx, 'careers', inputs);
   });
   invalidateSearchIndex(store); // the search index carries careers facts (origin, abroad, returnee)
   const t2 = performance.now();
@@ -194,6 +198,12 @@ export async function refreshCareers(store: Store, partial: Partial<CareerParams
     ms: Math.round(t2 - t0),
     phases: { readDeriveMs: Math.round(t1 - t0), writeMs: Math.round(t2 - t1) },
   };
+}
+
+/** Re-derive with the parameters the stored careers were derived with (as every ingest and pull does): a `refresh-careers --min-stay 3` stays in force. */
+export async function refreshCareersKeepingParams(store: Store): Promise<RefreshResult> {
+  const { referenceYear: _r, refreshedAt: _a, ...params } = await storedCareerParams(store);
+  return refreshCareers(store, params);
 }
 
 /** The parameters the stored careers were derived with (defaults when never refreshed). */

@@ -1,10 +1,14 @@
 /** The `atlas` command line: parses global flags, dispatches to a command, turns known errors into one line and an exit code. */
 import { parseArgs } from 'node:util';
 import { isAtlasError } from '../core/errors.ts';
+import { ensureFreshDerived, rederivedNote } from '../derived/ensure-fresh.ts';
 import { openStore, resolveDbLocation } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import type { Command, CommandContext } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+
+/** Commands that write facts and derive after them, or derive themselves: no freshness check before they run. */
+const WRITES_OR_REDERIVES = new Set(['ingest', 'pull', 'refresh-careers', 'demo', 'synth', 'merge', 'split', 'erase', 'contacts', 'resolve']);
 
 const GLOBAL_HELP = `atlas — where AI researchers studied, where they work now, and how to reach them (talent-atlas)
 
@@ -62,7 +66,16 @@ export async function runCli(argv: string[], io: { stdout: NodeJS.WritableStream
       stderr,
       interactive: Boolean((io.stderr as NodeJS.WriteStream).isTTY) && !process.env['CI'],
       argv,
-      store: async () => (store ??= await openStore(db)),
+      store: async () => {
+        if (store) return store;
+        store = await openStore(db);
+        // Commands that read figures see them as of the data: a refresh an ingest did not get to is done first, and said.
+        if (!WRITES_OR_REDERIVES.has(command.name)) {
+          const r = await ensureFreshDerived(store);
+          if (r) stderr.write(`note: ${rederivedNote(r)}\n`);
+        }
+        return store;
+      },
     };
     const code = await command.run(ctx, parsed.values, parsed.positionals);
     return code ?? 0;

@@ -5,6 +5,7 @@
  * a relation are created here (source 'relation') and removed, with their derived rows, once no relation backs
  * them. One transaction: the previous derivation is replaced as a whole or not at all.
  */
+import { factsVersion, markDerived } from '../store/repo/derived-state.ts';
 import { PERSON_COLUMNS } from '../store/schema.ts';
 import type { Queryable, Store } from '../store/store.ts';
 import { DEFAULT_INFERENCE, inferMentorships, type InferenceParams } from './infer-mentorship.ts';
@@ -38,6 +39,7 @@ async function deletePeople(tx: Queryable, ids: readonly string[]): Promise<void
 
 export async function refreshMentorships(store: Store, params: InferenceParams = DEFAULT_INFERENCE): Promise<MentorshipRefresh> {
   const t0 = performance.now();
+  const inputs = await factsVersion(store);
   const resolved = await resolveRelations(store);
   const t1 = performance.now();
   const inference = await inferMentorships(store, params);
@@ -70,6 +72,7 @@ export async function refreshMentorships(store: Store, params: InferenceParams =
     created = fresh.length;
     await tx.exec('DELETE FROM mentorships');
     for (let i = 0; i < rows.length; i += CHUNK) await tx.bulkInsert('mentorships', MENTORSHIP_COLUMNS, rows.slice(i, i + CHUNK).map(mentorshipValues));
+    await markDerived(tx, 'mentorships', inputs);
   });
   const t3 = performance.now();
   const { items: _items, ...counts } = resolved.report;

@@ -7,6 +7,7 @@ import { migration002 } from './migrations/002-careers.ts';
 import { migration003 } from './migrations/003-duckdb-bulk-load.ts';
 import { migration004 } from './migrations/004-education-mentorship.ts';
 import { migration005 } from './migrations/005-pull-jobs.ts';
+import { migration006 } from './migrations/006-derived-state.ts';
 import type { Backend } from './store.ts';
 
 export interface Migration {
@@ -21,7 +22,7 @@ export interface Migration {
  * All migrations in version order. Each capability that needs tables adds its own file under migrations/
  * with the next free version number and one line here.
  */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

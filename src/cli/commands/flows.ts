@@ -1,7 +1,7 @@
 /** `atlas flows`: confirmed moves A → B in a window (country or institution level), net flows and net rates, optionally for a cohort. */
 import { AtlasError, badArgument } from '../../core/errors.ts';
 import { countryCode } from '../../core/countries.ts';
-import { flows, parseYear, readIdFile, refreshCareers, resolveInstitution, type Cohort, type OriginRestsOn } from '../../careers/index.ts';
+import { flows, parseYear, readIdFile, refreshCareersKeepingParams, resolveInstitution, type Cohort, type OriginRestsOn } from '../../careers/index.ts';
 import { searchPersonIds } from '../../search/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Command, CommandContext, OptionSpec, ParsedValues } from '../command.ts';
@@ -74,7 +74,7 @@ export async function cohortFromFlags(ctx: CommandContext, values: ParsedValues)
 /** Derive careers when they never were (a database filled before careers existed); analyses read the derived tables. */
 export async function careersReady(store: Store): Promise<void> {
   const r = await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM career_params');
-  if ((r[0]?.n ?? 0) === 0) await refreshCareers(store);
+  if ((r[0]?.n ?? 0) === 0) await refreshCareersKeepingParams(store);
 }
 
 export function paramsLine(params: Record<string, unknown>): string {

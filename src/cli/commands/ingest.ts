@@ -7,7 +7,7 @@ import { ingestFiles, type IngestResult } from '../../ingest/run-ingest.ts';
 import { inputFiles } from '../../ingest/input-files.ts';
 import { splitLanded, type SkippedFile } from '../../ingest/landed-files.ts';
 import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
-import { refreshCareers } from '../../careers/index.ts';
+import { refreshCareersKeepingParams } from '../../careers/index.ts';
 import { refreshMentorships } from '../../mentors/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import type { Command } from '../command.ts';
@@ -117,7 +117,9 @@ export const ingestCommand: Command = {
       reportFile = (values['report'] as string | undefined) ?? path.join(path.dirname(path.resolve(ctx.db.startsWith('postgres') ? '.' : ctx.db)), 'atlas-rejected.jsonl');
       writeFileSync(reportFile, rejected.map((r) => JSON.stringify(r)).join('\n') + '\n');
     }
-    const careers = values['no-refresh'] || results.length === 0 ? null : await refreshCareers(store);
+    const refresh = !values['no-refresh'] && results.length > 0;
+    if (refresh && !ctx.json) ctx.stderr.write(`landed run${results.length > 1 ? 's' : ''} ${results.map((r) => r.runId).join(', ')}; deriving careers and mentorship ties…\n`);
+    const careers = refresh ? await refreshCareersKeepingParams(store) : null;
     const mentorships = careers ? await refreshMentorships(store) : null;
     invalidateSearchIndex(store);
     const seconds = (Date.now() - started) / 1000;

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AtlasError } from '../../core/errors.ts';
-import { refreshCareers } from '../../careers/index.ts';
+import { refreshCareersKeepingParams } from '../../careers/index.ts';
 import { refreshMentorships } from '../../mentors/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import { PULLERS, createJob, isInterrupted, jobToResume, listJobs, markRefreshed, pullerFor, runPull, type HttpEvent, type PullContext, type PullJob, type PullProgress, type PullRunResult } from '../../pull/index.ts';
@@ -119,7 +119,7 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
     await writeFile(reportFile, result.rejected.map((r) => JSON.stringify(r)).join('\n') + '\n');
   }
   const refreshStartedAt = new Date().toISOString();
-  const careers = refresh ? await refreshCareers(store) : null;
+  const careers = refresh ? await refreshCareersKeepingParams(store) : null;
   const mentorships = refresh ? await refreshMentorships(store) : null;
   if (refresh) await markRefreshed(store, result.job, refreshStartedAt);
   invalidateSearchIndex(store);

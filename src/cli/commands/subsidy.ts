@@ -1,6 +1,6 @@
 /** `atlas subsidy`: the cost of paying a country's diaspora a share of their pay gap to come home, with basis and sensitivity. */
 import { AtlasError, badArgument } from '../../core/errors.ts';
-import { readIdFile, refreshCareers } from '../../careers/index.ts';
+import { readIdFile, refreshCareersKeepingParams } from '../../careers/index.ts';
 import { searchPersonIds } from '../../search/index.ts';
 import { subsidyPlan, validateSubsidyOptions, type SubsidyPlan } from '../../economics/index.ts';
 import type { Store } from '../../store/store.ts';
@@ -10,7 +10,7 @@ import { GAP_OPTIONS, GAP_USAGE, gapOptionsFrom, intArg, numberArg, usd } from '
 
 export async function ensureCareers(store: Store): Promise<void> {
   const r = await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM career_params');
-  if ((r[0]?.n ?? 0) === 0) await refreshCareers(store);
+  if ((r[0]?.n ?? 0) === 0) await refreshCareersKeepingParams(store);
 }
 
 function printPlan(out: NodeJS.WritableStream, p: SubsidyPlan, cohortLabel: string): void {
