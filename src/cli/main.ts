@@ -2,13 +2,14 @@
 import { parseArgs } from 'node:util';
 import { isAtlasError } from '../core/errors.ts';
 import { ensureFreshDerived, rederivedNote } from '../derived/ensure-fresh.ts';
+import { unusedSpaceNote } from '../store/repo/unused-space.ts';
 import { openStore, resolveDbLocation } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import type { Command, CommandContext } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 
 /** Commands that write facts and derive after them, or derive themselves: no freshness check before they run. */
-const WRITES_OR_REDERIVES = new Set(['ingest', 'pull', 'refresh-careers', 'demo', 'synth', 'merge', 'split', 'erase', 'contacts', 'resolve']);
+const WRITES_OR_REDERIVES = new Set(['ingest', 'pull', 'refresh-careers', 'demo', 'synth', 'merge', 'split', 'erase', 'contacts', 'resolve', 'vacuum']);
 
 const GLOBAL_HELP = `atlas — where AI researchers studied, where they work now, and how to reach them (talent-atlas)
 
@@ -73,6 +74,10 @@ export async function runCli(argv: string[], io: { stdout: NodeJS.WritableStream
         if (!WRITES_OR_REDERIVES.has(command.name)) {
           const r = await ensureFreshDerived(store);
           if (r) stderr.write(`note: ${rederivedNote(r)}\n`);
+        }
+        if (command.name !== 'vacuum') {
+          const unused = await unusedSpaceNote(store);
+          if (unused) stderr.write(`note: ${unused}\n`);
         }
         return store;
       },

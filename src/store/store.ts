@@ -30,6 +30,13 @@ export interface Queryable {
 
 export type Backend = 'duckdb' | 'postgres';
 
+/** How much room the database takes, and how much of it holds no data (null when the backend cannot tell). */
+export interface StoreSize {
+  bytes: number;
+  /** DuckDB: file bytes beyond its used blocks, e.g. left by a write killed before its commit. */
+  unusedBytes: number | null;
+}
+
 export interface Store extends Queryable {
   readonly backend: Backend;
   /** Human-readable location: a file path or a URL without password. */
@@ -41,6 +48,14 @@ export interface Store extends Queryable {
    * (PostgreSQL advisory lock; DuckDB's file lock already excludes a second writer process).
    */
   withWriterLock<T>(fn: () => Promise<T>): Promise<T>;
+  /** The database's size on disk and its unused part. */
+  size(): Promise<StoreSize>;
+  /**
+   * Give room that holds no data back to the file system, under the writer lock: DuckDB copies the database
+   * into a fresh file, checks every table's row count and swaps the files (a crash leaves the old file whole);
+   * PostgreSQL runs VACUUM (ANALYZE), or VACUUM FULL with `full` (which locks each table while it is rewritten).
+   */
+  reclaim(options?: { full?: boolean }): Promise<void>;
   /** SQL type name for a column type on this backend. */
   sqlType(type: ColumnType): string;
   close(): Promise<void>;

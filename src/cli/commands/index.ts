@@ -26,5 +26,6 @@ import { demoCommand } from './demo.ts';
 import { synthCommand } from './synth.ts';
 import { mentorsCommand } from './mentors.ts';
 import { pullCommand } from './pull.ts';
+import { vacuumCommand } from './vacuum.ts';
 
-export const COMMANDS: Command[] = [demoCommand, ingestCommand, pullCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, institutionCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, mentorsCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand];
+export const COMMANDS: Command[] = [demoCommand, ingestCommand, pullCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, institutionCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, mentorsCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand, vacuumCommand];

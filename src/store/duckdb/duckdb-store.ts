@@ -1,8 +1,9 @@
 /** The DuckDB backend: one embedded database file (`atlas.duckdb` by default), one connection per process. */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { AtlasError } from '../../core/errors.ts';
-import type { ColumnSpec, ColumnType, Queryable, Row, SqlValue, Store } from '../store.ts';
+import type { ColumnSpec, ColumnType, Queryable, Row, SqlValue, Store, StoreSize } from '../store.ts';
 
 const TYPES: Record<ColumnType, string> = { text: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE', bool: 'BOOLEAN' };
 
@@ -27,6 +28,24 @@ function wrap(e: unknown, sql: string): AtlasError {
   return new AtlasError('DB_ERROR', `database error: ${msg.split('\n')[0]} [in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}]`, { cause: e });
 }
 
+async function createInstance(path: string): Promise<DuckDBInstance> {
+  try {
+    // ATLAS_DUCKDB_MEMORY_LIMIT (e.g. "1GB") caps DuckDB's own memory so large ingests spill to disk instead.
+    const limit = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
+    return await DuckDBInstance.create(path, limit ? { memory_limit: limit } : undefined);
+  } catch (e) {
+    throw wrap(e, `open ${path}`);
+  }
+}
+
+/** Where reclaim builds the fresh copy of a database file. */
+export function reclaimCopy(path: string): string {
+  return `${path}.reclaim`;
+}
+
+const quoteId = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+const quoteStr = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
 export class DuckDBStore implements Store {
   readonly backend = 'duckdb' as const;
   private depth = 0;
@@ -36,19 +55,14 @@ export class DuckDBStore implements Store {
 
   private constructor(
     readonly location: string,
-    private readonly instance: DuckDBInstance,
-    private readonly conn: DuckDBConnection,
+    private instance: DuckDBInstance,
+    private conn: DuckDBConnection,
   ) {}
 
   static async open(path: string): Promise<DuckDBStore> {
-    let instance: DuckDBInstance;
-    try {
-      // ATLAS_DUCKDB_MEMORY_LIMIT (e.g. "1GB") caps DuckDB's own memory so large ingests spill to disk instead.
-      const limit = process.env['ATLAS_DUCKDB_MEMORY_LIMIT'];
-      instance = await DuckDBInstance.create(path, limit ? { memory_limit: limit } : undefined);
-    } catch (e) {
-      throw wrap(e, `open ${path}`);
-    }
+    // A copy left by a reclaim that was killed before its swap is incomplete by definition: the file itself is whole.
+    if (path !== ':memory:') for (const f of [reclaimCopy(path), `${reclaimCopy(path)}.wal`]) rmSync(f, { force: true });
+    const instance = await createInstance(path);
     const conn = await instance.connect();
     return new DuckDBStore(path, instance, conn);
   }
@@ -177,6 +191,61 @@ export class DuckDBStore implements Store {
     const p = this.lockQueue.then(run, run);
     this.lockQueue = p.catch(() => undefined);
     return p;
+  }
+
+  async size(): Promise<StoreSize> {
+    if (this.location === ':memory:') return { bytes: 0, unusedBytes: null };
+    const [r] = await this.query<{ block_size: number; used_blocks: number }>('SELECT block_size, used_blocks FROM pragma_database_size()');
+    const bytes = statSync(this.location).size;
+    // The file starts with three 4 KiB headers; everything past the used blocks holds no data. A write killed before
+    // its commit leaves the blocks it had already written at the end of the file, beyond what DuckDB counts at all.
+    const used = 3 * 4096 + Number(r?.used_blocks ?? 0) * Number(r?.block_size ?? 0);
+    return { bytes, unusedBytes: Math.max(0, bytes - used) };
+  }
+
+  async reclaim(): Promise<void> {
+    if (this.location === ':memory:') return;
+    await this.withWriterLock(() => {
+      const run = (): Promise<void> => this.rewriteFile();
+      const p = this.queue.then(run, run);
+      this.queue = p.catch(() => undefined);
+      return p;
+    });
+  }
+
+  /** Copy every table, view and constraint into a fresh file, check the row counts, swap it in and reopen. */
+  private async rewriteFile(): Promise<void> {
+    if (this.depth > 0) throw new AtlasError('DB_ERROR', 'database error: reclaim cannot run inside a transaction');
+    const copy = reclaimCopy(this.location);
+    rmSync(copy, { force: true });
+    rmSync(`${copy}.wal`, { force: true });
+    const [db] = await this.query<{ name: string }>('SELECT current_database() AS name');
+    const name = quoteId(String(db?.name));
+    await this.exec('CHECKPOINT');
+    await this.exec(`ATTACH ${quoteStr(copy)} AS atlas_reclaim`);
+    try {
+      await this.exec(`COPY FROM DATABASE ${name} TO atlas_reclaim`);
+      const tables = await this.query<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' ORDER BY 1`);
+      for (const { t } of tables) {
+        const [a] = await this.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${name}.main.${quoteId(t)}`);
+        const [b] = await this.query<{ n: number }>(`SELECT COUNT(*) AS n FROM atlas_reclaim.main.${quoteId(t)}`);
+        if (a?.n !== b?.n) throw new AtlasError('DB_ERROR', `database error: the fresh copy of ${t} has ${b?.n} rows, the file ${a?.n}; nothing was changed`);
+      }
+    } catch (e) {
+      await this.exec('DETACH atlas_reclaim').catch(() => undefined);
+      rmSync(copy, { force: true });
+      throw e;
+    }
+    await this.exec('DETACH atlas_reclaim');
+    this.conn.closeSync();
+    this.instance.closeSync();
+    try {
+      if (existsSync(`${copy}.wal`) || existsSync(`${this.location}.wal`)) throw new AtlasError('DB_ERROR', `database error: a write-ahead log is left beside ${this.location}; nothing was changed`);
+      renameSync(copy, this.location); // atomic: a crash leaves the old file or the new one, both whole
+    } finally {
+      this.instance = await createInstance(this.location);
+      this.conn = await this.instance.connect();
+    }
   }
 
   async close(): Promise<void> {

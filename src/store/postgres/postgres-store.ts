@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { AtlasError } from '../../core/errors.ts';
-import type { ColumnSpec, ColumnType, Queryable, Row, SqlValue, Store } from '../store.ts';
+import type { ColumnSpec, ColumnType, Queryable, Row, SqlValue, Store, StoreSize } from '../store.ts';
 import { CopyIn } from './postgres-copy.ts';
 
 const TYPES: Record<ColumnType, string> = { text: 'TEXT', int: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE PRECISION', bool: 'BOOLEAN' };
@@ -185,6 +185,17 @@ export class PostgresStore implements Store {
     } finally {
       client.release(broken);
     }
+  }
+
+  async size(): Promise<StoreSize> {
+    const [r] = await this.query<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes');
+    // Dead rows of killed transactions are reused by later writes (autovacuum); how much is free is not cheap to tell.
+    return { bytes: Number(r?.bytes ?? 0), unusedBytes: null };
+  }
+
+  async reclaim(options: { full?: boolean } = {}): Promise<void> {
+    // VACUUM cannot run inside a transaction block: on a pooled client of its own, under the writer lock.
+    await this.withWriterLock(() => this.exec(options.full ? 'VACUUM (FULL, ANALYZE)' : 'VACUUM (ANALYZE)'));
   }
 
   async close(): Promise<void> {
