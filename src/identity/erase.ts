@@ -5,8 +5,12 @@
  * Works they co-authored stay; only their authorship rows go. Other people's stated relations that resolved to them
  * go as well, and so do people known only from the erased person's relations.
  */
+import { randomUUID } from 'node:crypto';
 import { PERSON_COLUMNS } from '../store/schema.ts';
 import type { Queryable, Store } from '../store/store.ts';
+
+/** The tombstone scheme of "an erasure happened" rows: no real identifier has it, so it never matches a record. */
+export const ERASURE_MARK = '(erasure)';
 
 const PROVENANCE_TABLES = ['people', 'person_identifiers', 'institutions', 'affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'works', 'authorships', 'ties'];
 
@@ -124,6 +128,9 @@ export async function erasePerson(store: Store, person: string): Promise<Erasure
     for (const id of identifiers) {
       await tx.exec('INSERT INTO tombstones (scheme, value, erased_at) VALUES ($1, $2, $3) ON CONFLICT (scheme, value) DO NOTHING', [id.scheme, id.value, now]);
     }
+    // One row that says an erasure happened (and nothing of whom): the store's data version sees every erasure,
+    // also of a person without identifiers, without counting people.
+    await tx.exec('INSERT INTO tombstones (scheme, value, erased_at) VALUES ($1, $2, $3)', [ERASURE_MARK, randomUUID(), now]);
     removed['tombstones_written'] = identifiers.length;
     return { person, identifiers, removed };
   });
