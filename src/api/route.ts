@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Store } from '../store/store.ts';
 import { validationError } from './http-errors.ts';
+import { withoutServerPaths } from './no-server-paths.ts';
 import type { ResponseCache } from './response-cache.ts';
 
 export interface RouteContext {
@@ -41,7 +42,7 @@ export function registerRoute(app: FastifyInstance, route: ApiRoute, ctx: RouteC
     if (!params.success) throw validationError('path', params.error);
     const query = (route.query ?? EMPTY).safeParse(req.query ?? {});
     if (!query.success) throw validationError('query', query.error);
-    const result = await route.handler({ params: params.data, query: query.data }, ctx);
+    const result = withoutServerPaths(await route.handler({ params: params.data, query: query.data }, ctx));
     const body = Buffer.from(JSON.stringify(result));
     if (key !== undefined) cache.set(key, body);
     return reply.type('application/json; charset=utf-8').send(body);
