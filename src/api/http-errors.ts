@@ -23,7 +23,14 @@ const STATUS: Record<ErrorCode, number> = {
   REMOTE_ERROR: 502,
   LOGIN_REQUIRED: 502,
   BUDGET_EXHAUSTED: 503,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  TOO_LARGE: 413,
+  RATE_LIMITED: 429,
 };
+
+/** Codes for Fastify's own 4xx errors (malformed URL, body too large, unsupported media type, …). */
+const FASTIFY_CODES: Record<number, string> = { 404: 'NOT_FOUND', 413: 'TOO_LARGE', 415: 'UNSUPPORTED_FORMAT', 429: 'RATE_LIMITED' };
 
 export function statusOf(code: ErrorCode): number {
   return STATUS[code];
@@ -49,7 +56,7 @@ export function toHttpError(e: unknown): { status: number; body: ErrorBody } {
   const statusCode = typeof e === 'object' && e !== null && 'statusCode' in e ? Number((e as { statusCode: unknown }).statusCode) : 500;
   if (statusCode >= 400 && statusCode < 500) {
     const message = e instanceof Error ? e.message : 'bad request';
-    return { status: statusCode, body: { code: statusCode === 404 ? 'NOT_FOUND' : 'BAD_ARGUMENT', message } };
+    return { status: statusCode, body: { code: FASTIFY_CODES[statusCode] ?? 'BAD_ARGUMENT', message } };
   }
   return { status: 500, body: { code: 'INTERNAL', message: 'internal error (a bug in talent-atlas); see the server log' } };
 }

@@ -148,7 +148,11 @@ describe('OpenAPI and docs', () => {
     const { body } = await get('/openapi.json');
     expect(body.openapi).toMatch(/^3\./);
     expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/api/stats', '/api/people', '/api/people/{id}', '/api/ingest-runs']));
-    expect(Object.keys(body.paths).sort()).toEqual(API_ROUTES.map((r) => r.url.replace(/:([a-z_]+)/gi, '{$1}')).sort());
+    const operations = Object.entries(body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual(API_ROUTES.map((r) => `${r.method ?? 'GET'} ${r.url.replace(/:([a-z_]+)/gi, '{$1}')}`).sort());
+    expect(body.paths['/api/contacts'].post.requestBody.content['text/csv']).toBeDefined();
+    expect(body.paths['/api/users'].post['x-role']).toBe('admin');
+    expect(body.components.securitySchemes.apiKey.scheme).toBe('bearer');
     const limit = body.paths['/api/people'].get.parameters.find((p: { name: string }) => p.name === 'limit');
     expect(limit.schema.maximum).toBe(200);
   });

@@ -1,7 +1,12 @@
 /** The HTTP server: Fastify with the /api routes, /openapi.json, /docs and the dashboard's static files. */
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ensureFreshDerived, rederivedNote } from '../derived/ensure-fresh.ts';
+import { AtlasError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
+import { AuditWriter } from '../teams/audit.ts';
+import { AccountsMode, installAuth, rateLimitKey, requireAccountsBeyondLoopback } from './auth.ts';
 import { toHttpError } from './http-errors.ts';
 import { docsHtml, openApiDocument } from './openapi.ts';
 import { ResponseCache } from './response-cache.ts';
@@ -20,12 +25,55 @@ export interface ServerOptions {
   routes?: readonly ApiRoute[];
   /** Where build progress lines go. */
   log?: (line: string) => void;
+  /**
+   * Requests per minute per API key (per address for requests without a well-formed key) on a server with
+   * accounts; `false` turns the limit off. Default 1200. A single-user server (loopback only) is not limited.
+   */
+  rateLimit?: number | false;
+  /** Largest JSON body in bytes (default 256 KiB). */
+  bodyLimit?: number;
+  /** Largest CSV upload in bytes (default 4 MiB). */
+  csvLimit?: number;
 }
 
+export const DEFAULT_RATE_LIMIT = 1200;
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  // the dashboard and the docs page set inline styles; no inline scripts anywhere
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  upgradeInsecureRequests: null,
+};
+
 export async function buildServer(store: Store, options: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, routerOptions: { maxParamLength: 500 } });
+  const app = Fastify({ logger: options.logger ?? false, routerOptions: { maxParamLength: 500 }, bodyLimit: options.bodyLimit ?? 256 * 1024 });
   const cache = new ResponseCache(options.cacheEntries ?? 2000);
   const routes = [...API_ROUTES, ...(options.routes ?? [])];
+  const mode = new AccountsMode(store);
+  const audit = new AuditWriter(store);
+  app.addHook('onClose', async () => audit.drain());
+
+  // Security headers on every answer; no CORS headers at all (a browser on another origin cannot read the API).
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP }, crossOriginEmbedderPolicy: false });
+  if (options.rateLimit !== false) {
+    await app.register(rateLimit, {
+      global: true,
+      max: options.rateLimit ?? DEFAULT_RATE_LIMIT,
+      timeWindow: 60_000,
+      keyGenerator: rateLimitKey,
+      allowList: () => !mode.known,
+      errorResponseBuilder: (_req, ctx) => new AtlasError('RATE_LIMITED', `more than ${ctx.max} requests a minute for this key; retry in ${ctx.after}`) as unknown as object,
+    });
+  }
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: options.csvLimit ?? 4 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  installAuth(app, store, mode);
 
   app.setErrorHandler((error, req, reply) => {
     const { status, body } = toHttpError(error);
@@ -50,7 +98,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     }
   });
 
-  for (const r of routes) registerRoute(app, r, { store }, cache);
+  for (const r of routes) registerRoute(app, r, { store, cache, audit });
 
   const doc = openApiDocument(routes);
   const docBody = JSON.stringify(doc);
@@ -74,8 +122,9 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
 
 /** Listen on host:port and return the URL to print. */
 export async function startServer(store: Store, options: ServerOptions & { host?: string; port?: number } = {}): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildServer(store, options);
   const host = options.host ?? '127.0.0.1';
+  await requireAccountsBeyondLoopback(store, host);
+  const app = await buildServer(store, options);
   await app.listen({ host, port: options.port ?? 7300 });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : options.port;

@@ -14,12 +14,4 @@ export function formatTable(rows: ReadonlyArray<Record<string, unknown>>, column
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n') + '\n';
 }
 
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function formatCsv(rows: ReadonlyArray<Record<string, unknown>>, columns: string[]): string {
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(','))].join('\n') + '\n';
-}
+export { csvField, formatCsv } from '../core/csv.ts';

@@ -17,7 +17,15 @@ export type ErrorCode =
   /** A remote API needs a login (OpenReview's browser check, a 401). */
   | 'LOGIN_REQUIRED'
   /** A remote API's daily budget or rate limit stops the pull until a stated time; the job can be resumed then. */
-  | 'BUDGET_EXHAUSTED';
+  | 'BUDGET_EXHAUSTED'
+  /** A team server needs an API key (none given, malformed, unknown, revoked). */
+  | 'UNAUTHORIZED'
+  /** The caller's role may not do this. */
+  | 'FORBIDDEN'
+  /** A request body above the server's size limit. */
+  | 'TOO_LARGE'
+  /** Too many requests for one key (or address) in the current window. */
+  | 'RATE_LIMITED';
 
 export class AtlasError extends Error {
   readonly code: ErrorCode;

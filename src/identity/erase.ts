@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PERSON_COLUMNS } from '../store/schema.ts';
+import { cliActor, eraseFromAudit, type AuditActor } from '../teams/audit.ts';
 import type { Queryable, Store } from '../store/store.ts';
 
 /** The tombstone scheme of "an erasure happened" rows: no real identifier has it, so it never matches a record. */
@@ -65,13 +66,16 @@ async function deleteUnbackedRelationPeople(tx: Queryable): Promise<number> {
   return orphans.length;
 }
 
-export async function erasePerson(store: Store, person: string): Promise<ErasureResult> {
+export async function erasePerson(store: Store, person: string, actor: AuditActor = cliActor()): Promise<ErasureResult> {
   return store.transaction(async (tx) => {
     const identifiers = await tx.query<{ scheme: string; value: string }>(
       'SELECT scheme, value FROM person_identifiers WHERE person_id = $1 ORDER BY scheme, value',
       [person],
     );
+    const [named] = await tx.query<{ display_name: string | null }>('SELECT display_name FROM people WHERE person_id = $1', [person]);
     const removed: Record<string, number> = {};
+    // what the team did about them (profile views, intro queries, …): deleted, one `erasure` row says only that one happened
+    removed['audit_log'] = await eraseFromAudit(tx, person, [...identifiers.map((i) => i.value), ...(named?.display_name ? [named.display_name] : [])], actor);
     removed['relations_naming_them'] = await deleteRelationsNaming(tx, person);
     for (const { table, columns } of PERSON_COLUMNS) {
       const where = columns.map((c) => `${c} = $1`).join(' OR ');

@@ -11,7 +11,7 @@ import { PERSON_COLUMNS } from '../store/schema.ts';
 import type { Queryable, Store } from '../store/store.ts';
 
 /** Tables whose rows are facts about a person (moved by a merge); every other PERSON_COLUMNS table is derived. */
-const FACT_ROWS = new Set(['person_identifiers', 'affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'authorships', 'ties', 'contacts']);
+const FACT_ROWS = new Set(['person_identifiers', 'affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'authorships', 'ties', 'contacts', 'shortlist_entries', 'shortlist_events']);
 
 async function recordMerge(tx: Queryable, kept: string, merged: string, kind: string, reasons: unknown): Promise<number> {
   const [row] = await tx.query<{ n: number | null }>('SELECT MAX(merge_id) AS n FROM merges');
@@ -53,6 +53,8 @@ export async function mergePeople(tx: Queryable, kept: string, merged: string, k
       await tx.exec('DELETE FROM contacts WHERE owner = $1 AND person_id = $2', [merged, kept]);
       await tx.exec('DELETE FROM contacts WHERE owner = $1 AND person_id IN (SELECT person_id FROM contacts WHERE owner = $2)', [merged, kept]);
     }
+    // a shortlist holding both keeps the kept person's entry (the merged one's history moves to it)
+    if (table === 'shortlist_entries') await tx.exec('DELETE FROM shortlist_entries WHERE person_id = $1 AND shortlist_id IN (SELECT shortlist_id FROM shortlist_entries WHERE person_id = $2)', [merged, kept]);
     for (const col of columns) await tx.exec(`UPDATE ${table} SET ${col} = $1 WHERE ${col} = $2`, [kept, merged]);
   }
   await tx.exec('DELETE FROM ties WHERE a = b');

@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { AtlasError, InputError } from '../core/errors.ts';
 import { normaliseOrcid, openAlexShortId } from '../core/ids.ts';
 import type { Queryable, Store } from '../store/store.ts';
+import { requireListOwner } from '../teams/users.ts';
 
 export const CONTACT_ID_COLUMNS = ['orcid', 'openalex', 'openreview', 'dblp', 'email'] as const;
 export const CONTACT_COLUMNS = ['name', ...CONTACT_ID_COLUMNS, 'strength', 'note'] as const;
@@ -121,14 +122,21 @@ export interface ContactsImportOptions {
 
 /** Match every row, then replace the owner's contacts in one transaction (or write nothing). */
 export async function importContacts(store: Store, file: string, o: ContactsImportOptions): Promise<ContactsImportResult> {
-  const owner = o.owner.trim();
-  if (!owner) throw new AtlasError('BAD_ARGUMENT', 'an owner is needed: --owner NAME (whose contacts these are)');
+  if (!o.owner.trim()) throw new AtlasError('BAD_ARGUMENT', 'an owner is needed: --owner NAME (whose contacts these are)');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw new AtlasError('NOT_FOUND', `cannot read contacts file ${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
+  return importContactsText(store, text, file, o);
+}
+
+/** The same from CSV text (an upload); `file` names it in errors and in each contact's provenance. */
+export async function importContactsText(store: Store, text: string, file: string, o: ContactsImportOptions): Promise<ContactsImportResult> {
+  const owner = o.owner.trim();
+  if (!owner) throw new AtlasError('BAD_ARGUMENT', 'an owner is needed: --owner NAME (whose contacts these are)');
+  await requireListOwner(store, owner);
   const rows = parseContactsCsv(text, file);
   const result: ContactsImportResult = { owner, file, rows: rows.length, imported: 0, replaced: 0, unmatched: [], ambiguous: [], duplicates: [], written: false };
   const chosen = new Map<string, ContactRow & { person_id: string }>();

@@ -6,5 +6,5 @@ export { buildTieGraph, meNode, resolveTieParams, DEFAULT_TIE_PARAMS, MENTOR_WEI
 export { tieEvidence, type Evidence } from './evidence.ts';
 export { introPaths, nodeNames, DEFAULT_INTRO, type IntroOptions, type IntroResult, type IntroPath, type IntroHop } from './intro-paths.ts';
 export { brokers, rankBrokers, type BrokerRow, type BrokersOptions, type BrokersResult } from './brokers.ts';
-export { importContacts, parseContactsCsv, describeProblems, type ContactsImportResult } from './contacts-import.ts';
+export { importContacts, importContactsText, parseContactsCsv, describeProblems, type ContactsImportResult } from './contacts-import.ts';
 export { edgeRows } from './edge-rows.ts';

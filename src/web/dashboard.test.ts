@@ -14,6 +14,8 @@ import { addContactsNear, openSampleStore } from '../api/test-fixture.ts';
 import { ISO_NUMERIC_MODULE, isoNumericModule } from '../../scripts/gen-iso-numeric.ts';
 import { searchPersonIds } from '../search/index.ts';
 import type { Store } from '../store/store.ts';
+import { cliActor } from '../teams/audit.ts';
+import { addUser } from '../teams/users.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 let store: Store;
@@ -436,5 +438,103 @@ describe('dashboard on education and mentorship (ICLR 2021 and ICML 2023 lists +
       expect(parts.reduce((a, b) => a + b, 0)).toBe(movers);
       expect(movers).toBe(await n(`SELECT COUNT(DISTINCT m.person_id) AS n FROM moves m JOIN careers c ON c.person_id = m.person_id WHERE m.level = 'country' AND c.current_institution = $1`, [top.id]));
     });
+  });
+});
+
+describe('dashboard on a server with accounts', () => {
+  let acc: Store;
+  let accApp: FastifyInstance;
+  let accBase: string;
+  let p: Page;
+  let reachable = '';
+  const keys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    acc = await openSampleStore();
+    for (const id of await searchPersonIds(acc, 'deep learning', { limit: 20 })) {
+      if ((await addContactsNear(acc, id)).length) {
+        reachable = id;
+        break;
+      }
+    }
+    // TEST_OWNER ('demo') owns the contact list: make it a recruiter; vera only reads aggregates.
+    keys['demo'] = (await addUser(acc, 'demo', 'recruiter', cliActor())).key;
+    keys['vera'] = (await addUser(acc, 'vera', 'viewer', cliActor())).key;
+    ({ app: accApp, url: accBase } = await startServer(acc, { host: '127.0.0.1', port: 0 }));
+    p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    p.setDefaultTimeout(15_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await p?.close();
+    await accApp?.close();
+    await acc?.close();
+  });
+
+  const signIn = async (key: string) => {
+    await p.waitForSelector('#sign-in');
+    await p.fill('#key-input', key);
+    await p.click('#sign-in button');
+  };
+
+  it('asks for the key, refuses a wrong one, signs in, shows who, keeps the contact list private, signs out', async () => {
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await p.goto(`${accBase}#/flows`);
+      await p.waitForSelector('#sign-in');
+      expect(decodeURIComponent(p.url())).toContain('next=#/flows');
+      await signIn(`atl_000000000000_${'A'.repeat(43)}`);
+      expect(await (await p.waitForSelector('#sign-in-status [role=alert]')).textContent()).toMatch(/not accepted: unknown or replaced API key/);
+      await signIn(keys['demo']!);
+      await p.waitForSelector('#flows[data-state="ready"]');
+      expect(await p.textContent('#who-name')).toBe('demo · recruiter');
+      await p.goto(`${accBase}#/intro?target=${reachable}`);
+      await p.waitForSelector('#intro[data-state="ready"]');
+      expect(await p.locator('.card.path').count()).toBeGreaterThan(0);
+      await p.click('#sign-out');
+      await p.waitForSelector('#sign-in');
+      await p.goto(`${accBase}#/people`);
+      await signIn(keys['vera']!);
+      await p.waitForSelector('#people-results[data-state="error"]');
+      expect(await p.textContent('#people-results')).toMatch(/viewer.*needs the role analyst/);
+      expect(errors).toEqual([]);
+    } catch (e) {
+      mkdirSync('test-results', { recursive: true });
+      await p.screenshot({ path: 'test-results/accounts-sign-in.png', fullPage: true }).catch(() => {});
+      throw e;
+    }
+  });
+
+  it('pipeline board: create a shortlist, add a person from the profile, move the card, export the CSV', async () => {
+    try {
+      await p.evaluate(() => sessionStorage.clear()); // vera signed in last
+      await p.goto(`${accBase}#/pipeline`);
+      await p.reload();
+      await signIn(keys['demo']!);
+      await p.waitForSelector('#shortlists[data-state="empty"]');
+      await p.fill('#create-shortlist input[name=name]', 'LLM leads');
+      await p.click('#create-shortlist button');
+      await p.waitForSelector('#shortlist-board[data-state="ready"]');
+      expect(await p.textContent('#board-name')).toBe('LLM leads');
+      await p.goto(`${accBase}#/profile?id=${reachable}`);
+      await p.waitForSelector('#add-to-shortlist button');
+      await p.click('#add-to-shortlist button');
+      await p.click('#add-to-shortlist a');
+      await p.waitForSelector(`.column[data-stage="shortlisted"] [data-person-card="${reachable}"]`);
+      await p.selectOption(`select[data-move="${reachable}"]`, 'met');
+      await p.waitForSelector(`.column[data-stage="met"] [data-person-card="${reachable}"]`);
+      const [download] = await Promise.all([p.waitForEvent('download'), p.click('#export-csv')]);
+      expect(download.suggestedFilename()).toBe('LLM_leads.csv');
+      const file = await download.path();
+      const text = readFileSync(file, 'utf8');
+      expect(text).toMatch(new RegExp(`^shortlist,owner,person_id,name,stage,`));
+      expect(text).toContain(`LLM leads,demo,${reachable},`);
+      expect(text).toContain(',met,');
+    } catch (e) {
+      mkdirSync('test-results', { recursive: true });
+      await p.screenshot({ path: 'test-results/accounts-pipeline.png', fullPage: true }).catch(() => {});
+      throw e;
+    }
   });
 });

@@ -52,6 +52,7 @@ const flowQuery = yearWindow({ level: z.enum(['country', 'institution']).default
 export const careersRoutes = [
   defineRoute({
     url: '/api/flows',
+    role: 'viewer',
     tag: 'careers',
     summary: 'Confirmed moves A → B in a year window (country or institution level), optionally for a cohort; pairs paged, net flows per place',
     query: flowQuery,
@@ -64,6 +65,7 @@ export const careersRoutes = [
   }),
   defineRoute({
     url: '/api/moves',
+    role: 'analyst',
     tag: 'careers',
     summary: 'The people behind a flow: confirmed moves from one place to another in a window, with names',
     query: yearWindow({
@@ -98,6 +100,7 @@ export const careersRoutes = [
   }),
   defineRoute({
     url: '/api/net-rates',
+    role: 'viewer',
     tag: 'careers',
     summary: 'Net flow per 1,000 active researchers per country in a window (the map), highest first',
     query: yearWindow({ ...cohortShape, ...pagination }),
@@ -111,6 +114,7 @@ export const careersRoutes = [
   }),
   defineRoute({
     url: '/api/diaspora/:cc',
+    role: 'viewer',
     tag: 'careers',
     summary: 'Diaspora of a country: people of that origin abroad, by current country',
     params: z.object({ cc: countryCode }),
@@ -125,6 +129,7 @@ export const careersRoutes = [
   }),
   defineRoute({
     url: '/api/returnees/:cc',
+    role: 'viewer',
     tag: 'careers',
     summary: 'Returnees to a country by year, and where they came back from',
     params: z.object({ cc: countryCode }),
@@ -139,6 +144,7 @@ export const careersRoutes = [
   }),
   defineRoute({
     url: '/api/cohort',
+    role: 'viewer',
     tag: 'careers',
     summary: 'Cohort stages: undergraduate → graduate → current country, with shares and transitions',
     query: z.object({ ...cohortShape, ...pagination }),
@@ -159,10 +165,12 @@ export const careersRoutes = [
   }),
   defineRoute({
     url: '/api/people/:id/career',
+    role: 'analyst',
     tag: 'people',
     summary: "One person's derived career with the year-by-year walk and the reason for every decision",
     params: personIdParam,
     returns: '{person, params, career: {origin, currentCountry, category, countryWalk, institutionWalk, …}}',
+    audit: ({ params }) => ({ action: 'profile.career', target: params.id }),
     cache: true,
     async handler({ params }, { store }) {
       const person = await resolvePerson(store, params.id);

@@ -9,6 +9,7 @@ import { countryCode, pagination } from '../schemas.ts';
 export const economicsRoutes = [
   defineRoute({
     url: '/api/subsidy',
+    role: 'viewer',
     tag: 'economics',
     summary: 'Price a subsidy: share × pay gap (capped, for N years) for researchers of an origin who are abroad; totals, distribution, sensitivity',
     query: z.object({

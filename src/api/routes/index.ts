@@ -8,5 +8,7 @@ import { networkRoutes } from './network.ts';
 import { peopleRoutes } from './people.ts';
 import { searchRoutes } from './search.ts';
 import { statsRoutes } from './stats.ts';
+import { teamsRoutes } from './teams.ts';
+import { shortlistsRoutes } from './shortlists.ts';
 
-export const API_ROUTES: readonly ApiRoute[] = [...statsRoutes, ...peopleRoutes, ...mentorsRoutes, ...searchRoutes, ...careersRoutes, ...institutionsRoutes, ...networkRoutes, ...economicsRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...statsRoutes, ...peopleRoutes, ...mentorsRoutes, ...searchRoutes, ...careersRoutes, ...institutionsRoutes, ...networkRoutes, ...economicsRoutes, ...shortlistsRoutes, ...teamsRoutes];

@@ -8,6 +8,7 @@ import { page, pagination } from '../schemas.ts';
 export const institutionsRoutes = [
   defineRoute({
     url: '/api/institutions',
+    role: 'viewer',
     tag: 'institutions',
     summary: 'Find institutions whose name or id contains q (case-insensitive), most people there now first',
     query: z.object({ q: z.string().trim().min(2).max(200).describe('part of the name or id, e.g. tsinghua'), ...pagination }),
@@ -19,6 +20,7 @@ export const institutionsRoutes = [
   }),
   defineRoute({
     url: '/api/institutions/:id',
+    role: 'analyst',
     tag: 'institutions',
     summary: "An institution's talent: who is there now, where they studied and worked before, where its alumni and former staff went",
     params: z.object({ id: z.string().trim().min(1).max(300).describe('institution id (e.g. name:tsinghua university) or its name') }),

@@ -8,6 +8,7 @@ import { page, pagination, personIdParam } from '../schemas.ts';
 export const peopleRoutes = [
   defineRoute({
     url: '/api/people',
+    role: 'analyst',
     tag: 'people',
     summary: 'Find people by person id, identifier (ORCID, OpenAlex) or exact name; without q, list people by citations',
     query: z.object({ q: z.string().trim().min(1).max(200).optional().describe('id, identifier or exact name'), ...pagination }),
@@ -31,6 +32,7 @@ export const peopleRoutes = [
   }),
   defineRoute({
     url: '/api/people/:id',
+    role: 'analyst',
     tag: 'people',
     summary: 'Profile: identifiers, affiliation timeline with country moves, education, works with citations, co-authors',
     params: personIdParam,
@@ -39,6 +41,7 @@ export const peopleRoutes = [
       coauthors_limit: z.coerce.number().int().min(1).max(200).default(30),
     }),
     returns: '{person, identifiers, timeline, moves, education, works: {total, items}, coauthors, career}',
+    audit: ({ params }) => ({ action: 'profile.view', target: params.id }),
     cache: true,
     async handler({ params, query }, { store }) {
       const match = await resolvePerson(store, params.id);

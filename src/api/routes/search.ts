@@ -9,6 +9,7 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 export const searchRoutes = [
   defineRoute({
     url: '/api/search',
+    role: 'analyst',
     tag: 'search',
     summary: 'Find people by topic (BM25 over their works) with impact, career-stage and place filters; each score explained',
     query: z.object({

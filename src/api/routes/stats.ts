@@ -11,6 +11,7 @@ const TABLES = ['people', 'person_identifiers', 'institutions', 'affiliation_yea
 export const statsRoutes = [
   defineRoute({
     url: '/api/stats',
+    role: 'viewer',
     tag: 'stats',
     summary: 'Row counts per table, people per country of their latest affiliation, the latest ingest runs',
     returns: '{backend, counts: {table: n}, people_by_country: [{country, people}], ingest_runs: [...]}',
@@ -29,6 +30,7 @@ export const statsRoutes = [
   }),
   defineRoute({
     url: '/api/ingest-runs',
+    role: 'viewer',
     tag: 'stats',
     summary: 'Ingest runs, newest first, with per-run counts',
     query: z.object(pagination),
@@ -41,6 +43,7 @@ export const statsRoutes = [
   }),
   defineRoute({
     url: '/api/countries',
+    role: 'viewer',
     tag: 'stats',
     summary: 'Countries with approximate map positions (mean of CSRankings institution locations; see docs/api.md)',
     returns: '{items: [{code, name, region, lat, lon, basis}]}',

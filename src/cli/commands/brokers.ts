@@ -6,6 +6,7 @@ import { searchPersonIds } from '../../search/index.ts';
 import type { Command } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
 import { numberFlag, tieFlags, TIE_OPTIONS, TIE_USAGE } from './intro.ts';
+import { auditCli } from '../../teams/audit.ts';
 
 async function idsFromFile(file: string): Promise<string[]> {
   let text: string;
@@ -37,6 +38,7 @@ For each contact: the number of targets its best path reaches within max hops, a
     const targets = query !== undefined ? await searchPersonIds(store, query, { limit }) : await idsFromFile(file as string);
     if (targets.length === 0) throw new AtlasError('NO_DATA', query !== undefined ? `the search "${query}" found nobody` : `${file} lists no person ids`);
     const result = await brokers(store, targets, flags);
+    await auditCli(store, { action: 'brokers.query', target: query ?? null, detail: { owner: result.params.owner, targets: targets.length } });
     if (ctx.json) return void printJson(ctx.stdout, { ...result, params: { ...result.params, for: query ?? null, ids: file ?? null } });
     const names = await nodeNames(store, result.brokers.map((b) => b.contact));
     const p = result.params;

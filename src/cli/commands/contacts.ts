@@ -3,6 +3,8 @@ import { badArgument } from '../../core/errors.ts';
 import { describeProblems, importContacts } from '../../network/index.ts';
 import type { Command } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
+import { auditCli } from '../../teams/audit.ts';
+import path from 'node:path';
 
 export const contactsCommand: Command = {
   name: 'contacts',
@@ -33,6 +35,7 @@ Rows are matched by identifiers first, then by exact name; unmatched or ambiguou
     }
     if (sub !== 'import' || !file || extra !== undefined) throw badArgument('usage: atlas contacts import FILE.csv --owner NAME  |  atlas contacts list --owner NAME');
     const r = await importContacts(store, file, { owner, skipUnmatched: values['skip-unmatched'] === true });
+    await auditCli(store, { action: 'contacts.import', target: owner, detail: { file: path.basename(file), imported: r.imported } });
     if (ctx.json) return void printJson(ctx.stdout, r);
     ctx.stdout.write(`imported ${r.imported} contact(s) for ${r.owner} from ${r.file} (${r.rows} rows; replaced ${r.replaced} earlier contact(s))\n`);
     if (r.unmatched.length || r.ambiguous.length) ctx.stdout.write(`skipped: ${describeProblems(r)}\n`);

@@ -5,6 +5,7 @@ import { AtlasError } from '../../core/errors.ts';
 import { EXPORT_KINDS } from '../export-kinds.ts';
 import type { Command } from '../command.ts';
 import { csvField } from '../output.ts';
+import { auditCli } from '../../teams/audit.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -25,7 +26,9 @@ export const exportCommand: Command = {
     const write = (s: string): Promise<void> => new Promise((resolve) => (out.write(s) ? resolve() : out.once('drain', () => resolve())));
     if (format === 'csv') await write(kind.columns.join(',') + '\n');
     let n = 0;
-    for await (const batch of kind.rows(await ctx.store())) {
+    const store = await ctx.store();
+    await auditCli(store, { action: 'export', target: kindName ?? null, detail: { format } });
+    for await (const batch of kind.rows(store)) {
       let chunk = '';
       for (const row of batch) {
         const r = row as Record<string, unknown>;

@@ -27,5 +27,8 @@ import { synthCommand } from './synth.ts';
 import { mentorsCommand } from './mentors.ts';
 import { pullCommand } from './pull.ts';
 import { vacuumCommand } from './vacuum.ts';
+import { usersCommand } from './users.ts';
+import { auditCommand } from './audit.ts';
+import { shortlistCommand } from './shortlist.ts';
 
-export const COMMANDS: Command[] = [demoCommand, ingestCommand, pullCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, institutionCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, mentorsCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand, vacuumCommand];
+export const COMMANDS: Command[] = [demoCommand, ingestCommand, pullCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, institutionCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, shortlistCommand, mentorsCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand, vacuumCommand, usersCommand, auditCommand];

@@ -3,6 +3,7 @@ import { badArgument } from '../../core/errors.ts';
 import { DEFAULT_INTRO, DEFAULT_TIE_PARAMS, introPaths, nodeNames, type Evidence, type TieParams } from '../../network/index.ts';
 import type { Command, OptionSpec, ParsedValues } from '../command.ts';
 import { printJson } from '../output.ts';
+import { auditCli } from '../../teams/audit.ts';
 
 export const TIE_OPTIONS: OptionSpec = {
   owner: { type: 'string' },
@@ -79,6 +80,7 @@ Paths are ranked by cost Σ −ln(1 − e^−w) (docs/network.md).`,
     const k = numberFlag(values, 'k', true) ?? DEFAULT_INTRO.k;
     const store = await ctx.store();
     const result = await introPaths(store, target, { ...flags, k });
+    await auditCli(store, { action: 'intro.query', target: result.params.target, detail: { owner: result.params.owner, query: target } });
     if (ctx.json) return void printJson(ctx.stdout, result);
     const p = result.params;
     const names = await nodeNames(store, result.paths.flatMap((x) => x.nodes));

@@ -4,6 +4,7 @@ import { personProfile } from '../../store/repo/person-profile.ts';
 import type { MentorTie } from '../../store/repo/mentorship-ties.ts';
 import type { Command } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
+import { auditCli } from '../../teams/audit.ts';
 
 export const personCommand: Command = {
   name: 'person',
@@ -16,7 +17,9 @@ export const personCommand: Command = {
     if (!q) throw new AtlasError('BAD_ARGUMENT', 'give a person id, identifier or name');
     const n = Number(values['works']);
     if (!Number.isInteger(n) || n < 0 || n > 1000) throw new AtlasError('BAD_ARGUMENT', '--works must be an integer 0..1000');
-    const p = await personProfile(await ctx.store(), q, n);
+    const store = await ctx.store();
+    const p = await personProfile(store, q, n);
+    await auditCli(store, { action: 'profile.view', target: p.person_id, detail: { query: q } });
     if (ctx.json) return void printJson(ctx.stdout, p);
     ctx.stdout.write(`${p.display_name ?? '(no name)'}  [${p.person_id}]\n`);
     ctx.stdout.write(`identifiers: ${p.identifiers.map((i) => `${i.scheme}:${i.value}`).join('  ')}\n`);

@@ -11,7 +11,13 @@ interface CountryPoint { code: string; name: string; lat: number | null; lon: nu
 
 let centroids: Promise<Map<string, CountryPoint>> | undefined;
 const countryPoints = () =>
-  (centroids ??= getJson<{ items: CountryPoint[] }>('countries').then((r) => new Map(r.items.map((c) => [c.code, c]))));
+  (centroids ??= getJson<{ items: CountryPoint[] }>('countries').then(
+    (r) => new Map(r.items.map((c) => [c.code, c])),
+    (e: unknown) => {
+      centroids = undefined; // a failure (say before signing in) is not remembered
+      throw e;
+    },
+  ));
 
 function sankey(el: HTMLElement, pairs: Pair[], onPick: (p: Pair) => void): void {
   // Origins and destinations are separate nodes ("CN ›" and "› CN"), so two-way flows never form a cycle.

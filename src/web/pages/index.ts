@@ -11,8 +11,11 @@ import { overviewPage } from './overview.ts';
 import { peoplePage } from './people.ts';
 import { profileActions, profilePage } from './profile.ts';
 import { searchPage } from './search.ts';
+import { addToShortlistControl, pipelinePage } from './pipeline.ts';
+import { signInPage } from './sign-in.ts';
 import { subsidyPage } from './subsidy.ts';
 
 profileActions.push((id) => h('a', { href: href('/intro', { target: id }), id: 'intro-link' }, 'How do I reach this person? →'));
+profileActions.push(addToShortlistControl);
 
-export const PAGES: PageDef[] = [overviewPage, flowsPage, cohortPage, searchPage, peoplePage, countryPage, institutionPage, introPage, subsidyPage, profilePage];
+export const PAGES: PageDef[] = [overviewPage, flowsPage, cohortPage, searchPage, peoplePage, countryPage, institutionPage, introPage, pipelinePage, subsidyPage, profilePage, signInPage];
