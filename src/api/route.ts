@@ -119,6 +119,7 @@ export function registerRoute(app: FastifyInstance, route: ApiRoute, services: R
         const hit = services.cache.get(key);
         if (hit !== undefined) return reply.type('application/json; charset=utf-8').header('x-cache', 'hit').send(hit);
       }
+      const generation = services.cache.generation;
       if (route.produces) {
         const file = (await route.handler(input as never, { store: services.store, caller })) as { body: string; filename: string };
         const safe = file.filename.replace(/[^\w.-]+/g, '_');
@@ -126,7 +127,7 @@ export function registerRoute(app: FastifyInstance, route: ApiRoute, services: R
       }
       const result = withoutServerPaths(await route.handler(input as never, { store: services.store, caller }));
       const body = Buffer.from(JSON.stringify(result));
-      if (key !== undefined) services.cache.set(key, body);
+      if (key !== undefined) services.cache.set(key, body, generation);
       if (route.method && route.method !== 'GET') services.cache.clear();
       return reply.type('application/json; charset=utf-8').send(body);
     },

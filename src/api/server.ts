@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ensureFreshDerived, rederivedNote } from '../derived/ensure-fresh.ts';
+import { dataVersion } from '../store/repo/data-version.ts';
 import { AtlasError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { AuditWriter } from '../teams/audit.ts';
@@ -87,15 +88,17 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
 
   // Figures as of the data: at most once a second, a request finds out whether an ingest elsewhere (or one killed
   // before its refresh) left careers or mentorships older than the facts, and has them re-derived first.
+  // The same check drops cached answers as soon as the data version moves (an ingest or import by another process).
   let checkedAt = 0;
+  let seenVersion: string | null = null;
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/') || Date.now() - checkedAt < 1000) return;
     checkedAt = Date.now();
     const r = await ensureFreshDerived(store);
-    if (r) {
-      cache.clear();
-      (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`[atlas serve] ${rederivedNote(r)}`);
-    }
+    if (r) (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`[atlas serve] ${rederivedNote(r)}`);
+    const version = await dataVersion(store);
+    if (r || (seenVersion !== null && version !== seenVersion)) cache.clear();
+    seenVersion = version;
   });
 
   for (const r of routes) registerRoute(app, r, { store, cache, audit });

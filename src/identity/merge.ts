@@ -11,7 +11,7 @@ import { PERSON_COLUMNS } from '../store/schema.ts';
 import type { Queryable, Store } from '../store/store.ts';
 
 /** Tables whose rows are facts about a person (moved by a merge); every other PERSON_COLUMNS table is derived. */
-const FACT_ROWS = new Set(['person_identifiers', 'affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'authorships', 'ties', 'contacts', 'shortlist_entries', 'shortlist_events']);
+const FACT_ROWS = new Set(['person_identifiers', 'affiliation_years', 'education', 'positions', 'relations', 'person_keywords', 'authorships', 'ties', 'contacts', 'shortlist_entries', 'shortlist_events', 'watches', 'watch_people', 'watch_seen', 'alerts']);
 
 async function recordMerge(tx: Queryable, kept: string, merged: string, kind: string, reasons: unknown): Promise<number> {
   const [row] = await tx.query<{ n: number | null }>('SELECT MAX(merge_id) AS n FROM merges');
@@ -55,6 +55,9 @@ export async function mergePeople(tx: Queryable, kept: string, merged: string, k
     }
     // a shortlist holding both keeps the kept person's entry (the merged one's history moves to it)
     if (table === 'shortlist_entries') await tx.exec('DELETE FROM shortlist_entries WHERE person_id = $1 AND shortlist_id IN (SELECT shortlist_id FROM shortlist_entries WHERE person_id = $2)', [merged, kept]);
+    // a watch following both keeps one row per person and fact (what was seen of either stays seen)
+    if (table === 'watch_people') await tx.exec('DELETE FROM watch_people WHERE person_id = $1 AND watch_id IN (SELECT watch_id FROM watch_people WHERE person_id = $2)', [merged, kept]);
+    if (table === 'watch_seen') await tx.exec('DELETE FROM watch_seen WHERE person_id = $1 AND EXISTS (SELECT 1 FROM watch_seen k WHERE k.person_id = $2 AND k.watch_id = watch_seen.watch_id AND k.fact = watch_seen.fact)', [merged, kept]);
     for (const col of columns) await tx.exec(`UPDATE ${table} SET ${col} = $1 WHERE ${col} = $2`, [kept, merged]);
   }
   await tx.exec('DELETE FROM ties WHERE a = b');

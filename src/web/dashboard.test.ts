@@ -4,7 +4,9 @@
  * Vite-built dashboard, driven in Debian's Chromium through playwright-core. A missing Chromium fails (scripts/setup/chromium.sh
  * installs it). On failure a screenshot is written to test-results/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { startServer } from '../api/server.ts';
 import { EDUCATION_FILES_TWO_YEARS, openEducationStore } from '../api/test-education-fixture.ts';
 import { addContactsNear, openSampleStore } from '../api/test-fixture.ts';
 import { ISO_NUMERIC_MODULE, isoNumericModule } from '../../scripts/gen-iso-numeric.ts';
+import { ingestFiles } from '../ingest/run-ingest.ts';
 import { searchPersonIds } from '../search/index.ts';
 import type { Store } from '../store/store.ts';
 import { cliActor } from '../teams/audit.ts';
@@ -534,6 +537,31 @@ describe('dashboard on a server with accounts', () => {
     } catch (e) {
       mkdirSync('test-results', { recursive: true });
       await p.screenshot({ path: 'test-results/accounts-pipeline.png', fullPage: true }).catch(() => {});
+      throw e;
+    }
+  });
+
+  it('alerts: watch a person from the profile; an ingest of a new work of theirs shows on the alerts page; mark read', async () => {
+    try {
+      await p.goto(`${accBase}#/profile?id=${reachable}`);
+      await p.waitForSelector('#watch-person');
+      await p.click('#watch-person');
+      await p.waitForFunction(() => /watching — person: /.test(document.querySelector('#watch-control')?.textContent ?? ''));
+      const [who] = await acc.query<{ display_name: string }>(`SELECT display_name FROM people WHERE person_id = $1`, [reachable]);
+      const dir = mkdtempSync(path.join(tmpdir(), 'atlas-watch-web-'));
+      const file = path.join(dir, 'new-work.jsonl');
+      writeFileSync(file, JSON.stringify({ id: 'https://openalex.org/W4999999991', title: 'A new paper to be alerted about', publication_year: 2025, updated_date: '2026-11-01', cited_by_count: 0, authorships: [{ author_position: 'first', author: { id: `https://openalex.org/${reachable}`, display_name: who!.display_name }, institutions: [] }] }) + '\n');
+      await ingestFiles(acc, [file]);
+      rmSync(dir, { recursive: true, force: true });
+      await p.goto(`${accBase}#/alerts`);
+      await p.waitForSelector('#alerts[data-state="ready"]');
+      expect(await p.textContent('#alerts tr[data-alert="work"]')).toContain('A new paper to be alerted about');
+      expect(await p.textContent('#watches')).toMatch(/following 1 · 1 unread/);
+      await p.click('#mark-read');
+      await p.waitForSelector('#alerts[data-state="empty"]');
+    } catch (e) {
+      mkdirSync('test-results', { recursive: true });
+      await p.screenshot({ path: 'test-results/accounts-alerts.png', fullPage: true }).catch(() => {});
       throw e;
     }
   });

@@ -10,5 +10,6 @@ import { searchRoutes } from './search.ts';
 import { statsRoutes } from './stats.ts';
 import { teamsRoutes } from './teams.ts';
 import { shortlistsRoutes } from './shortlists.ts';
+import { watchesRoutes } from './watches.ts';
 
-export const API_ROUTES: readonly ApiRoute[] = [...statsRoutes, ...peopleRoutes, ...mentorsRoutes, ...searchRoutes, ...careersRoutes, ...institutionsRoutes, ...networkRoutes, ...economicsRoutes, ...shortlistsRoutes, ...teamsRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...statsRoutes, ...peopleRoutes, ...mentorsRoutes, ...searchRoutes, ...careersRoutes, ...institutionsRoutes, ...networkRoutes, ...economicsRoutes, ...shortlistsRoutes, ...watchesRoutes, ...teamsRoutes];

@@ -30,5 +30,6 @@ import { vacuumCommand } from './vacuum.ts';
 import { usersCommand } from './users.ts';
 import { auditCommand } from './audit.ts';
 import { shortlistCommand } from './shortlist.ts';
+import { alertsCommand, watchCommand } from './watch.ts';
 
-export const COMMANDS: Command[] = [demoCommand, ingestCommand, pullCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, institutionCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, shortlistCommand, mentorsCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand, vacuumCommand, usersCommand, auditCommand];
+export const COMMANDS: Command[] = [demoCommand, ingestCommand, pullCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, institutionCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, shortlistCommand, watchCommand, alertsCommand, mentorsCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand, vacuumCommand, usersCommand, auditCommand];

@@ -8,6 +8,7 @@ import { inputFiles } from '../../ingest/input-files.ts';
 import { splitLanded, type SkippedFile } from '../../ingest/landed-files.ts';
 import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
 import { refreshCareersKeepingParams } from '../../careers/index.ts';
+import { sweepAfterLanding } from '../../teams/notify.ts';
 import { refreshMentorships } from '../../mentors/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import type { Command } from '../command.ts';
@@ -122,6 +123,8 @@ export const ingestCommand: Command = {
     const careers = refresh ? await refreshCareersKeepingParams(store) : null;
     const mentorships = careers ? await refreshMentorships(store) : null;
     invalidateSearchIndex(store);
+    const alerts = careers ? await sweepAfterLanding(store) : null;
+    if (alerts && !ctx.json) ctx.stderr.write(`${alerts}\n`);
     const seconds = (Date.now() - started) / 1000;
     if (ctx.json) {
       const only = results.length === 1 && !values['each-file'] && !values['resume'] ? results[0] : undefined;

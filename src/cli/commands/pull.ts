@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AtlasError } from '../../core/errors.ts';
 import { refreshCareersKeepingParams } from '../../careers/index.ts';
+import { sweepAfterLanding } from '../../teams/notify.ts';
 import { refreshMentorships } from '../../mentors/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import { PULLERS, createJob, isInterrupted, jobToResume, listJobs, markRefreshed, pullerFor, runPull, type HttpEvent, type PullContext, type PullJob, type PullProgress, type PullRunResult } from '../../pull/index.ts';
@@ -123,6 +124,8 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
   const mentorships = refresh ? await refreshMentorships(store) : null;
   if (refresh) await markRefreshed(store, result.job, refreshStartedAt);
   invalidateSearchIndex(store);
+  const alerts = careers ? await sweepAfterLanding(store) : null;
+  if (alerts && !ctx.json) ctx.stderr.write(`${alerts}\n`);
   const seconds = (Date.now() - started) / 1000;
   if (ctx.json) {
     printJson(ctx.stdout, { job: shownJob(result.job), pages: result.pages, records: result.records, inserted: result.inserted, replaced: result.replaced, unchanged: result.unchanged, runs: result.runs, rejected: result.rejected.length, rejectedReport: reportFile, paused: result.paused, careersRefreshed: careers !== null, mentorships: mentorships ? { stated: mentorships.stated, inferred: mentorships.inferred } : null, seconds });

@@ -2,7 +2,6 @@
 import { writeFile } from 'node:fs/promises';
 import { AtlasError, badArgument } from '../../core/errors.ts';
 import { auditCli } from '../../teams/audit.ts';
-import { LOCAL_CALLER } from '../../teams/caller.ts';
 import {
   addToShortlist,
   createShortlist,
@@ -16,8 +15,7 @@ import {
   STAGES,
   updateEntry,
 } from '../../teams/shortlists.ts';
-import { hasUsers, requireListOwner } from '../../teams/users.ts';
-import type { Store } from '../../store/store.ts';
+import { actingUser } from '../acting-user.ts';
 import type { Command } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
 
@@ -36,13 +34,6 @@ atlas shortlist delete LIST
   --user NAME   who acts (required once the atlas has users: an active recruiter or admin; default "local")
   LIST          a list id (sl_…) or the name of one of your lists
 Stages: ${STAGES.join(' → ')}`;
-
-async function actingUser(store: Store, raw: string | undefined): Promise<string> {
-  if (!(await hasUsers(store))) return raw?.trim() || LOCAL_CALLER.name;
-  if (!raw) throw badArgument('this atlas has users: say who acts with --user NAME');
-  await requireListOwner(store, raw.trim());
-  return raw.trim();
-}
 
 export const shortlistCommand: Command = {
   name: 'shortlist',

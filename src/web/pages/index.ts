@@ -13,9 +13,11 @@ import { profileActions, profilePage } from './profile.ts';
 import { searchPage } from './search.ts';
 import { addToShortlistControl, pipelinePage } from './pipeline.ts';
 import { signInPage } from './sign-in.ts';
+import { alertsPage, watchPersonControl } from './alerts.ts';
 import { subsidyPage } from './subsidy.ts';
 
 profileActions.push((id) => h('a', { href: href('/intro', { target: id }), id: 'intro-link' }, 'How do I reach this person? →'));
 profileActions.push(addToShortlistControl);
+profileActions.push(watchPersonControl);
 
-export const PAGES: PageDef[] = [overviewPage, flowsPage, cohortPage, searchPage, peoplePage, countryPage, institutionPage, introPage, pipelinePage, subsidyPage, profilePage, signInPage];
+export const PAGES: PageDef[] = [overviewPage, flowsPage, cohortPage, searchPage, peoplePage, countryPage, institutionPage, introPage, pipelinePage, alertsPage, subsidyPage, profilePage, signInPage];
