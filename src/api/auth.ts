@@ -24,12 +24,26 @@ export function callerOf(req: FastifyRequest): Caller {
 export class AccountsMode {
   private on = false;
   private checkedAt = 0;
+  /** The check under way: every request that comes while it runs waits for its answer (none is let in unchecked). */
+  private pending: Promise<boolean> | null = null;
   constructor(private readonly store: Store) {}
   async get(): Promise<boolean> {
     if (this.on) return true;
+    if (this.pending) return this.pending;
     if (Date.now() - this.checkedAt >= 1000) {
-      this.checkedAt = Date.now();
-      this.on = await hasUsers(this.store);
+      this.pending = hasUsers(this.store).then(
+        (on) => {
+          this.on = this.on || on;
+          this.checkedAt = Date.now();
+          this.pending = null;
+          return this.on;
+        },
+        (e: unknown) => {
+          this.pending = null;
+          throw e;
+        },
+      );
+      return this.pending;
     }
     return this.on;
   }

@@ -108,6 +108,16 @@ for (const backend of BACKENDS) {
       expect((await call('GET', '/api/stats', 'ann')).status).toBe(200);
     });
 
+    it('a server just started lets no request in unchecked: simultaneous first requests without a key all get 401', async () => {
+      const fresh = await buildServer(store, { web: false, rateLimit: false });
+      try {
+        const answers = await Promise.all(Array.from({ length: 8 }, () => fresh.inject({ method: 'GET', url: '/api/me' })));
+        expect(answers.map((r) => r.statusCode)).toEqual(Array(8).fill(401));
+      } finally {
+        await fresh.close();
+      }
+    });
+
     it('roles: viewers read aggregates only, analysts profiles, recruiters intros, admins users and audit (403 otherwise)', async () => {
       const expectStatus = async (user: string, url: string, status: number) => expect((await call('GET', url, user)).status, `${user} ${url}`).toBe(status);
       for (const url of ['/api/stats', '/api/flows', '/api/cohort', '/api/net-rates', '/api/diaspora/CN', '/api/me']) await expectStatus('vera', url, 200);
