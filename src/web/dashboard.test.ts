@@ -556,6 +556,7 @@ describe('dashboard on a server with accounts', () => {
       await p.goto(`${accBase}#/alerts`);
       await p.waitForSelector('#alerts[data-state="ready"]');
       expect(await p.textContent('#alerts tr[data-alert="work"]')).toContain('A new paper to be alerted about');
+      await p.waitForSelector('#watches[data-state="ready"]');
       expect(await p.textContent('#watches')).toMatch(/following 1 · 1 unread/);
       await p.click('#mark-read');
       await p.waitForSelector('#alerts[data-state="empty"]');

@@ -43,6 +43,7 @@ export const alertsPage: PageDef = {
       (r) => r.items.length === 0,
       all ? 'No alerts yet.' : 'No unread alerts.',
     );
+    // After the alerts: GET /api/alerts sweeps first, so the unread counts below include what it found.
     await loadInto(
       watches,
       'watches',
