@@ -146,6 +146,12 @@ async function insertChunked(tx: Queryable, table: string, cols: readonly Column
 
 /** Recompute careers and moves for all people; returns counts and the parameters used. */
 export async function refreshCareers(store: Store, partial: Partial<CareerParams> = {}): Promise<RefreshResult> {
+  // Under the writer lock (re-entrant): a server re-deriving stale careers at the same time would otherwise delete
+  // and rewrite the same rows (PostgreSQL: a deadlock) or read a store half-written.
+  return store.withWriterLock(() => refreshCareersLocked(store, partial));
+}
+
+async function refreshCareersLocked(store: Store, partial: Partial<CareerParams>): Promise<RefreshResult> {
   const t0 = performance.now();
   const params = careerParams(partial);
   // Read before the facts are: a write landing meanwhile leaves the careers marked older, so re-derived later.

@@ -38,6 +38,11 @@ async function deletePeople(tx: Queryable, ids: readonly string[]): Promise<void
 }
 
 export async function refreshMentorships(store: Store, params: InferenceParams = DEFAULT_INFERENCE): Promise<MentorshipRefresh> {
+  // Under the writer lock (re-entrant), as refreshCareers: two refreshes at once would clash on the working tables.
+  return store.withWriterLock(() => refreshMentorshipsLocked(store, params));
+}
+
+async function refreshMentorshipsLocked(store: Store, params: InferenceParams): Promise<MentorshipRefresh> {
   const t0 = performance.now();
   const inputs = await factsVersion(store);
   const resolved = await resolveRelations(store);

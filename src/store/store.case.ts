@@ -322,6 +322,81 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
       });
     });
 
+    describe('concurrent users of one store (a server)', () => {
+      it('a streamed result is whole while other callers run statements and bulk loads meanwhile', async () => {
+        const s = await fresh();
+        await s.exec(`CREATE TABLE big AS SELECT i FROM ${s.backend === 'duckdb' ? 'range(0, 200000) r(i)' : 'generate_series(0, 199999) AS r(i)'}`);
+        await s.exec('CREATE TABLE side (k INTEGER)');
+        let streamed = 0;
+        let sum = 0;
+        let others = 0;
+        let done = false;
+        const busy = (async () => {
+          while (!done) {
+            await s.query('SELECT COUNT(*) AS n FROM big WHERE i % 7 = 0');
+            await s.bulkInsert('side', [{ name: 'k', type: 'int' }], [[others]]);
+            others++;
+          }
+        })();
+        for await (const batch of s.iterate<{ i: number }>('SELECT i FROM big ORDER BY i', [], 5000)) {
+          streamed += batch.length;
+          for (const r of batch) sum += r.i;
+          await new Promise((r) => setImmediate(r)); // let the other caller in between batches
+        }
+        done = true;
+        await busy;
+        expect(others).toBeGreaterThan(0);
+        expect(streamed).toBe(200_000);
+        expect(sum).toBe((199_999 * 200_000) / 2);
+        expect((await s.query<{ n: number }>('SELECT COUNT(*) AS n FROM side'))[0]?.n).toBe(others);
+      });
+
+      it("a transaction's writes stay its own: another caller neither sees them before the commit nor loses its own with a rollback", async () => {
+        const s = await fresh();
+        await s.exec('CREATE TABLE t (k INTEGER)');
+        let inside!: () => void;
+        let release!: () => void;
+        const entered = new Promise<void>((r) => (inside = r));
+        const gate = new Promise<void>((r) => (release = r));
+        const tx = s
+          .transaction(async (q) => {
+            await q.exec('INSERT INTO t VALUES (1)');
+            inside();
+            await gate;
+            await q.exec('INSERT INTO t VALUES (2)');
+            throw new Error('changed my mind');
+          })
+          .catch((e: unknown) => e);
+        await entered;
+        await s.exec('INSERT INTO t VALUES (10)');
+        expect(await s.query('SELECT k FROM t ORDER BY k')).toEqual([{ k: 10 }]);
+        release();
+        expect(((await tx) as Error).message).toBe('changed my mind');
+        expect(await s.query('SELECT k FROM t ORDER BY k')).toEqual([{ k: 10 }]);
+      });
+
+      it('a transaction that commits while readers run is seen whole by the next read', async () => {
+        const s = await fresh();
+        await s.exec('CREATE TABLE t (k INTEGER)');
+        const reads: number[] = [];
+        let done = false;
+        const reader = (async () => {
+          while (!done) reads.push(Number((await s.query<{ n: number }>('SELECT COUNT(*) AS n FROM t'))[0]?.n));
+        })();
+        await s.transaction(async (q) => {
+          for (let i = 0; i < 50; i++) {
+            await q.exec('INSERT INTO t VALUES ($1)', [i]);
+            await new Promise((r) => setImmediate(r));
+          }
+        });
+        done = true;
+        await reader;
+        expect(reads.length).toBeGreaterThan(0);
+        expect(reads.every((n) => n === 0 || n === 50)).toBe(true);
+        expect((await s.query<{ n: number }>('SELECT COUNT(*) AS n FROM t'))[0]?.n).toBe(50);
+      });
+    });
+
     describe('withWriterLock', () => {
       it('returns fn value, is re-entrant, and serialises writers of one store', async () => {
         const s = await fresh();
