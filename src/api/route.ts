@@ -47,6 +47,11 @@ export interface ApiRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
    * admins answer from the caller's own data, so their cache key includes the caller.
    */
   cache?: boolean;
+  /**
+   * A write (non-GET) clears the response cache, unless it changes nothing a cached answer reads: shortlists,
+   * watches and alerts, users and keys (auth and roles are checked before the cache is) keep it.
+   */
+  keepsCache?: boolean;
   /** The audit-log entry of a call (computed from the validated input, also on a cache hit). */
   audit?: (input: { params: z.output<P>; query: z.output<Q> }, caller: Caller) => AuditEntry;
   handler(input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; text: string }, ctx: RouteContext): Promise<unknown>;
@@ -128,7 +133,7 @@ export function registerRoute(app: FastifyInstance, route: ApiRoute, services: R
       const result = withoutServerPaths(await route.handler(input as never, { store: services.store, caller }));
       const body = Buffer.from(JSON.stringify(result));
       if (key !== undefined) services.cache.set(key, body, generation);
-      if (route.method && route.method !== 'GET') services.cache.clear();
+      if (route.method && route.method !== 'GET' && !route.keepsCache) services.cache.clear();
       return reply.type('application/json; charset=utf-8').send(body);
     },
   });

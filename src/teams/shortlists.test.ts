@@ -100,6 +100,24 @@ for (const backend of BACKENDS) {
       expect((await call('alice', 'POST', `/api/shortlists/${listId}/people`, { person: people[3]!.person_id, owner: 'bob' })).status).toBe(400);
     });
 
+    it('pipeline writes leave cached answers cached (they change nothing those read); a contact upload clears them', async () => {
+      const profile = `/api/people/${people[1]!.person_id}`;
+      await call('alice', 'GET', '/api/stats');
+      await call('alice', 'GET', profile);
+      expect((await call('alice', 'GET', '/api/stats')).headers['x-cache']).toBe('hit');
+      const created = await call('alice', 'POST', '/api/shortlists', { name: 'cache check' });
+      expect(created.status).toBe(200);
+      await call('alice', 'POST', `/api/shortlists/${created.body.shortlist_id}/people`, { person: people[1]!.person_id });
+      expect((await call('alice', 'GET', '/api/stats')).headers['x-cache']).toBe('hit');
+      expect((await call('alice', 'GET', profile)).headers['x-cache']).toBe('hit');
+      expect((await call('alice', 'DELETE', `/api/shortlists/${created.body.shortlist_id}`)).status).toBe(200);
+      expect((await call('alice', 'GET', '/api/stats')).headers['x-cache']).toBe('hit');
+      const csv = `name,openalex\n${people[2]!.display_name},${people[2]!.person_id}\n`;
+      const up = await app.inject({ method: 'POST', url: '/api/contacts?filename=c.csv', headers: { authorization: `Bearer ${keys['carol']}`, 'content-type': 'text/csv' }, payload: csv });
+      expect(up.statusCode, up.body).toBe(200);
+      expect((await call('alice', 'GET', '/api/stats')).headers['x-cache']).toBeUndefined();
+    });
+
     it('exports CSV with every entry, names and notes guarded against spreadsheet formulas', async () => {
       await call('alice', 'PATCH', `/api/shortlists/${listId}/people/${people[0]!.person_id}`, { note: '=HYPERLINK("http://evil.example","x")' });
       const res = await call('alice', 'GET', `/api/shortlists/${listId}/export.csv`);

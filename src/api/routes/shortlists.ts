@@ -40,6 +40,7 @@ export const shortlistsRoutes = [
   defineRoute({
     url: '/api/shortlists',
     method: 'POST',
+    keepsCache: true,
     tag: 'pipeline',
     role: 'recruiter',
     summary: 'Create a shortlist (owned by you, private until shared)',
@@ -63,6 +64,7 @@ export const shortlistsRoutes = [
   defineRoute({
     url: '/api/shortlists/:list',
     method: 'DELETE',
+    keepsCache: true,
     tag: 'pipeline',
     role: 'recruiter',
     summary: 'Delete a shortlist you own, with its people, history and shares',
@@ -75,6 +77,7 @@ export const shortlistsRoutes = [
   defineRoute({
     url: '/api/shortlists/:list/people',
     method: 'POST',
+    keepsCache: true,
     tag: 'pipeline',
     role: 'recruiter',
     summary: 'Put a person on the list (at `shortlisted` unless a stage is given)',
@@ -89,6 +92,7 @@ export const shortlistsRoutes = [
   defineRoute({
     url: '/api/shortlists/:list/people/:person',
     method: 'PATCH',
+    keepsCache: true,
     tag: 'pipeline',
     role: 'recruiter',
     summary: 'Move a person to another stage and/or change the note',
@@ -102,6 +106,7 @@ export const shortlistsRoutes = [
   defineRoute({
     url: '/api/shortlists/:list/people/:person',
     method: 'DELETE',
+    keepsCache: true,
     tag: 'pipeline',
     role: 'recruiter',
     summary: 'Take a person off the list (the history keeps the removal)',
@@ -126,6 +131,7 @@ export const shortlistsRoutes = [
   defineRoute({
     url: '/api/shortlists/:list/shares',
     method: 'POST',
+    keepsCache: true,
     tag: 'pipeline',
     role: 'recruiter',
     summary: 'Share a list you own with exactly these users (an empty list makes it private again)',

@@ -34,6 +34,7 @@ export const teamsRoutes = [
   defineRoute({
     url: '/api/users',
     method: 'POST',
+    keepsCache: true,
     tag: 'teams',
     role: 'admin',
     summary: 'Add a user; the answer carries their API key, shown this once',
@@ -46,6 +47,7 @@ export const teamsRoutes = [
   defineRoute({
     url: '/api/users/:name',
     method: 'PATCH',
+    keepsCache: true,
     tag: 'teams',
     role: 'admin',
     summary: "Change a user's role",
@@ -59,6 +61,7 @@ export const teamsRoutes = [
   defineRoute({
     url: '/api/users/:name/rotate',
     method: 'POST',
+    keepsCache: true,
     tag: 'teams',
     role: 'admin',
     summary: "Replace a user's API key (the old one stops working at once); the new key is shown this once",
@@ -71,6 +74,7 @@ export const teamsRoutes = [
   defineRoute({
     url: '/api/users/:name/revoke',
     method: 'POST',
+    keepsCache: true,
     tag: 'teams',
     role: 'admin',
     summary: 'Revoke a user: their key stops working at once; the name is never reused',

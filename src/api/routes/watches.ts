@@ -48,6 +48,7 @@ export const watchesRoutes = [
   defineRoute({
     url: '/api/watches',
     method: 'POST',
+    keepsCache: true,
     tag: 'pipeline',
     role: 'recruiter',
     summary: 'Watch a person, the top people of a search, or a cohort (origin, current institution, venue and year); what is known now is taken as seen',
@@ -67,6 +68,7 @@ export const watchesRoutes = [
   defineRoute({
     url: '/api/watches/:watch',
     method: 'DELETE',
+    keepsCache: true,
     tag: 'pipeline',
     role: 'recruiter',
     summary: 'Stop watching (the watch and its alerts go)',
@@ -96,6 +98,7 @@ export const watchesRoutes = [
   defineRoute({
     url: '/api/alerts/read',
     method: 'POST',
+    keepsCache: true,
     tag: 'pipeline',
     role: 'recruiter',
     summary: 'Mark your alerts read, up to and including seq `through` (default all)',
