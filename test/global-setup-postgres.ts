@@ -5,6 +5,9 @@
  * start, the reason is provided as `postgresError` and every PostgreSQL test fails with it (never skips), in CI
  * and out; tests that do not need PostgreSQL still run.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startTempCluster } from '../src/store/postgres/temp-cluster.ts';
 
@@ -15,7 +18,19 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Graph files of the run's stores (network/tie-graph-file.ts) go to one folder deleted at the end, not the
+  // user's cache folder; the workers and the CLI processes tests start inherit it.
+  const own = process.env['ATLAS_CACHE_DIR'] === undefined ? mkdtempSync(path.join(tmpdir(), 'atlas-test-cache-')) : null;
+  if (own) process.env['ATLAS_CACHE_DIR'] = own;
+  const stopPostgres = await startPostgres(project);
+  return async () => {
+    await stopPostgres();
+    if (own) rmSync(own, { recursive: true, force: true });
+  };
+}
+
+async function startPostgres(project: TestProject): Promise<() => unknown> {
   const external = process.env['ATLAS_TEST_POSTGRES_URL'];
   if (external) {
     project.provide('postgresUrl', external);

@@ -198,7 +198,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const flowUrls = [...targets.checkedUrls, '/api/flows?from=2020&to=2024', '/api/flows?level=institution&limit=20', '/api/flows?origin=US', '/api/flows?from=2015&to=2025&limit=5&offset=5'];
   const viewerUrls = ['/api/stats', ...targets.checkedUrls, '/api/net-rates', '/api/cohort', '/api/ingest-runs', '/api/countries', '/api/me'];
 
-  const pipelineCall = (): Call => {
+  const pipelineCall = (force?: 'add' | 'stage' | 'board'): Call => {
     if (o.writesPaused()) return { kind: 'shortlist-board', method: 'GET', url: state.list ? `/api/shortlists/${enc(state.list)}` : '/api/shortlists', key: creds.recruiter };
     if (state.list === null || state.members.size >= LIST_SIZE) {
       const name = `soak ${id}-${++state.lists}`;
@@ -208,7 +208,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       } };
     }
     const list = enc(state.list);
-    const r = rnd();
+    const r = force === 'add' ? 0 : force === 'stage' ? 0.5 : force === 'board' ? 1 : rnd();
     const free = targets.profiles.filter((p) => !state.members.has(p));
     if (r < 0.4 && free.length) {
       const person = pick(free);
@@ -222,9 +222,16 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     return { kind: 'shortlist-board', method: 'GET', url: `/api/shortlists/${list}`, key: creds.recruiter };
   };
 
-  const nextCall = (): Call => {
+  const randomKind = (): (typeof MIX)[number][0] => {
     let x = rnd() * MIX_TOTAL;
-    const kind = (MIX.find(([, w]) => (x -= w) < 0) ?? MIX[0]!)[0];
+    return (MIX.find(([, w]) => (x -= w) < 0) ?? MIX[0]!)[0];
+  };
+  // Each worker opens with one call of every kind (the pipeline's create, add, move and board in turn), so a short
+  // run on a slow machine still exercises them all; then the weighted mix.
+  const opening: Array<() => Call> = MIX.flatMap(([kind]) =>
+    kind === 'pipeline' ? [() => pipelineCall(), () => pipelineCall('add'), () => pipelineCall('stage'), () => pipelineCall('board')] : [() => nextCall(kind)],
+  );
+  const nextCall = (kind = randomKind()): Call => {
     const who = rnd() < 0.5 ? creds.recruiter : creds.viewer;
     switch (kind) {
       case 'stats': return { kind, method: 'GET', url: '/api/stats', key: who };
@@ -248,7 +255,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   };
 
   while (!o.stop()) {
-    const call = nextCall();
+    const call = (opening.shift() ?? nextCall)();
     const started = performance.now();
     try {
       const res = await fetch(base + call.url, {

@@ -6,12 +6,10 @@
  * the process's RSS at start, after warm-up and at the end. Used by src/api/soak.test.ts and bench/soak.ts.
  */
 import { readFileSync } from 'node:fs';
-import { refreshCareersKeepingParams } from '../careers/index.ts';
+import { refreshDerived } from '../derived/refresh-derived.ts';
 import { dataPath } from '../core/paths.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
-import { refreshMentorships } from '../mentors/index.ts';
 import { importContactsText } from '../network/index.ts';
-import { invalidateSearchIndex } from '../search/index.ts';
 import type { Store } from '../store/store.ts';
 import { cliActor } from '../teams/audit.ts';
 import { addUser } from '../teams/users.ts';
@@ -127,9 +125,7 @@ const TIMESTAMPS = ['refreshedAt', 'refreshed_at', 'derived_at'];
 async function cleanRun(store: Store, atEnd: FiguresCheck): Promise<SoakResult['consistency']['cleanRun']> {
   const errors: string[] = [];
   try {
-    await refreshCareersKeepingParams(store);
-    await refreshMentorships(store);
-    invalidateSearchIndex(store);
+    await refreshDerived(store);
   } catch (e) {
     errors.push(`re-derivation: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -152,9 +148,7 @@ async function ingestLikeTheCli(store: Store, files: readonly string[], into: So
   try {
     const r = await ingestFiles(store, files, { command: 'soak ingest' });
     Object.assign(into, { runId: r.runId, records: r.records, inserted: r.inserted });
-    await refreshCareersKeepingParams(store);
-    await refreshMentorships(store);
-    invalidateSearchIndex(store);
+    await refreshDerived(store);
   } catch (e) {
     into.error = e instanceof Error ? e.message : String(e);
   }

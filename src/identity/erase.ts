@@ -6,6 +6,7 @@
  * go as well, and so do people known only from the erased person's relations.
  */
 import { randomUUID } from 'node:crypto';
+import { invalidateTieGraphs as forgetTieGraphs } from '../network/tie-graph-cache.ts';
 import { PERSON_COLUMNS } from '../store/schema.ts';
 import { cliActor, eraseFromAudit, type AuditActor } from '../teams/audit.ts';
 import type { Queryable, Store } from '../store/store.ts';
@@ -67,6 +68,13 @@ async function deleteUnbackedRelationPeople(tx: Queryable): Promise<number> {
 }
 
 export async function erasePerson(store: Store, person: string, actor: AuditActor = cliActor()): Promise<ErasureResult> {
+  const erased = await eraseInTransaction(store, person, actor);
+  // Derived files on disk (the tie graph beside the store) may still name the person: they go now, not when next read.
+  forgetTieGraphs(store);
+  return erased;
+}
+
+function eraseInTransaction(store: Store, person: string, actor: AuditActor): Promise<ErasureResult> {
   return store.transaction(async (tx) => {
     const identifiers = await tx.query<{ scheme: string; value: string }>(
       'SELECT scheme, value FROM person_identifiers WHERE person_id = $1 ORDER BY scheme, value',

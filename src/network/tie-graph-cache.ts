@@ -1,12 +1,14 @@
 /**
  * The tie graph of a store, kept between requests. Building it reads every authorship (1M synthetic authors:
  * ~33 s) while a path query takes well under a millisecond, so the API server and any long-lived caller reuse
- * it until the data changes (store/repo/data-version.ts, read on every call).
+ * it until the data changes (store/repo/data-version.ts, read on every call); a new process reads the graph the
+ * last one built for the same data version from disk (tie-graph-file.ts) instead of building it again.
  */
-import type { Queryable } from '../store/store.ts';
+import type { Queryable, Store } from '../store/store.ts';
 import { dataVersion } from '../store/repo/data-version.ts';
 import type { TieGraph } from './csr.ts';
 import { buildTieGraph, resolveTieParams, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
+import { graphCacheDir, purgeTieGraphFiles, readTieGraphFile, writeTieGraphFile } from './tie-graph-file.ts';
 
 type Built = { graph: TieGraph; params: ResolvedTieParams };
 
@@ -31,7 +33,7 @@ export async function tieGraphFor(db: Queryable, params: TieParams): Promise<Bui
   if (p) {
     graphs.delete(key); // most recently used last
   } else {
-    p = buildTieGraph(db, resolved, { owners: 'all' });
+    p = loadOrBuild(db, resolved, version);
     p.catch(() => graphs.delete(key));
   }
   graphs.set(key, p);
@@ -39,7 +41,28 @@ export async function tieGraphFor(db: Queryable, params: TieParams): Promise<Bui
   return p;
 }
 
-/** Forget every graph kept for a store (after writing to authorships, works, ties or contacts by hand). */
+/** How this process got its graphs: built from the store, or read from a file (for benchmarks and tests). */
+export const tieGraphOrigins = { built: 0, read: 0 };
+
+/** The graph from this store's file when it is of this data version, else built and written for the next process. */
+async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: string): Promise<Built> {
+  const dir = isStore(db) ? graphCacheDir(db) : null;
+  const kept = readTieGraphFile(dir, version, params);
+  if (kept) {
+    tieGraphOrigins.read++;
+    return { graph: kept, params };
+  }
+  tieGraphOrigins.built++;
+  const built = await buildTieGraph(db, params, { owners: 'all' });
+  // Written only if the data did not change while it was built: a file names the version it holds exactly.
+  if (dir && (await dataVersion(db)) === version) writeTieGraphFile(dir, built.graph, version, params, MAX_GRAPHS_PER_STORE);
+  return built;
+}
+
+const isStore = (db: Queryable): db is Store => typeof (db as Partial<Store>).location === 'string' && typeof (db as Partial<Store>).backend === 'string';
+
+/** Forget every graph kept for a store, in memory and on disk (after an erasure, or writing to authorships, works, ties or contacts by hand). */
 export function invalidateTieGraphs(db: Queryable): void {
   cache.delete(db);
+  if (isStore(db)) purgeTieGraphFiles(graphCacheDir(db));
 }

@@ -7,9 +7,8 @@ import { ingestFiles, type IngestResult } from '../../ingest/run-ingest.ts';
 import { inputFiles } from '../../ingest/input-files.ts';
 import { splitLanded, type SkippedFile } from '../../ingest/landed-files.ts';
 import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
-import { refreshCareersKeepingParams } from '../../careers/index.ts';
+import { refreshDerived } from '../../derived/refresh-derived.ts';
 import { sweepAfterLanding } from '../../teams/notify.ts';
-import { refreshMentorships } from '../../mentors/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import type { Command } from '../command.ts';
 import { printJson } from '../output.ts';
@@ -120,8 +119,9 @@ export const ingestCommand: Command = {
     }
     const refresh = !values['no-refresh'] && results.length > 0;
     if (refresh && !ctx.json) ctx.stderr.write(`landed run${results.length > 1 ? 's' : ''} ${results.map((r) => r.runId).join(', ')}; deriving careers and mentorship ties…\n`);
-    const careers = refresh ? await refreshCareersKeepingParams(store) : null;
-    const mentorships = careers ? await refreshMentorships(store) : null;
+    const derived = refresh ? await refreshDerived(store) : null;
+    const careers = derived?.careers ?? null;
+    const mentorships = derived?.mentorships ?? null;
     invalidateSearchIndex(store);
     const alerts = careers ? await sweepAfterLanding(store) : null;
     if (alerts && !ctx.json) ctx.stderr.write(`${alerts}\n`);

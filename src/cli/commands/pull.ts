@@ -4,9 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AtlasError } from '../../core/errors.ts';
-import { refreshCareersKeepingParams } from '../../careers/index.ts';
+import { refreshDerived } from '../../derived/refresh-derived.ts';
 import { sweepAfterLanding } from '../../teams/notify.ts';
-import { refreshMentorships } from '../../mentors/index.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import { PULLERS, createJob, isInterrupted, jobToResume, listJobs, markRefreshed, pullerFor, runPull, type HttpEvent, type PullContext, type PullJob, type PullProgress, type PullRunResult } from '../../pull/index.ts';
 import type { Store } from '../../store/store.ts';
@@ -120,8 +119,9 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
     await writeFile(reportFile, result.rejected.map((r) => JSON.stringify(r)).join('\n') + '\n');
   }
   const refreshStartedAt = new Date().toISOString();
-  const careers = refresh ? await refreshCareersKeepingParams(store) : null;
-  const mentorships = refresh ? await refreshMentorships(store) : null;
+  const derived = refresh ? await refreshDerived(store) : null;
+  const careers = derived?.careers ?? null;
+  const mentorships = derived?.mentorships ?? null;
   if (refresh) await markRefreshed(store, result.job, refreshStartedAt);
   invalidateSearchIndex(store);
   const alerts = careers ? await sweepAfterLanding(store) : null;
