@@ -20,7 +20,8 @@ export function kindNames(bits: number): string[] {
 export interface TieGraph {
   /** Node ids by index (person ids, and `me:<owner>` for contact owners). */
   readonly ids: readonly string[];
-  readonly index: ReadonlyMap<string, number>;
+  /** Node index by id (a Map when built; a sorted-order index when read from a file, see SortedIdIndex). */
+  readonly index: NodeIndex;
   /** Neighbours of node u are targets[offsets[u] .. offsets[u+1]), sorted ascending by index. */
   readonly offsets: Int32Array;
   readonly targets: Int32Array;
@@ -75,7 +76,7 @@ export class EdgeList {
  */
 export function buildCsr(
   ids: readonly string[],
-  index: ReadonlyMap<string, number>,
+  index: NodeIndex,
   m: number,
   ea: Int32Array,
   eb: Int32Array,
@@ -158,6 +159,56 @@ export function edgeIndex(g: TieGraph, u: number, v: number): number {
     else hi = mid - 1;
   }
   return -1;
+}
+
+/** Look-up of a node's index by id: all a graph's users need (a Map is one). */
+export interface NodeIndex {
+  get(id: string): number | undefined;
+  has(id: string): boolean;
+  readonly size: number;
+}
+
+/**
+ * The node indices ordered by id, searched by bisection: what a graph read from disk uses instead of a Map of a
+ * million entries (building that took longer than reading the whole file).
+ */
+export class SortedIdIndex implements NodeIndex {
+  constructor(
+    private readonly ids: readonly string[],
+    /** Node indices in ascending order of their ids (JavaScript string order). */
+    private readonly order: Int32Array,
+  ) {}
+
+  /** The order for these ids (what a file stores). */
+  static orderOf(ids: readonly string[]): Int32Array {
+    const order = Int32Array.from({ length: ids.length }, (_, i) => i);
+    order.sort((a, b) => {
+      const x = ids[a] as string, y = ids[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    return order;
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  get(id: string): number | undefined {
+    let lo = 0, hi = this.order.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const i = this.order[mid] as number;
+      const x = this.ids[i] as string;
+      if (x === id) return i;
+      if (x < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
 }
 
 /** Intern string ids to dense indices. */

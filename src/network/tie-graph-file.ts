@@ -4,19 +4,19 @@
  * and names the data version it was built from (store/repo/data-version.ts); a file of another version is never
  * used, and is deleted as soon as it is found (an erased person's id must not linger in it).
  *
- * Layout (little-endian): "ATLASTG1", u32 header length, the header as JSON, then, each at an 8-byte boundary,
- * weights (f64), costs (f64), offsets (i32, n + 1), targets (i32), kinds (u8) and the node ids as UTF-8 joined by
- * "\n". Files are written to a temporary name and renamed, so a reader sees a whole file or none.
+ * Layout (little-endian): "ATLASTG2", u32 header length, the header as JSON, then, each at an 8-byte boundary,
+ * weights (f64), costs (f64), offsets (i32, n + 1), targets (i32), kinds (u8), the node indices in order of their
+ * ids (i32, n: the look-up by id bisects it, SortedIdIndex) and the node ids as UTF-8 joined by "\n". Files are written to a temporary name and renamed, so a reader sees a whole file or none.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Store } from '../store/store.ts';
-import type { TieGraph } from './csr.ts';
+import { SortedIdIndex, type TieGraph } from './csr.ts';
 import type { ResolvedTieParams } from './tie-graph.ts';
 
-const MAGIC = 'ATLASTG1';
+const MAGIC = 'ATLASTG2';
 const SUFFIX = '.tiegraph';
 
 interface Header {
@@ -61,7 +61,8 @@ export function encodeTieGraph(graph: TieGraph, version: string, p: ResolvedTieP
   head.copy(pre, 12);
   const pad = (b: Buffer): Buffer[] => (b.length % 8 ? [b, Buffer.alloc(align8(b.length) - b.length)] : [b]);
   const view = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  return [pre, view(graph.weights), view(graph.costs), ...pad(view(graph.offsets)), ...pad(view(graph.targets)), ...pad(view(graph.kinds)), ids];
+  const order = SortedIdIndex.orderOf(graph.ids);
+  return [pre, view(graph.weights), view(graph.costs), ...pad(view(graph.offsets)), ...pad(view(graph.targets)), ...pad(view(graph.kinds)), ...pad(view(order)), ids];
 }
 
 /** Read a graph from bytes written by encodeTieGraph; null when they are not one (or not whole). */
@@ -83,17 +84,18 @@ export function decodeTieGraph(bytes: Buffer): { graph: TieGraph; version: strin
     at = align8(at + len * size);
     return out;
   };
-  const expected = align8(12 + headLen) + 16 * m + align8(4 * (n + 1)) + align8(4 * m) + align8(m) + idBytes;
+  const expected = align8(12 + headLen) + 16 * m + align8(4 * (n + 1)) + align8(4 * m) + align8(m) + align8(4 * n) + idBytes;
   if (buf.length !== expected) return null;
   const weights = take((b, o, l) => new Float64Array(b, o, l), m, 8);
   const costs = take((b, o, l) => new Float64Array(b, o, l), m, 8);
   const offsets = take((b, o, l) => new Int32Array(b, o, l), n + 1, 4);
   const targets = take((b, o, l) => new Int32Array(b, o, l), m, 4);
   const kinds = take((b, o, l) => new Uint8Array(b, o, l), m, 1);
+  const order = take((b, o, l) => new Int32Array(b, o, l), n, 4);
   const ids = n === 0 ? [] : buf.toString('utf8', at, at + idBytes).split('\n');
   if (ids.length !== n || offsets[n] !== m) return null;
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) index.set(ids[i] as string, i);
+  for (let i = 1; i < n; i++) if (!((ids[order[i - 1] as number] as string) < (ids[order[i] as number] as string))) return null;
+  const index = new SortedIdIndex(ids, order);
   return { graph: { ids, index, offsets, targets, weights, costs, kinds }, version: header.version, params: header.params };
 }
 
@@ -115,7 +117,7 @@ export function readTieGraphFile(dir: string | null, version: string, p: Resolve
 
 /** Keep the graph on disk for the next process; files of other parameter sets beyond `keep` go, oldest first. */
 export function writeTieGraphFile(dir: string | null, graph: TieGraph, version: string, p: ResolvedTieParams, keep = 2): void {
-  if (!dir) return;
+  if (!dir || graph.ids.some((id) => id.includes('\n'))) return; // ids are stored one per line
   mkdirSync(dir, { recursive: true });
   const file = fileFor(dir, p);
   const tmp = `${file}.${process.pid}.tmp`;
