@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { invalidateTieGraphs as forgetTieGraphs } from '../network/tie-graph-cache.ts';
+import { invalidateSearchIndex } from '../search/build-from-store.ts';
 import { PERSON_COLUMNS } from '../store/schema.ts';
 import { cliActor, eraseFromAudit, type AuditActor } from '../teams/audit.ts';
 import type { Queryable, Store } from '../store/store.ts';
@@ -69,8 +70,10 @@ async function deleteUnbackedRelationPeople(tx: Queryable): Promise<number> {
 
 export async function erasePerson(store: Store, person: string, actor: AuditActor = cliActor()): Promise<ErasureResult> {
   const erased = await eraseInTransaction(store, person, actor);
-  // Derived files on disk (the tie graph beside the store) may still name the person: they go now, not when next read.
+  // Derived files on disk (the tie graph and search index beside the store) may still name the person: they go
+  // now, not when next read.
   forgetTieGraphs(store);
+  invalidateSearchIndex(store);
   return erased;
 }
 

@@ -8,7 +8,8 @@ import type { Queryable, Store } from '../store/store.ts';
 import { dataVersion } from '../store/repo/data-version.ts';
 import type { TieGraph } from './csr.ts';
 import { buildTieGraph, resolveTieParams, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
-import { graphCacheDir, purgeTieGraphFiles, readTieGraphFile, writeTieGraphFile } from './tie-graph-file.ts';
+import { storeCacheDir } from '../store/cache-dir.ts';
+import { purgeTieGraphFiles, readTieGraphFile, writeTieGraphFile } from './tie-graph-file.ts';
 
 type Built = { graph: TieGraph; params: ResolvedTieParams };
 
@@ -46,7 +47,7 @@ export const tieGraphOrigins = { built: 0, read: 0 };
 
 /** The graph from this store's file when it is of this data version, else built and written for the next process. */
 async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: string): Promise<Built> {
-  const dir = isStore(db) ? graphCacheDir(db) : null;
+  const dir = isStore(db) ? storeCacheDir(db) : null;
   const kept = readTieGraphFile(dir, version, params);
   if (kept) {
     tieGraphOrigins.read++;
@@ -64,5 +65,5 @@ const isStore = (db: Queryable): db is Store => typeof (db as Partial<Store>).lo
 /** Forget every graph kept for a store, in memory and on disk (after an erasure, or writing to authorships, works, ties or contacts by hand). */
 export function invalidateTieGraphs(db: Queryable): void {
   cache.delete(db);
-  if (isStore(db)) purgeTieGraphFiles(graphCacheDir(db));
+  if (isStore(db)) purgeTieGraphFiles(storeCacheDir(db));
 }

@@ -20,7 +20,8 @@ import { importContactsText } from './contacts-import.ts';
 import type { TieGraph } from './csr.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS, resolveTieParams } from './tie-graph.ts';
 import { tieGraphFor, tieGraphOrigins } from './tie-graph-cache.ts';
-import { decodeTieGraph, encodeTieGraph, graphCacheDir } from './tie-graph-file.ts';
+import { storeCacheDir } from '../store/cache-dir.ts';
+import { decodeTieGraph, encodeTieGraph } from './tie-graph-file.ts';
 
 const plain = (g: TieGraph) => ({
   ids: [...g.ids],
@@ -44,21 +45,21 @@ const canonical = (g: TieGraph): string[] => {
   return out.sort();
 };
 
-describe('graphCacheDir', () => {
+describe('storeCacheDir', () => {
   it('beside a DuckDB file, per URL for PostgreSQL under the cache folder, nowhere for memory or ATLAS_CACHE_DIR=off', () => {
     const saved = process.env['ATLAS_CACHE_DIR'];
     try {
       delete process.env['ATLAS_CACHE_DIR'];
-      expect(graphCacheDir({ backend: 'duckdb', location: '/data/atlas.duckdb' })).toBe('/data/atlas.duckdb.cache');
-      expect(graphCacheDir({ backend: 'duckdb', location: ':memory:' })).toBeNull();
-      const a = graphCacheDir({ backend: 'postgres', location: 'postgres://u@h:5432/a' });
-      const b = graphCacheDir({ backend: 'postgres', location: 'postgres://u@h:5432/b' });
+      expect(storeCacheDir({ backend: 'duckdb', location: '/data/atlas.duckdb' })).toBe('/data/atlas.duckdb.cache');
+      expect(storeCacheDir({ backend: 'duckdb', location: ':memory:' })).toBeNull();
+      const a = storeCacheDir({ backend: 'postgres', location: 'postgres://u@h:5432/a' });
+      const b = storeCacheDir({ backend: 'postgres', location: 'postgres://u@h:5432/b' });
       expect(a).toMatch(/talent-atlas[/\\][0-9a-f]{16}$/);
       expect(a).not.toBe(b);
       process.env['ATLAS_CACHE_DIR'] = 'off';
-      expect(graphCacheDir({ backend: 'duckdb', location: '/data/atlas.duckdb' })).toBeNull();
+      expect(storeCacheDir({ backend: 'duckdb', location: '/data/atlas.duckdb' })).toBeNull();
       process.env['ATLAS_CACHE_DIR'] = '/tmp/x';
-      expect(graphCacheDir({ backend: 'postgres', location: 'postgres://u@h:5432/a' })).toMatch(/^\/tmp\/x\/[0-9a-f]{16}$/);
+      expect(storeCacheDir({ backend: 'postgres', location: 'postgres://u@h:5432/a' })).toMatch(/^\/tmp\/x\/[0-9a-f]{16}$/);
     } finally {
       if (saved === undefined) delete process.env['ATLAS_CACHE_DIR'];
       else process.env['ATLAS_CACHE_DIR'] = saved;
@@ -78,7 +79,7 @@ for (const backend of BACKENDS) {
       return s;
     };
     const files = (): string[] => {
-      const dir = graphCacheDir(store);
+      const dir = storeCacheDir(store);
       try {
         return readdirSync(dir as string).filter((f) => f.endsWith('.tiegraph')).map((f) => path.join(dir as string, f));
       } catch {

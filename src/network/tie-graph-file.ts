@@ -10,9 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
-import type { Store } from '../store/store.ts';
 import { SortedIdIndex, type TieGraph } from './csr.ts';
 import type { ResolvedTieParams } from './tie-graph.ts';
 
@@ -28,20 +26,6 @@ interface Header {
 }
 
 const align8 = (n: number): number => (n + 7) & ~7;
-
-/**
- * Where a store's graph files live: beside a DuckDB file (`<file>.cache/`); for PostgreSQL under the user's cache
- * folder, one folder per database URL; `ATLAS_CACHE_DIR` overrides both, `ATLAS_CACHE_DIR=off` (or an in-memory
- * store) keeps nothing on disk.
- */
-export function graphCacheDir(store: Pick<Store, 'backend' | 'location'>): string | null {
-  const env = process.env['ATLAS_CACHE_DIR'];
-  if (env === 'off' || store.location === ':memory:') return null;
-  const slug = createHash('sha1').update(`${store.backend}\u0000${store.location}`).digest('hex').slice(0, 16);
-  if (env) return path.join(env, slug);
-  if (store.backend === 'duckdb') return `${store.location}.cache`;
-  return path.join(process.env['XDG_CACHE_HOME'] ?? path.join(homedir(), '.cache'), 'talent-atlas', slug);
-}
 
 const paramsKey = (p: ResolvedTieParams): [number, number, number] => [p.halfLife, p.maxAuthors, p.refYear];
 

@@ -2,12 +2,16 @@
  * Builds the search index from a store through the Store contract only (plain SELECTs streamed with iterate), so
  * it works on every backend. One index is cached per store object and rebuilt when the data version changes
  * (an ingest, a careers refresh, a merge or an erasure, by this process or another); ingest and careers
- * computation also call invalidateSearchIndex(store) after they write.
+ * computation also call invalidateSearchIndex(store) after they write. A new process reads the index the last
+ * one built for the same data version from disk (search-index-file.ts) instead of building it.
  */
+import { rmSync } from 'node:fs';
+import { storeCacheDir } from '../store/cache-dir.ts';
 import type { Store } from '../store/store.ts';
 import { dataVersion } from '../store/repo/data-version.ts';
 import { SearchIndexBuilder } from './index-builder.ts';
-import type { PersonFactsInput, SearchIndex } from './search-index.ts';
+import { SearchIndex, type PersonFactsInput, type SearchIndexParts } from './search-index.ts';
+import { readSearchIndexFile, searchIndexFile, writeSearchIndexFile } from './search-index-file.ts';
 
 /** Works whose status says they were not published (rejected or withdrawn submissions) are not indexed. */
 export const UNPUBLISHED_STATUS = /reject|withdraw|desk/i;
@@ -30,6 +34,10 @@ export async function tableExists(store: Store, table: string): Promise<boolean>
 }
 
 export async function buildSearchIndex(store: Store, options: { asOf?: number } = {}): Promise<SearchIndex> {
+  return new SearchIndex(await buildSearchIndexParts(store, options));
+}
+
+async function buildSearchIndexParts(store: Store, options: { asOf?: number } = {}): Promise<SearchIndexParts> {
   const b = new SearchIndexBuilder();
   for await (const batch of store.iterate<WorkRow>(
     `SELECT work_id, title, year, venue, cited_by_count, keywords, topics, abstract, status FROM works ORDER BY work_id`,
@@ -102,7 +110,26 @@ export async function buildSearchIndex(store: Store, options: { asOf?: number } 
   }
   for (const [id, f] of facts) b.setFacts(id, f);
   const latest = await store.query<{ y: number | null }>('SELECT MAX(year) AS y FROM career_affiliation_years WHERE country IS NOT NULL');
-  return b.build({ ...options, latestDataYear: latest[0]?.y ?? null, careersPresent });
+  return b.buildParts({ ...options, latestDataYear: latest[0]?.y ?? null, careersPresent });
+}
+
+/** How this process got its indexes: built from the store, or read from a file (for benchmarks and tests). */
+export const searchIndexOrigins = { built: 0, read: 0 };
+
+/** The index from the store's file when it is of this data version, else built and written for the next process. */
+async function loadOrBuild(store: Store, version: string): Promise<SearchIndex> {
+  const dir = storeCacheDir(store);
+  const kept = readSearchIndexFile(dir, version);
+  if (kept) {
+    searchIndexOrigins.read++;
+    return new SearchIndex(kept);
+  }
+  searchIndexOrigins.built++;
+  const parts = await buildSearchIndexParts(store);
+  // Written only if the data did not change meanwhile (the file names the version it holds), and before the
+  // index takes the parts over.
+  if (dir && (await dataVersion(store)) === version) writeSearchIndexFile(dir, parts, version);
+  return new SearchIndex(parts);
 }
 
 const cache = new WeakMap<Store, { version: string; index: Promise<SearchIndex> }>();
@@ -112,14 +139,16 @@ export async function searchIndexFor(store: Store): Promise<SearchIndex> {
   const version = await dataVersion(store);
   const kept = cache.get(store);
   if (kept && kept.version === version) return kept.index;
-  const index = buildSearchIndex(store);
+  const index = loadOrBuild(store, version);
   const entry = { version, index };
   index.catch(() => cache.get(store) === entry && cache.delete(store));
   cache.set(store, entry);
   return index;
 }
 
-/** Drop the cached index of a store (after writing to works, authorships, people, careers or affiliations by hand). */
+/** Drop the index of a store, in memory and on disk (after an erasure, or writing to works, authorships, people, careers or affiliations by hand). */
 export function invalidateSearchIndex(store: Store): void {
   cache.delete(store);
+  const dir = storeCacheDir(store);
+  if (dir) rmSync(searchIndexFile(dir), { force: true });
 }

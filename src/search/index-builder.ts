@@ -4,7 +4,7 @@
  * and laid out once at the end as compressed-sparse-row arrays (term → works, work → people).
  */
 import { BM25, FIELD_WEIGHTS, RECENT_YEARS, hIndex } from './rank.ts';
-import { SearchIndex, type PersonFactsInput } from './search-index.ts';
+import { SearchIndex, type PersonFactsInput, type SearchIndexParts } from './search-index.ts';
 import { tokenize } from './tokenize.ts';
 
 /** Id prefix of a person's expertise document in the index (not a work in the store). */
@@ -152,6 +152,11 @@ export class SearchIndexBuilder {
 
   /** Lays out the arrays. asOf defaults to the latest year in the data (works, or latestDataYear if later). Keeps the forward index (work → terms) only if asked (benchmark baseline). */
   build(options: { asOf?: number; latestDataYear?: number | null; keepForward?: boolean; careersPresent?: boolean } = {}): SearchIndex {
+    return new SearchIndex(this.buildParts(options));
+  }
+
+  /** The arrays build() lays out, before a SearchIndex takes them (so they can be kept on disk first). */
+  buildParts(options: { asOf?: number; latestDataYear?: number | null; keepForward?: boolean; careersPresent?: boolean } = {}): SearchIndexParts {
     const nW = this.workIds.length;
     const nT = this.terms.size;
     const nP = this.personIds.length;
@@ -252,7 +257,7 @@ export class SearchIndexBuilder {
     order.forEach((t, o) => (sourceH[o] = this.sourceH[t] ?? -1));
     const facts = order.map((t) => this.facts[t]);
 
-    return new SearchIndex({
+    return {
       terms: this.terms,
       termStart,
       postWork,
@@ -273,6 +278,6 @@ export class SearchIndexBuilder {
       asOf,
       careersPresent: options.careersPresent ?? false,
       forward: options.keepForward ? { start: new Int32Array(wps.subarray(0, nW + 1)), terms: pTerm.slice(0, nPost), tf: this.pTf.a.slice(0, nPost) } : undefined,
-    });
+    };
   }
 }

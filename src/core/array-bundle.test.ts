@@ -1,0 +1,43 @@
+/** The bundle codec: arrays and string lists back bit for bit, lazy lists behave as arrays, damage reads as null. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeBundle, readBundle, writeBundle } from './array-bundle.ts';
+
+describe('array bundle', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bundle-'));
+  const file = path.join(dir, 'b.bundle');
+  const arrays = { a: Int32Array.from([1, -2, 3]), f: Float32Array.from([0.5, 1.25]), d: Float64Array.from([Math.PI, -0, 1e-300]), u: Uint8Array.from([1, 2, 3, 4, 5]), e: new Int32Array(0) };
+  const lines = { ids: ['W1', 'W22', '', 'Ünïcode ✓', 'W5'], none: [] as string[], one: ['x'] };
+
+  it('round-trips arrays and lines, eager and lazy; a lazy list indexes, iterates and maps like an array', () => {
+    expect(writeBundle(file, { meta: { v: 1 }, arrays, lines })).toBe(true);
+    for (const lazy of [[], ['ids', 'none', 'one']]) {
+      const b = readBundle<{ v: number }>(file, { lazyLines: lazy });
+      expect(b?.meta).toEqual({ v: 1 });
+      for (const [k, v] of Object.entries(arrays)) expect([...(b!.arrays[k] as Int32Array)]).toEqual([...v]);
+      expect(Object.is((b!.arrays['d'] as Float64Array)[1], -0)).toBe(true);
+      const ids = b!.lines['ids'] as string[];
+      expect(ids.length).toBe(5);
+      expect(ids[3]).toBe('Ünïcode ✓');
+      expect(ids[2]).toBe('');
+      expect(ids[5]).toBeUndefined();
+      expect([...ids]).toEqual(lines.ids);
+      expect(ids.map((x) => x.length)).toEqual(lines.ids.map((x) => x.length));
+      expect(b!.lines['none']).toEqual([]);
+      expect([...(b!.lines['one'] as string[])]).toEqual(['x']);
+    }
+  });
+
+  it('refuses lines with a line break, and reads cut, padded or foreign bytes as null', () => {
+    expect(writeBundle(path.join(dir, 'bad.bundle'), { meta: {}, arrays: {}, lines: { x: ['a\nb'] } })).toBe(false);
+    expect(readBundle(path.join(dir, 'bad.bundle'))).toBeNull();
+    writeBundle(file, { meta: { v: 1 }, arrays, lines });
+    const bytes = readFileSync(file);
+    expect(decodeBundle(bytes.subarray(0, bytes.length - 8))).toBeNull();
+    expect(decodeBundle(Buffer.concat([bytes, Buffer.alloc(8)]))).toBeNull();
+    expect(decodeBundle(Buffer.from('ATLASTG2 something else'))).toBeNull();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

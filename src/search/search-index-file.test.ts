@@ -1,0 +1,129 @@
+/**
+ * The search index on disk, on both backends with real Paper Copilot lists and derived careers: a new process (a
+ * new store object on the same database) reads the index the last one built and answers every query exactly as
+ * a built one does (filters, facts and explanations included); an ingest makes the next caller build again; an
+ * erasure deletes the file at once and no later file names the person; a damaged file is never used.
+ */
+import { mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshCareersKeepingParams } from '../careers/index.ts';
+import { dataPath } from '../core/paths.ts';
+import { erasePerson } from '../identity/erase.ts';
+import { ingestFiles } from '../ingest/run-ingest.ts';
+import { storeCacheDir } from '../store/cache-dir.ts';
+import { DuckDBStore } from '../store/duckdb/duckdb-store.ts';
+import { migrate } from '../store/migrate.ts';
+import { PostgresStore } from '../store/postgres/postgres-store.ts';
+import type { Store } from '../store/store.ts';
+import { BACKENDS, freshPostgresUrl } from '../store/test-backends.ts';
+import { buildSearchIndex, searchIndexOrigins } from './build-from-store.ts';
+import { searchIndexFile } from './search-index-file.ts';
+import { searchPeople } from './search-people.ts';
+
+const QUERIES: Array<[string, Record<string, unknown>]> = [
+  ['robot manipulation', {}],
+  ['reinforcement learning', { limit: 50 }],
+  ['learning', { limit: 200 }],
+  ['grasping', { country: 'US' }],
+  ['policy', { abroad: true }],
+  ['navigation', { careerAge: '0..8' }],
+  ['vision language', { origin: 'CN', limit: 30 }],
+];
+
+async function answers(store: Store): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const [q, o] of QUERIES) {
+    const r = await searchPeople(store, q, o as never);
+    out.push(JSON.parse(JSON.stringify(r, (k, v) => (k === 'ms' || k === 'tookMs' ? undefined : v))));
+  }
+  return out;
+}
+
+for (const backend of BACKENDS) {
+  describe(`search index on disk (${backend})`, () => {
+    const work = mkdtempSync(path.join(tmpdir(), `atlas-searchfile-${backend}-`));
+    const saved = process.env['ATLAS_CACHE_DIR'];
+    let where = '';
+    let store: Store;
+    const open = async (): Promise<Store> => (backend === 'duckdb' ? DuckDBStore.open(path.join(work, 'atlas.duckdb')) : PostgresStore.open(where));
+    const reopen = async (): Promise<void> => {
+      await store.close();
+      store = await open();
+    };
+    const file = (): string => searchIndexFile(storeCacheDir(store) as string);
+    const exists = (): boolean => {
+      try {
+        readFileSync(file());
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    beforeAll(async () => {
+      process.env['ATLAS_CACHE_DIR'] = path.join(work, 'cache');
+      if (backend === 'postgres') where = await freshPostgresUrl();
+      store = await open();
+      await migrate(store);
+      await ingestFiles(store, [dataPath('paperlists', 'corl2021.json.gz')]);
+      await refreshCareersKeepingParams(store);
+    }, 120_000);
+
+    afterAll(async () => {
+      await store?.close();
+      if (saved === undefined) delete process.env['ATLAS_CACHE_DIR'];
+      else process.env['ATLAS_CACHE_DIR'] = saved;
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    it('a new process reads the index the last one built and answers every query exactly as a built index does', async () => {
+      const before = { ...searchIndexOrigins };
+      const built = await answers(store);
+      expect(searchIndexOrigins.built).toBe(before.built + 1);
+      expect(exists()).toBe(true);
+      expect((built[0] as { total: number }).total).toBeGreaterThan(0);
+      await reopen();
+      const read = await answers(store);
+      expect(searchIndexOrigins).toEqual({ built: before.built + 1, read: before.read + 1 });
+      expect(read).toEqual(built);
+      // and the stats of the read index equal a fresh build's
+      expect((await buildSearchIndex(store)).stats().postings).toBeGreaterThan(0);
+    });
+
+    it('an ingest makes the next caller build again, and its file replaces the old one', async () => {
+      await ingestFiles(store, [dataPath('paperlists', 'corl2022.json.gz')]);
+      await refreshCareersKeepingParams(store);
+      await reopen();
+      const before = { ...searchIndexOrigins };
+      const grown = await answers(store);
+      expect(searchIndexOrigins.built).toBe(before.built + 1);
+      await reopen();
+      expect(await answers(store)).toEqual(grown);
+      expect(searchIndexOrigins.read).toBe(before.read + 1);
+    });
+
+    it('an erasure deletes the file at once, and no later file names the person', async () => {
+      await answers(store);
+      expect(exists()).toBe(true);
+      const hit = (await searchPeople(store, 'robot manipulation')).results[0]!;
+      expect(readFileSync(file()).includes(Buffer.from(hit.personId))).toBe(true);
+      await erasePerson(store, hit.personId);
+      expect(exists()).toBe(false);
+      const after = await searchPeople(store, 'robot manipulation', { limit: 200 });
+      expect(after.results.some((r) => r.personId === hit.personId)).toBe(false);
+      expect(exists()).toBe(true);
+      expect(readFileSync(file()).includes(Buffer.from(hit.personId))).toBe(false);
+    });
+
+    it('a damaged file is never used: it is deleted and the index built again', async () => {
+      const good = await answers(store);
+      truncateSync(file(), 2000);
+      await reopen();
+      const before = { ...searchIndexOrigins };
+      expect(await answers(store)).toEqual(good);
+      expect(searchIndexOrigins.built).toBe(before.built + 1);
+    });
+  });
+}

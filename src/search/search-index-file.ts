@@ -1,0 +1,137 @@
+/**
+ * The search index kept on disk (core/array-bundle.ts), so a new process — every `atlas search`, a server's first
+ * query — reads the index the last one built for the same data version instead of building it from every work
+ * and authorship. Beside the tie graph's files (network/tie-graph-file.ts: graphCacheDir). A file of another data
+ * version is never used and is deleted when found; an erasure deletes it at once.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { readBundle, writeBundle, type BundleArray } from '../core/array-bundle.ts';
+import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
+
+const FILE = 'search-index.bundle';
+const FORMAT = 1;
+
+interface Meta {
+  format: number;
+  version: string;
+  asOf: number;
+  careersPresent: boolean;
+}
+
+/** The index file of a store's cache folder. */
+export const searchIndexFile = (dir: string): string => path.join(dir, FILE);
+
+const NUMERIC = ['termStart', 'postWork', 'postTf', 'norm', 'workPeopleStart', 'workPeople', 'sourceH', 'cites', 'h', 'recent', 'nWorks', 'firstWorkYear'] as const;
+
+/** Keep the parts of a freshly built index (before SearchIndex consumes their facts) for the next process. */
+export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts, version: string): void {
+  if (!dir) return;
+  const nP = parts.personIds.length;
+  const terms = new Array<string>(parts.terms.size);
+  for (const [t, i] of parts.terms) terms[i] = t;
+  // person facts, column by column: -1/0/1 for the booleans; the texts (countries, bases, institution types: a few
+  // hundred distinct values) as codes into a dictionary, 0 = none
+  const hasFacts = new Uint8Array(nP);
+  const abroad = new Int8Array(nP);
+  const returnee = new Int8Array(nP);
+  const firstYear = new Int32Array(nP);
+  const dict: string[] = [''];
+  const codes = new Map<string, number>([['', 0]]);
+  const code = (v: string | null | undefined): number => {
+    if (!v) return 0;
+    let c = codes.get(v);
+    if (c === undefined) codes.set(v, (c = dict.push(v) - 1));
+    return c;
+  };
+  const origin = new Uint16Array(nP), basis = new Uint16Array(nP), current = new Uint16Array(nP), types = new Uint16Array(nP);
+  const hasName = new Uint8Array(nP);
+  const names: string[] = [];
+  const tri = (b: boolean | null | undefined): number => (b === null || b === undefined ? -1 : b ? 1 : 0);
+  for (let i = 0; i < nP; i++) {
+    const f = parts.facts[i];
+    hasFacts[i] = f ? 1 : 0;
+    abroad[i] = tri(f?.abroad);
+    returnee[i] = tri(f?.returnee);
+    firstYear[i] = f?.firstYear ?? -1;
+    origin[i] = code(f?.origin);
+    basis[i] = code(f?.originBasis);
+    current[i] = code(f?.currentCountry);
+    types[i] = code((f?.latestInstitutionTypes ?? []).join('\t'));
+    const n = parts.names[i] ?? null;
+    hasName[i] = n === null ? 0 : 1;
+    names.push(n ?? '');
+  }
+  if (dict.length > 65_535) return; // not a dictionary any more: the next process builds the index itself
+  const arrays: Record<string, BundleArray> = { hasFacts, abroad, returnee, firstYear, hasName, origin, basis, current, types };
+  for (const k of NUMERIC) arrays[k] = parts[k];
+  const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, careersPresent: parts.careersPresent };
+  writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, personIds: parts.personIds, names, dict } });
+}
+
+/** The parts of the index on disk if it was built from this data version; a file of another is deleted. */
+export function readSearchIndexFile(dir: string | null, version: string): SearchIndexParts | null {
+  if (!dir) return null;
+  const file = searchIndexFile(dir);
+  // Ids and names (millions; a query shows a handful, a look-up bisects) are decoded when asked for.
+  const b = readBundle<Meta>(file, { lazyLines: ['workIds', 'personIds', 'names'] });
+  const parts = b && b.meta.format === FORMAT && b.meta.version === version ? toParts(b.meta, b.arrays, b.lines) : null;
+  if (!parts) rmSync(file, { force: true });
+  return parts;
+}
+
+function toParts(meta: Meta, a: Record<string, BundleArray>, l: Record<string, readonly string[]>): SearchIndexParts | null {
+  const FACTS = ['hasFacts', 'abroad', 'returnee', 'firstYear', 'hasName', 'origin', 'basis', 'current', 'types'] as const;
+  for (const k of [...NUMERIC, ...FACTS]) if (!a[k]) return null;
+  for (const k of ['terms', 'workIds', 'personIds', 'names', 'dict']) if (!l[k]) return null;
+  const personIds = l['personIds'] as string[];
+  const nP = personIds.length;
+  const terms = new Map<string, number>();
+  (l['terms'] as string[]).forEach((t, i) => terms.set(t, i));
+  const [hasFacts, abroad, returnee, firstYear, hasName, origin, basis, current, types] = FACTS.map((k) => a[k] as BundleArray);
+  if (FACTS.some((k) => (a[k] as BundleArray).length !== nP) || (l['names'] as string[]).length !== nP) return null;
+  const dict = l['dict'] as string[];
+  const text = (c: number): string | null => (c === 0 ? null : (dict[c] ?? null));
+  const bool = (v: number): boolean | null => (v < 0 ? null : v === 1);
+  const facts: (PersonFactsInput | undefined)[] = new Array(nP);
+  for (let i = 0; i < nP; i++) {
+    if (!hasFacts![i]) continue;
+    const y = firstYear![i] as number;
+    const t = text(types![i] as number);
+    facts[i] = {
+      origin: text(origin![i] as number),
+      originBasis: text(basis![i] as number),
+      currentCountry: text(current![i] as number),
+      abroad: bool(abroad![i] as number),
+      returnee: bool(returnee![i] as number),
+      firstYear: y < 0 ? null : y,
+      latestInstitutionTypes: t ? t.split('\t') : [],
+    };
+  }
+  // names: null where there is none, else the line (decoded when a hit shows it)
+  const nameLines = l['names'] as string[];
+  const names = new Proxy(nameLines, { get: (t, k, r) => (typeof k === 'string' && /^\d+$/.test(k) ? (hasName![Number(k)] ? Reflect.get(t, k, r) : Number(k) < nP ? null : undefined) : Reflect.get(t, k, r)) }) as (string | null)[];
+  const n = (k: (typeof NUMERIC)[number]) => a[k] as never;
+  return {
+    terms,
+    termStart: n('termStart'),
+    postWork: n('postWork'),
+    postTf: n('postTf'),
+    norm: n('norm'),
+    workIds: l['workIds'] as string[],
+    workPeopleStart: n('workPeopleStart'),
+    workPeople: n('workPeople'),
+    personIds,
+    names,
+    sourceH: n('sourceH'),
+    cites: n('cites'),
+    h: n('h'),
+    recent: n('recent'),
+    nWorks: n('nWorks'),
+    firstWorkYear: n('firstWorkYear'),
+    facts,
+    asOf: meta.asOf,
+    careersPresent: meta.careersPresent,
+    forward: undefined,
+  };
+}
