@@ -5,6 +5,7 @@
  * counted by kind and status in constant memory, so a long soak does not grow the process it measures.
  */
 import { STAGES } from '../teams/shortlists.ts';
+import { prng } from '../core/prng.ts';
 
 export const KINDS = [
   'stats',
@@ -144,17 +145,6 @@ interface Call {
   onOk?: (json: unknown) => void;
 }
 
-/** mulberry32: a small seeded generator, so a run's mix is the same every time. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MIX: Array<[Exclude<Kind, `shortlist-${string}`> | 'pipeline', number]> = [
   ['stats', 8], ['flows', 14], ['profile', 16], ['search', 10], ['intro', 12], ['brokers', 5],

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
+import { prng } from '../core/prng.ts';
 
 const COUNTRIES: Array<[string, number]> = [
   ['US', 38], ['CN', 20], ['GB', 6], ['DE', 5], ['CA', 4], ['FR', 4], ['KR', 4], ['JP', 4], ['IN', 4],
@@ -39,17 +40,6 @@ export interface SynthResult {
   authorships: number;
 }
 
-/** mulberry32: small, fast, and the same numbers on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const mix = (seed: number, i: number, salt: number): number => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35) ^ Math.imul(salt, 0x27d4eb2f)) >>> 0;
 
