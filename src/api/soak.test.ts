@@ -6,10 +6,9 @@
  * the ingest (and the ingest did change them), a clean re-derivation changes nothing, and memory stays flat.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshCareersKeepingParams } from '../careers/index.ts';
+import { refreshDerived } from '../derived/refresh-derived.ts';
 import { dataPath } from '../core/paths.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
-import { refreshMentorships } from '../mentors/index.ts';
 import { BACKENDS, openFreshStore } from '../store/test-backends.ts';
 import type { Store } from '../store/store.ts';
 import { runSoak, soakSummary, type SoakResult } from './soak.ts';
@@ -26,8 +25,7 @@ for (const backend of BACKENDS) {
     beforeAll(async () => {
       store = await openFreshStore(backend);
       await ingestFiles(store, BASE);
-      await refreshCareersKeepingParams(store);
-      await refreshMentorships(store);
+      await refreshDerived(store);
       r = await runSoak(store, { durationMs: 14_000, warmupMs: 4_000, ingestAtMs: 6_000, workers: 6, ingest: LATER });
       console.log(`soak (${backend})\n${soakSummary(r)}`);
     }, 120_000);

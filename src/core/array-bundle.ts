@@ -1,11 +1,11 @@
 /**
  * Named typed arrays and string lists in one file, read back in one sequential read: how an in-memory structure
- * built from the store (the search index) is kept for the next process. Layout: "ATLASAB1", u32 header length, the
+ * built from the store (the search index, the tie graph) is kept for the next process. Layout: "ATLASAB1", u32 header length, the
  * header as JSON (meta, and the name, type and length of each section), then each section at an 8-byte boundary —
  * arrays as they are in memory (little-endian), string lists as UTF-8 lines. Written to a temporary name and
  * renamed, so a reader sees a whole file or none; anything that is not one whole bundle reads as null.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 const MAGIC = 'ATLASAB1';
@@ -35,9 +35,9 @@ export interface Bundle<M> {
   lines: Record<string, readonly string[]>;
 }
 
-/** Write a bundle to `file` (its folder is made); false, with nothing left behind, when it could not be. */
-export function writeBundle<M>(file: string, b: Bundle<M>): boolean {
-  for (const list of Object.values(b.lines)) if (list.some((s) => s.includes('\n'))) return false;
+/** A bundle as the bytes of its file, in parts (so a large one is never copied into one buffer); null when a line holds a line break. */
+export function encodeBundle<M>(b: Bundle<M>): Buffer[] | null {
+  for (const list of Object.values(b.lines)) if (list.some((s) => s.includes('\n'))) return null;
   const body: Buffer[] = [];
   const sections: Section[] = [];
   for (const [name, a] of Object.entries(b.arrays)) {
@@ -55,12 +55,19 @@ export function writeBundle<M>(file: string, b: Bundle<M>): boolean {
   pre.write(MAGIC, 0, 'latin1');
   pre.writeUInt32LE(head.length, 8);
   head.copy(pre, 12);
+  return [pre, ...body];
+}
+
+/** Write a bundle to `file` (its folder is made); false, with nothing left behind, when it could not be. */
+export function writeBundle<M>(file: string, b: Bundle<M>): boolean {
+  const parts = encodeBundle(b);
+  if (!parts) return false;
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
-      for (const part of [pre, ...body]) for (let at = 0; at < part.length; ) at += writeSync(fd, part, at);
+      for (const part of parts) for (let at = 0; at < part.length; ) at += writeSync(fd, part, at);
     } finally {
       closeSync(fd);
     }
@@ -69,6 +76,27 @@ export function writeBundle<M>(file: string, b: Bundle<M>): boolean {
   } catch {
     rmSync(tmp, { force: true }); // a full disk costs the next process a rebuild, nothing else
     return false;
+  }
+}
+
+/** The meta of a bundle file, read from its first bytes only; null when it is not a bundle. */
+export function readBundleMeta<M>(file: string): M | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (n < 12 || head.toString('latin1', 0, 8) !== MAGIC) return null;
+    const len = head.readUInt32LE(8);
+    return 12 + len <= n ? (JSON.parse(head.toString('utf8', 12, 12 + len)) as { meta: M }).meta : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -4,17 +4,14 @@
  * (an ingest or a contact import makes the next caller build again, and the stale file is replaced); an erasure
  * deletes the files at once and no later file names the person; a damaged file is never used.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPath } from '../core/paths.ts';
 import { erasePerson } from '../identity/erase.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
-import { DuckDBStore } from '../store/duckdb/duckdb-store.ts';
-import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { Store } from '../store/store.ts';
-import { BACKENDS, freshPostgresUrl } from '../store/test-backends.ts';
+import { BACKENDS, reopenableStore } from '../store/test-backends.ts';
 import { migrate } from '../store/migrate.ts';
 import { importContactsText } from './contacts-import.ts';
 import type { TieGraph } from './csr.ts';
@@ -69,15 +66,9 @@ describe('storeCacheDir', () => {
 
 for (const backend of BACKENDS) {
   describe(`tie graph on disk (${backend})`, () => {
-    const work = mkdtempSync(path.join(tmpdir(), `atlas-tiegraph-${backend}-`));
-    const saved = process.env['ATLAS_CACHE_DIR'];
-    let where = '';
+    const db = reopenableStore(backend, 'tiegraph');
+    const open = db.open;
     let store: Store;
-    const open = async (): Promise<Store> => {
-      if (backend === 'duckdb') return DuckDBStore.open(path.join(work, 'atlas.duckdb'));
-      const s = await PostgresStore.open(where);
-      return s;
-    };
     const files = (): string[] => {
       const dir = storeCacheDir(store);
       try {
@@ -88,8 +79,7 @@ for (const backend of BACKENDS) {
     };
 
     beforeAll(async () => {
-      process.env['ATLAS_CACHE_DIR'] = path.join(work, 'cache');
-      if (backend === 'postgres') where = await freshPostgresUrl();
+      await db.setUp();
       store = await open();
       await migrate(store);
       await ingestFiles(store, [dataPath('paperlists', 'corl2021.json.gz')]);
@@ -97,16 +87,14 @@ for (const backend of BACKENDS) {
 
     afterAll(async () => {
       await store?.close();
-      if (saved === undefined) delete process.env['ATLAS_CACHE_DIR'];
-      else process.env['ATLAS_CACHE_DIR'] = saved;
-      rmSync(work, { recursive: true, force: true });
+      db.tearDown();
     });
 
     it('encodes and decodes a real graph bit for bit; bytes that are not a whole graph are refused', async () => {
       const p = await resolveTieParams(store, DEFAULT_TIE_PARAMS);
       const { graph } = await buildTieGraph(store, p, { owners: 'all' });
       expect(graph.targets.length).toBeGreaterThan(100);
-      const bytes = Buffer.concat(encodeTieGraph(graph, 'v1', p));
+      const bytes = Buffer.concat(encodeTieGraph(graph, 'v1', p)!);
       const back = decodeTieGraph(bytes);
       expect(back?.version).toBe('v1');
       expect(plain(back!.graph)).toEqual(plain(graph));
@@ -184,7 +172,7 @@ for (const backend of BACKENDS) {
       expect(tieGraphOrigins.built).toBe(before.built + 1);
       expect(canonical(rebuilt.graph)).toEqual(canonical(good.graph));
       // a whole graph of another data version (as if copied from elsewhere) is refused as well
-      writeFileSync(files()[0]!, Buffer.concat(encodeTieGraph(good.graph, 'some other version', good.params)));
+      writeFileSync(files()[0]!, Buffer.concat(encodeTieGraph(good.graph, 'some other version', good.params)!));
       await store.close();
       store = await open();
       await tieGraphFor(store, DEFAULT_TIE_PARAMS);

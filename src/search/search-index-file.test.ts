@@ -4,20 +4,16 @@
  * a built one does (filters, facts and explanations included); an ingest makes the next caller build again; an
  * erasure deletes the file at once and no later file names the person; a damaged file is never used.
  */
-import { mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, truncateSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshCareersKeepingParams } from '../careers/index.ts';
 import { dataPath } from '../core/paths.ts';
 import { erasePerson } from '../identity/erase.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
-import { DuckDBStore } from '../store/duckdb/duckdb-store.ts';
 import { migrate } from '../store/migrate.ts';
-import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { Store } from '../store/store.ts';
-import { BACKENDS, freshPostgresUrl } from '../store/test-backends.ts';
+import { BACKENDS, reopenableStore } from '../store/test-backends.ts';
 import { buildSearchIndex, searchIndexOrigins } from './build-from-store.ts';
 import { searchIndexFile } from './search-index-file.ts';
 import { searchPeople } from './search-people.ts';
@@ -43,11 +39,9 @@ async function answers(store: Store): Promise<unknown[]> {
 
 for (const backend of BACKENDS) {
   describe(`search index on disk (${backend})`, () => {
-    const work = mkdtempSync(path.join(tmpdir(), `atlas-searchfile-${backend}-`));
-    const saved = process.env['ATLAS_CACHE_DIR'];
-    let where = '';
+    const db = reopenableStore(backend, 'searchfile');
+    const open = db.open;
     let store: Store;
-    const open = async (): Promise<Store> => (backend === 'duckdb' ? DuckDBStore.open(path.join(work, 'atlas.duckdb')) : PostgresStore.open(where));
     const reopen = async (): Promise<void> => {
       await store.close();
       store = await open();
@@ -63,8 +57,7 @@ for (const backend of BACKENDS) {
     };
 
     beforeAll(async () => {
-      process.env['ATLAS_CACHE_DIR'] = path.join(work, 'cache');
-      if (backend === 'postgres') where = await freshPostgresUrl();
+      await db.setUp();
       store = await open();
       await migrate(store);
       await ingestFiles(store, [dataPath('paperlists', 'corl2021.json.gz')]);
@@ -73,9 +66,7 @@ for (const backend of BACKENDS) {
 
     afterAll(async () => {
       await store?.close();
-      if (saved === undefined) delete process.env['ATLAS_CACHE_DIR'];
-      else process.env['ATLAS_CACHE_DIR'] = saved;
-      rmSync(work, { recursive: true, force: true });
+      db.tearDown();
     });
 
     it('a new process reads the index the last one built and answers every query exactly as a built index does', async () => {

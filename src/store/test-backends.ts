@@ -5,6 +5,9 @@
  * analyses tests that must give identical answers on both backends.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, inject } from 'vitest';
 import { DuckDBStore } from './duckdb/duckdb-store.ts';
@@ -85,4 +88,28 @@ export async function answerOnEachBackend<T>(seed: (store: Store) => Promise<voi
     }
   }
   return out as Record<Backend, T>;
+}
+
+/**
+ * A store on one DuckDB file or PostgreSQL database that a test closes and opens again, as a new process would,
+ * with a cache folder of its own for derived files (ATLAS_CACHE_DIR, restored by tearDown). `open` gives a new
+ * store object each time (not migrated: the test migrates the first one).
+ */
+export function reopenableStore(backend: Backend, label: string): { setUp(): Promise<void>; open(): Promise<Store>; tearDown(): void } {
+  let work = '';
+  let url = '';
+  const saved = process.env['ATLAS_CACHE_DIR'];
+  return {
+    async setUp() {
+      work = mkdtempSync(path.join(tmpdir(), `atlas-${label}-${backend}-`));
+      process.env['ATLAS_CACHE_DIR'] = path.join(work, 'cache');
+      if (backend === 'postgres') url = await freshPostgresUrl();
+    },
+    open: () => (backend === 'duckdb' ? DuckDBStore.open(path.join(work, 'atlas.duckdb')) : PostgresStore.open(url)),
+    tearDown() {
+      if (saved === undefined) delete process.env['ATLAS_CACHE_DIR'];
+      else process.env['ATLAS_CACHE_DIR'] = saved;
+      if (work) rmSync(work, { recursive: true, force: true });
+    },
+  };
 }

@@ -98,8 +98,4 @@ export class ConnectionPool {
     this.closed = true;
     for (const c of this.idle.splice(0)) c.closeSync();
   }
-
-  get outstanding(): number {
-    return this.lent;
-  }
 }
