@@ -5,10 +5,10 @@
  */
 import type { Queryable } from '../store/store.ts';
 import type { TieGraph } from './csr.ts';
-import { PathFinder } from './path-finder.ts';
-import { requireOwner, validateIntroOptions } from './intro-paths.ts';
-import { meNode, otherOwners, type TieParams } from './tie-graph.ts';
-import { tieGraphFor } from './tie-graph-cache.ts';
+import { PathFinder, type RootTies } from './path-finder.ts';
+import { validateIntroOptions } from './intro-paths.ts';
+import type { TieParams } from './tie-graph.ts';
+import { ownerGraphFor } from './tie-graph-cache.ts';
 
 export interface BrokerRow {
   contact: string;
@@ -18,31 +18,41 @@ export interface BrokerRow {
   strength: number;
 }
 
-/** Rank the contacts of `me` for the given targets (node indices); targets equal to me are ignored. */
-export function rankBrokers(graph: TieGraph, me: number, targets: readonly number[], maxHops: number, blocked?: Uint8Array): { rows: BrokerRow[]; unreached: number[] } {
+/**
+ * Rank the contacts of `me` for the given targets (node indices); targets equal to me are ignored. `me` is a node
+ * of the graph (its ties are its row), or a root outside it with ties of its own (an owner's list: owner-ties.ts).
+ */
+export function rankBrokers(graph: TieGraph, me: number | RootTies, targets: readonly number[], maxHops: number, blocked?: Uint8Array): { rows: BrokerRow[]; unreached: number[] } {
   const finder = new PathFinder(graph, blocked);
-  const { offsets, targets: nbr, costs, ids } = graph;
-  const from = offsets[me] as number, to = offsets[me + 1] as number;
-  const count = new Int32Array(to - from);
-  const sum = new Float64Array(to - from);
+  const { ids } = graph;
+  const root: RootTies = typeof me === 'number' ? rowOf(graph, me) : me;
+  const { targets: nbr, costs } = root;
+  const count = new Int32Array(nbr.length);
+  const sum = new Float64Array(nbr.length);
   const unreached: number[] = [];
   for (const t of new Set(targets)) {
-    if (t === me) continue;
-    finder.prepare(t, maxHops - 1, me);
+    if (t === root.node) continue;
+    finder.prepare(t, maxHops - 1, root.node);
     let reached = false;
-    for (let e = from; e < to; e++) {
-      const rest = finder.h(maxHops - 1, nbr[e] as number);
+    for (let j = 0; j < nbr.length; j++) {
+      const rest = finder.h(maxHops - 1, nbr[j] as number);
       if (rest === Infinity) continue;
       reached = true;
-      count[e - from]!++;
-      sum[e - from]! += Math.exp(-((costs[e] as number) + rest));
+      count[j]!++;
+      sum[j]! += Math.exp(-((costs[j] as number) + rest));
     }
     if (!reached) unreached.push(t);
   }
   const rows: BrokerRow[] = [];
-  for (let e = from; e < to; e++) rows.push({ contact: ids[nbr[e] as number] as string, targets: count[e - from] as number, strength: sum[e - from] as number });
+  for (let j = 0; j < nbr.length; j++) rows.push({ contact: ids[nbr[j] as number] as string, targets: count[j] as number, strength: sum[j] as number });
   rows.sort((a, b) => b.strength - a.strength || b.targets - a.targets || (a.contact < b.contact ? -1 : a.contact > b.contact ? 1 : 0));
   return { rows, unreached };
+}
+
+/** A node's own ties as a root. */
+function rowOf(graph: TieGraph, u: number): RootTies {
+  const from = graph.offsets[u] as number, to = graph.offsets[u + 1] as number;
+  return { node: u, targets: graph.targets.subarray(from, to), costs: graph.costs.subarray(from, to) };
 }
 
 export interface BrokersOptions extends TieParams {
@@ -60,12 +70,10 @@ export interface BrokersResult {
 /** Brokers for a set of person ids, straight from the store. */
 export async function brokers(db: Queryable, targetIds: readonly string[], o: BrokersOptions): Promise<BrokersResult> {
   validateIntroOptions({ owner: o.owner, k: 1, maxHops: o.maxHops });
-  await requireOwner(db, o.owner);
-  const { graph, params } = await tieGraphFor(db, o);
-  const me = graph.index.get(meNode(o.owner)) as number;
+  const { graph, params, root } = await ownerGraphFor(db, o, o.owner);
   const unique = [...new Set(targetIds)];
   const inGraph = unique.filter((id) => graph.index.has(id));
-  const { rows, unreached } = rankBrokers(graph, me, inGraph.map((id) => graph.index.get(id) as number), o.maxHops, otherOwners(graph, o.owner));
+  const { rows, unreached } = rankBrokers(graph, root, inGraph.map((id) => graph.index.get(id) as number), o.maxHops);
   const missing = unique.filter((id) => !graph.index.has(id)).concat(unreached.map((t) => graph.ids[t] as string));
   return {
     params: { owner: o.owner, maxHops: o.maxHops, halfLife: params.halfLife, maxAuthors: params.maxAuthors, refYear: params.refYear, targets: unique.length },

@@ -22,61 +22,95 @@ export type Evidence =
 
 /** Evidence for the tie between a and b (either may be an owner's `me:<owner>` node). */
 export async function tieEvidence(db: Queryable, a: string, b: string, p: ResolvedTieParams): Promise<Evidence[]> {
-  const me = a.startsWith('me:') ? a : b.startsWith('me:') ? b : null;
-  if (me) {
-    const person = me === a ? b : a;
-    const rows = await db.query<{ owner: string; strength: number; note: string | null; file: string; line: number }>(
-      `SELECT owner, strength, note, file, line FROM contacts WHERE owner = $1 AND person_id = $2`,
-      [me.slice(3), person],
+  return (await tiesEvidence(db, [[a, b]], p)).get(pairKey(a, b)) ?? [];
+}
+
+/** The key of a pair in tiesEvidence's answer: the two ids in order, whichever way the hop runs. */
+export const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+/** At most this many pairs per statement (two parameters each). */
+const PAIRS_PER_QUERY = 200;
+
+/**
+ * Evidence for many ties at once, by pairKey: one statement per kind of evidence for all the pairs (a path's
+ * hops), not three per hop — on DuckDB, which keeps no person index, each statement is a scan of its table.
+ * Each pair's evidence is in the order tieEvidence always gave: shared works newest first, then ties, then
+ * mentorships.
+ */
+export async function tiesEvidence(db: Queryable, pairs: ReadonlyArray<readonly [string, string]>, p: ResolvedTieParams): Promise<Map<string, Evidence[]>> {
+  const out = new Map<string, Evidence[]>();
+  const contacts: Array<[string, string]> = [];
+  const people: Array<[string, string]> = [];
+  for (const [a, b] of pairs) {
+    const key = pairKey(a, b);
+    if (out.has(key)) continue;
+    out.set(key, []);
+    const me = a.startsWith('me:') ? a : b.startsWith('me:') ? b : null;
+    if (me) contacts.push([me.slice(3), me === a ? b : a]);
+    else people.push(a < b ? [a, b] : [b, a]);
+  }
+  const push = (a: string, b: string, e: Evidence): void => void (out.get(pairKey(a, b)) as Evidence[]).push(e);
+  for (let i = 0; i < contacts.length; i += PAIRS_PER_QUERY) {
+    const chunk = contacts.slice(i, i + PAIRS_PER_QUERY);
+    const rows = await db.query<{ owner: string; person_id: string; strength: number; note: string | null; file: string; line: number }>(
+      `SELECT owner, person_id, strength, note, file, line FROM contacts WHERE ${chunk.map((_, j) => `(owner = $${2 * j + 1} AND person_id = $${2 * j + 2})`).join(' OR ')}
+       ORDER BY owner, person_id`,
+      chunk.flat(),
     );
-    return rows.map((r) => ({ kind: 'contact' as const, ...r, weight: r.strength }));
+    for (const { person_id, ...r } of rows) push(`me:${r.owner}`, person_id, { kind: 'contact', ...r, weight: r.strength });
   }
-  const works = await db.query<{ work_id: string; title: string | null; year: number | null; k: number }>(
-    `WITH shared AS (
-       SELECT DISTINCT x.work_id FROM authorships x JOIN authorships y ON y.work_id = x.work_id
-       WHERE x.person_id = $1 AND y.person_id = $2)
-     SELECT w.work_id, w.title, w.year,
-       COALESCE(w.author_count, (SELECT COUNT(DISTINCT z.person_id) FROM authorships z WHERE z.work_id = w.work_id)) AS k
-     FROM works w JOIN shared s ON s.work_id = w.work_id
-     ORDER BY w.year DESC, w.work_id`,
-    [a, b],
-  );
-  const out: Evidence[] = [];
-  for (const w of works) {
-    const year = w.year ?? p.refYear;
-    if (w.k < 2 || w.k > p.maxAuthors || year > p.refYear) continue;
-    out.push({ kind: 'work', work_id: w.work_id, title: w.title, year: w.year, authors: w.k, weight: Math.pow(0.5, (p.refYear - year) / p.halfLife) / (w.k - 1) });
-  }
-  const ties = await db.query<{ kind: string; year: number | null; confidence: number | null; evidence: string | null; source: string }>(
-    `SELECT kind, year, confidence, evidence, source FROM ties
-     WHERE ((a = $1 AND b = $2) OR (a = $2 AND b = $1)) AND kind IN ('coauthor', 'mentor')
-     ORDER BY kind, year, source`,
-    [a, b],
-  );
-  for (const t of ties) {
-    const weight = tieRowWeight(t.kind, t.year, t.confidence, p);
-    if (weight > 0) out.push({ kind: t.kind as 'coauthor' | 'mentor', source: t.source, year: t.year, confidence: t.confidence, detail: t.evidence, weight });
-  }
-  const mentorships = await db.query<{ mentor: string; mentee: string; kind: string; relation: string | null; confidence: number; start_year: number | null; end_year: number | null; source: string; evidence: string }>(
-    `SELECT mentor, mentee, kind, relation, confidence, start_year, end_year, source, evidence FROM mentorships
-     WHERE (mentor = $1 AND mentee = $2) OR (mentor = $2 AND mentee = $1)
-     ORDER BY kind, confidence DESC, start_year, relation`,
-    [a, b],
-  );
-  for (const m of mentorships) {
-    const confidence = Number(m.confidence);
-    out.push({
-      kind: m.kind === 'mentorship' ? 'mentorship' : 'mentorship-inferred',
-      mentor: m.mentor,
-      mentee: m.mentee,
-      relation: m.relation,
-      confidence,
-      start_year: m.start_year,
-      end_year: m.end_year,
-      source: m.source,
-      detail: JSON.parse(m.evidence) as Record<string, unknown>,
-      weight: MENTOR_WEIGHT * confidence,
-    });
+  for (let i = 0; i < people.length; i += PAIRS_PER_QUERY) {
+    const chunk = people.slice(i, i + PAIRS_PER_QUERY);
+    const values = chunk.map((_, j) => `(CAST($${2 * j + 1} AS TEXT), CAST($${2 * j + 2} AS TEXT))`).join(', ');
+    const params = chunk.flat();
+    const works = await db.query<{ a: string; b: string; work_id: string; title: string | null; year: number | null; k: number }>(
+      `WITH pairs(a, b) AS (VALUES ${values}),
+       shared AS (
+         SELECT DISTINCT pr.a, pr.b, x.work_id FROM pairs pr
+         JOIN authorships x ON x.person_id = pr.a JOIN authorships y ON y.work_id = x.work_id AND y.person_id = pr.b)
+       SELECT s.a, s.b, w.work_id, w.title, w.year,
+         COALESCE(w.author_count, (SELECT COUNT(DISTINCT z.person_id) FROM authorships z WHERE z.work_id = w.work_id)) AS k
+       FROM works w JOIN shared s ON s.work_id = w.work_id
+       ORDER BY s.a, s.b, w.year DESC, w.work_id`,
+      params,
+    );
+    for (const w of works) {
+      const year = w.year ?? p.refYear;
+      if (w.k < 2 || w.k > p.maxAuthors || year > p.refYear) continue;
+      push(w.a, w.b, { kind: 'work', work_id: w.work_id, title: w.title, year: w.year, authors: w.k, weight: Math.pow(0.5, (p.refYear - year) / p.halfLife) / (w.k - 1) });
+    }
+    const either = (x: string, y: string): string => chunk.map((_, j) => `((${x} = $${2 * j + 1} AND ${y} = $${2 * j + 2}) OR (${x} = $${2 * j + 2} AND ${y} = $${2 * j + 1}))`).join(' OR ');
+    const ties = await db.query<{ a: string; b: string; kind: string; year: number | null; confidence: number | null; evidence: string | null; source: string }>(
+      `SELECT a, b, kind, year, confidence, evidence, source FROM ties
+       WHERE (${either('a', 'b')}) AND kind IN ('coauthor', 'mentor')
+       ORDER BY kind, year, source`,
+      params,
+    );
+    for (const t of ties) {
+      const weight = tieRowWeight(t.kind, t.year, t.confidence, p);
+      if (weight > 0) push(t.a, t.b, { kind: t.kind as 'coauthor' | 'mentor', source: t.source, year: t.year, confidence: t.confidence, detail: t.evidence, weight });
+    }
+    const mentorships = await db.query<{ mentor: string; mentee: string; kind: string; relation: string | null; confidence: number; start_year: number | null; end_year: number | null; source: string; evidence: string }>(
+      `SELECT mentor, mentee, kind, relation, confidence, start_year, end_year, source, evidence FROM mentorships
+       WHERE ${either('mentor', 'mentee')}
+       ORDER BY kind, confidence DESC, start_year, relation`,
+      params,
+    );
+    for (const m of mentorships) {
+      const confidence = Number(m.confidence);
+      push(m.mentor, m.mentee, {
+        kind: m.kind === 'mentorship' ? 'mentorship' : 'mentorship-inferred',
+        mentor: m.mentor,
+        mentee: m.mentee,
+        relation: m.relation,
+        confidence,
+        start_year: m.start_year,
+        end_year: m.end_year,
+        source: m.source,
+        detail: JSON.parse(m.evidence) as Record<string, unknown>,
+        weight: MENTOR_WEIGHT * confidence,
+      });
+    }
   }
   return out;
 }

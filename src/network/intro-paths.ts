@@ -2,10 +2,11 @@
 import { AtlasError } from '../core/errors.ts';
 import { resolvePerson } from '../store/repo/people.ts';
 import type { Queryable } from '../store/store.ts';
-import { tieEvidence, type Evidence } from './evidence.ts';
+import { pairKey, tiesEvidence, type Evidence } from './evidence.ts';
 import { PathFinder } from './path-finder.ts';
-import { meNode, otherOwners, type TieParams } from './tie-graph.ts';
-import { tieGraphFor } from './tie-graph-cache.ts';
+import { hopWeight, noContacts, nodeIdOf } from './owner-ties.ts';
+import type { TieParams } from './tie-graph.ts';
+import { ownerGraphFor } from './tie-graph-cache.ts';
 
 export interface IntroOptions extends TieParams {
   owner: string;
@@ -49,18 +50,17 @@ export function validateIntroOptions(o: { owner: string; k: number; maxHops: num
   if (!Number.isInteger(o.maxHops) || o.maxHops < 1 || o.maxHops > 8) throw new AtlasError('BAD_ARGUMENT', `--max-hops must be an integer from 1 to 8 (got ${o.maxHops})`);
 }
 
-/** Fail clearly when the owner has no contact list: every intro path starts with one of the owner's contacts. */
+/** Fail clearly when the owner has no contact list. */
 export async function requireOwner(db: Queryable, owner: string): Promise<void> {
   const [row] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM contacts WHERE owner = $1`, [owner]);
-  if (!row?.n) throw new AtlasError('NOT_FOUND', `owner "${owner}" has no contacts; import them with \`atlas contacts import FILE.csv --owner ${owner}\``);
+  if (!row?.n) throw noContacts(owner);
 }
 
 /** Resolve the target (id, identifier or name), build the graph, find the paths and fetch their evidence. */
 export async function introPaths(db: Queryable, targetQuery: string, o: IntroOptions): Promise<IntroResult> {
   validateIntroOptions(o);
   const target = await resolvePerson(db, targetQuery);
-  await requireOwner(db, o.owner);
-  const { graph, params } = await tieGraphFor(db, o);
+  const { graph, params, root } = await ownerGraphFor(db, o, o.owner);
   const result: IntroResult = {
     params: {
       owner: o.owner,
@@ -74,36 +74,40 @@ export async function introPaths(db: Queryable, targetQuery: string, o: IntroOpt
     },
     paths: [],
   };
-  const s = graph.index.get(meNode(o.owner));
   const t = graph.index.get(target.person_id);
-  if (s === undefined || t === undefined) return result;
-  const found = new PathFinder(graph, otherOwners(graph, o.owner)).kBest(s, t, o.k, o.maxHops);
-  const cache = new Map<string, Evidence[]>();
-  for (const f of found) {
-    const nodes = f.nodes.map((i) => graph.ids[i] as string);
-    const hops: IntroHop[] = [];
-    for (let i = 0; i < f.edges.length; i++) {
+  if (t === undefined) return result;
+  const found = new PathFinder(graph).kBest(root.node, t, o.k, o.maxHops, root);
+  const idOf = nodeIdOf(graph, root);
+  const shown = found.map((f) => ({ f, nodes: f.nodes.map(idOf) }));
+  // the evidence of every hop shown, fetched together
+  const evidence = await tiesEvidence(db, shown.flatMap(({ nodes }) => nodes.slice(1).map((to, i) => [nodes[i] as string, to] as const)), params);
+  for (const { f, nodes } of shown) {
+    const hops: IntroHop[] = f.edges.map((e, i) => {
       const from = nodes[i] as string, to = nodes[i + 1] as string;
-      const key = from < to ? `${from}\u0000${to}` : `${to}\u0000${from}`;
-      let evidence = cache.get(key);
-      if (!evidence) cache.set(key, (evidence = await tieEvidence(db, from, to, params)));
-      hops.push({ from, to, weight: graph.weights[f.edges[i] as number] as number, evidence });
-    }
+      return { from, to, weight: hopWeight(graph, root, e), evidence: evidence.get(pairKey(from, to)) ?? [] };
+    });
     result.paths.push({ cost: f.cost, strength: Math.exp(-f.cost), nodes, hops });
   }
   return result;
 }
 
-/** Display names for node ids (`me:<owner>` shows as "me (owner)"). */
+/** Display names for node ids (`me:<owner>` shows as "me (owner)"), read in one statement per 500 ids. */
 export async function nodeNames(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  const people: string[] = [];
   for (const id of new Set(ids)) {
-    if (id.startsWith('me:')) {
-      out.set(id, `me (${id.slice(3)})`);
-      continue;
-    }
-    const [row] = await db.query<{ display_name: string | null }>(`SELECT display_name FROM people WHERE person_id = $1`, [id]);
-    out.set(id, row?.display_name ?? id);
+    if (id.startsWith('me:')) out.set(id, `me (${id.slice(3)})`);
+    else people.push(id);
   }
-  return out;
+  for (let i = 0; i < people.length; i += 500) {
+    const chunk = people.slice(i, i + 500);
+    const rows = await db.query<{ person_id: string; display_name: string | null }>(
+      `SELECT person_id, display_name FROM people WHERE person_id IN (${chunk.map((_, j) => `$${j + 1}`).join(', ')})`,
+      chunk,
+    );
+    const found = new Map(rows.map((r) => [r.person_id, r.display_name]));
+    for (const id of chunk) out.set(id, found.get(id) ?? id);
+  }
+  // in the order asked, as before
+  return new Map([...new Set(ids)].map((id) => [id, out.get(id) as string]));
 }

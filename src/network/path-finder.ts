@@ -15,9 +15,20 @@ import { MinHeap } from './min-heap.ts';
 export interface FoundPath {
   /** Node indices from source to target. */
   nodes: number[];
-  /** CSR entry index of each hop (nodes[i] → nodes[i+1]). */
+  /** CSR entry index of each hop (nodes[i] → nodes[i+1]); a hop from a root is −1 − j for the root's j-th tie. */
   edges: number[];
   cost: number;
+}
+
+/**
+ * A source outside the graph with ties into it (an owner's `me` node: network/owner-ties.ts). Its index is
+ * `node`, one past the graph's last node; no tie of the graph leads back to it, so it can only start a path.
+ */
+export interface RootTies {
+  node: number;
+  /** Neighbour node indices, ascending. */
+  targets: Int32Array;
+  costs: Float64Array;
 }
 
 /** Slack for float rounding between g + h and the path's own left-to-right sum. */
@@ -150,11 +161,15 @@ export class PathFinder {
     }
   }
 
-  /** The k best loopless paths source → target with ≤ maxHops edges, ordered by (cost, hops, node ids). */
-  kBest(source: number, target: number, k: number, maxHops: number): FoundPath[] {
+  /**
+   * The k best loopless paths source → target with ≤ maxHops edges, ordered by (cost, hops, node ids). With a
+   * root, the source is the root's node (`root.node`, named `rootId`) and its ties are the root's.
+   */
+  kBest(source: number, target: number, k: number, maxHops: number, root?: RootTies & { id: string }): FoundPath[] {
     if (!Number.isInteger(k) || k < 1) throw new AtlasError('BAD_ARGUMENT', `k must be a positive integer (got ${k})`);
     if (!Number.isInteger(maxHops) || maxHops < 1) throw new AtlasError('BAD_ARGUMENT', `max hops must be a positive integer (got ${maxHops})`);
     if (source === target) throw new AtlasError('BAD_ARGUMENT', 'the target is the source itself');
+    if (root && source !== root.node) throw new AtlasError('BAD_ARGUMENT', 'a path from a root starts at the root');
     const { offsets, targets, costs, ids } = this.graph;
     this.prepare(target, maxHops - 1, source);
     // partial paths as a parent-pointer tree
@@ -185,19 +200,21 @@ export class PathFinder {
       const d = depth[x] as number;
       if (d >= maxHops) continue;
       const r = maxHops - d - 1;
-      const end = offsets[u + 1] as number;
-      for (let e = offsets[u] as number; e < end; e++) {
-        const v = targets[e] as number;
+      const fromRoot = root !== undefined && u === root.node;
+      const tg = fromRoot ? root.targets : targets, cs = fromRoot ? root.costs : costs;
+      const end = fromRoot ? root.targets.length : (offsets[u + 1] as number);
+      for (let e = fromRoot ? 0 : (offsets[u] as number); e < end; e++) {
+        const v = tg[e] as number;
         if (this.isBlocked(v)) continue;
         const hv = this.h(r, v);
         if (hv === Infinity) continue;
-        const g2 = (g[x] as number) + (costs[e] as number);
+        const g2 = (g[x] as number) + (cs[e] as number);
         const f = g2 + hv;
         if (f > bound || onPath(x, v)) continue;
         const y = node.length;
         node.push(v);
         parent.push(x);
-        edge.push(e);
+        edge.push(fromRoot ? -1 - e : e);
         depth.push(d + 1);
         g.push(g2);
         heap.push(y, f);
@@ -211,17 +228,18 @@ export class PathFinder {
       }
       return { nodes: nodes.reverse(), edges: edges.reverse(), cost: g[x] as number };
     });
-    paths.sort((a, b) => comparePaths(a, b, ids));
+    const idOf = (i: number): string => (root !== undefined && i === root.node ? root.id : (ids[i] as string));
+    paths.sort((a, b) => comparePaths(a, b, idOf));
     return paths.slice(0, k);
   }
 }
 
 /** The spec's order: cost, then fewer hops, then lexicographic by the node id sequence. */
-export function comparePaths(a: { cost: number; nodes: readonly number[] }, b: { cost: number; nodes: readonly number[] }, ids: readonly string[]): number {
+export function comparePaths(a: { cost: number; nodes: readonly number[] }, b: { cost: number; nodes: readonly number[] }, idOf: (i: number) => string): number {
   if (a.cost !== b.cost) return a.cost < b.cost ? -1 : 1;
   if (a.nodes.length !== b.nodes.length) return a.nodes.length - b.nodes.length;
   for (let i = 0; i < a.nodes.length; i++) {
-    const x = ids[a.nodes[i] as number] as string, y = ids[b.nodes[i] as number] as string;
+    const x = idOf(a.nodes[i] as number), y = idOf(b.nodes[i] as number);
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;

@@ -3,43 +3,109 @@
  * ~33 s) while a path query takes well under a millisecond, so the API server and any long-lived caller reuse
  * it until the data changes (store/repo/data-version.ts, read on every call); a new process reads the graph the
  * last one built for the same data version from disk (tie-graph-file.ts) instead of building it again.
+ *
+ * The shared graph holds people only (every person of the store, tied or not). Contact lists are kept apart,
+ * one small list per owner (owner-ties.ts): a contact import moves the data version but not the version the
+ * graph follows (`withoutContacts`), so it only makes its owner's list be read again — a few rows, not the
+ * graph's ten million ties.
  */
 import type { Queryable, Store } from '../store/store.ts';
-import { dataVersion } from '../store/repo/data-version.ts';
+import { dataVersions } from '../store/repo/data-version.ts';
 import type { TieGraph } from './csr.ts';
-import { buildTieGraph, resolveTieParams, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
+import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
+import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { purgeTieGraphFiles, readTieGraphFile, writeTieGraphFile } from './tie-graph-file.ts';
 
 type Built = { graph: TieGraph; params: ResolvedTieParams };
 
 /**
- * Graphs kept per store, all of the current data version. Each holds every owner's contact list (paths from one
- * owner are kept off the others' `me:` nodes by PathFinder), so owners share it: one graph per parameter set,
- * the defaults plus one other.
+ * Graphs kept per store, all of the current data version (contacts aside): one per parameter set, the defaults
+ * plus one other. Also kept: the default reference year of that version (a MAX over every work), and each
+ * owner's list as of the full data version.
  */
 const MAX_GRAPHS_PER_STORE = 2;
-const cache = new WeakMap<Queryable, { version: string; graphs: Map<string, Promise<Built>> }>();
+interface Kept {
+  version: string;
+  refYear: Promise<number> | null;
+  graphs: Map<string, Promise<Built>>;
+  /** Owner lists of this full data version. */
+  listsVersion: string;
+  lists: Map<string, Promise<Array<{ person_id: string; strength: number }>>>;
+  ties: WeakMap<TieGraph, Map<string, OwnerTies>>;
+}
+const cache = new WeakMap<Queryable, Kept>();
 
-/** The tie graph (every owner's contacts included) for these parameters, built once per data version. */
-export async function tieGraphFor(db: Queryable, params: TieParams): Promise<Built> {
-  const resolved = await resolveTieParams(db, params);
-  const version = await dataVersion(db);
+async function keptFor(db: Queryable): Promise<Kept> {
+  const v = await dataVersions(db);
   let kept = cache.get(db);
   // Graphs of an older version are dropped at once, not left to age out: each can hold hundreds of MB.
-  if (!kept || kept.version !== version) cache.set(db, (kept = { version, graphs: new Map() }));
+  if (!kept || kept.version !== v.withoutContacts) {
+    kept = { version: v.withoutContacts, refYear: null, graphs: new Map(), listsVersion: v.full, lists: new Map(), ties: new WeakMap() };
+    cache.set(db, kept);
+  }
+  if (kept.listsVersion !== v.full) {
+    kept.listsVersion = v.full;
+    kept.lists = new Map();
+    kept.ties = new WeakMap();
+  }
+  return kept;
+}
+
+/** The parameters resolved (the default reference year read once per data version). */
+function resolved(db: Queryable, kept: Kept, params: TieParams): Promise<ResolvedTieParams> {
+  if (params.refYear !== undefined) return resolveTieParams(db, params);
+  validateTieParams(params);
+  if (!kept.refYear) {
+    const y = defaultRefYear(db);
+    y.catch(() => (kept.refYear = null));
+    kept.refYear = y;
+  }
+  return kept.refYear.then((refYear) => ({ ...params, refYear }));
+}
+
+function graphOf(db: Queryable, kept: Kept, p: ResolvedTieParams): Promise<Built> {
   const { graphs } = kept;
-  const key = JSON.stringify([resolved.halfLife, resolved.maxAuthors, resolved.refYear]);
-  let p = graphs.get(key);
-  if (p) {
+  const key = JSON.stringify([p.halfLife, p.maxAuthors, p.refYear]);
+  let built = graphs.get(key);
+  if (built) {
     graphs.delete(key); // most recently used last
   } else {
-    p = loadOrBuild(db, resolved, version);
-    p.catch(() => graphs.delete(key));
+    built = loadOrBuild(db, p, kept.version);
+    built.catch(() => graphs.delete(key));
   }
-  graphs.set(key, p);
+  graphs.set(key, built);
   while (graphs.size > MAX_GRAPHS_PER_STORE) graphs.delete(graphs.keys().next().value as string);
-  return p;
+  return built;
+}
+
+/** The people's tie graph (no contact list in it) for these parameters, built once per data version. */
+export async function tieGraphFor(db: Queryable, params: TieParams): Promise<Built> {
+  const kept = await keptFor(db);
+  return graphOf(db, kept, await resolved(db, kept, params));
+}
+
+/**
+ * The tie graph and one owner's list as the root of that owner's paths; NOT_FOUND when the owner has no
+ * contacts (checked before any graph is built).
+ */
+export async function ownerGraphFor(db: Queryable, params: TieParams, owner: string): Promise<Built & { root: OwnerTies }> {
+  const kept = await keptFor(db);
+  let list = kept.lists.get(owner);
+  if (!list) {
+    const rows = db.query<{ person_id: string; strength: number }>(`SELECT person_id, strength FROM contacts WHERE owner = $1`, [owner]);
+    const lists = kept.lists;
+    rows.catch(() => lists.get(owner) === rows && lists.delete(owner));
+    kept.lists.set(owner, (list = rows));
+  }
+  const contacts = await list;
+  if (contacts.length === 0) throw noContacts(owner);
+  const built = await graphOf(db, kept, await resolved(db, kept, params));
+  let byOwner = kept.ties.get(built.graph);
+  if (!byOwner) kept.ties.set(built.graph, (byOwner = new Map()));
+  let root = byOwner.get(owner);
+  if (!root) byOwner.set(owner, (root = ownerTiesOf(built.graph, owner, contacts)));
+  return { ...built, root };
 }
 
 /** How this process got its graphs: built from the store, or read from a file (for benchmarks and tests). */
@@ -54,9 +120,9 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
     return { graph: kept, params };
   }
   tieGraphOrigins.built++;
-  const built = await buildTieGraph(db, params, { owners: 'all' });
+  const built = await buildTieGraph(db, params, { owners: 'none', allPeople: true });
   // Written only if the data did not change while it was built: a file names the version it holds exactly.
-  if (dir && (await dataVersion(db)) === version) writeTieGraphFile(dir, built.graph, version, params, MAX_GRAPHS_PER_STORE);
+  if (dir && (await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, built.graph, version, params, MAX_GRAPHS_PER_STORE);
   return built;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The tie graph on disk, on both backends with real Paper Copilot lists: a new process (a new store object on the
  * same database) reads the graph the last one built instead of building it; the file is bound to the data version
- * (an ingest or a contact import makes the next caller build again, and the stale file is replaced); an erasure
+ * (an ingest makes the next caller build again, and the stale file is replaced; a contact import does not); an erasure
  * deletes the files at once and no later file names the person; a damaged file is never used.
  */
 import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
@@ -14,11 +14,13 @@ import type { Store } from '../store/store.ts';
 import { BACKENDS, reopenableStore } from '../store/test-backends.ts';
 import { migrate } from '../store/migrate.ts';
 import { importContactsText } from './contacts-import.ts';
-import type { TieGraph } from './csr.ts';
+import { SortedIdIndex, type TieGraph } from './csr.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS, resolveTieParams } from './tie-graph.ts';
-import { tieGraphFor, tieGraphOrigins } from './tie-graph-cache.ts';
+import { ownerGraphFor, tieGraphFor, tieGraphOrigins } from './tie-graph-cache.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { decodeTieGraph, encodeTieGraph } from './tie-graph-file.ts';
+import { encodeBundle } from '../core/array-bundle.ts';
+import { dataVersions } from '../store/repo/data-version.ts';
 
 const plain = (g: TieGraph) => ({
   ids: [...g.ids],
@@ -105,7 +107,7 @@ for (const backend of BACKENDS) {
       for (const id of [...graph.ids.slice(0, 50), 'nobody', '', 'me:nobody', 'zzzz']) expect(back!.graph.index.get(id)).toBe(graph.index.get(id));
     });
 
-    it('a new process reads the graph the last one built; an ingest or a contact import makes it build again', async () => {
+    it('a new process reads the graph the last one built; an ingest makes it build again, a contact import does not', async () => {
       const before = { ...tieGraphOrigins };
       const first = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
       expect(tieGraphOrigins.built).toBe(before.built + 1);
@@ -125,25 +127,41 @@ for (const backend of BACKENDS) {
       const grown = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
       expect(tieGraphOrigins.built).toBe(before.built + 2);
       expect(grown.graph.ids.length).toBeGreaterThan(first.graph.ids.length);
-      const fresh = await buildTieGraph(store, grown.params, { owners: 'all' });
+      const fresh = await buildTieGraph(store, grown.params, { owners: 'none', allPeople: true });
       expect(canonical(grown.graph)).toEqual(canonical(fresh.graph));
       expect(files()).toHaveLength(1);
 
-      // a contact import changes the data version too: its edges are in the next graph, on disk as well
+      // a contact import does not touch the people's graph: the file still fits, in this process and the next;
+      // the owner's list is read on its own
       const [a, b] = await store.query<{ person_id: string; display_name: string }>(
         `SELECT person_id, display_name FROM people WHERE display_name IN (SELECT display_name FROM people GROUP BY display_name HAVING COUNT(*) = 1) ORDER BY person_id LIMIT 2`,
       );
       await importContactsText(store, `name,openalex\n${a!.display_name},\n${b!.display_name},\n`, 'contacts.csv', { owner: 'alice', skipUnmatched: true });
+      const sameProcess = await ownerGraphFor(store, DEFAULT_TIE_PARAMS, 'alice');
+      expect(sameProcess.graph).toBe(grown.graph);
+      expect([...sameProcess.root.targets].map((i) => sameProcess.graph.ids[i]).sort()).toEqual([a!.person_id, b!.person_id].sort());
       await store.close();
       store = await open();
-      const withContacts = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
-      expect(tieGraphOrigins.built).toBe(before.built + 3);
-      expect(withContacts.graph.index.has('me:alice')).toBe(true);
+      const withContacts = await ownerGraphFor(store, DEFAULT_TIE_PARAMS, 'alice');
+      expect(tieGraphOrigins).toEqual({ built: before.built + 2, read: before.read + 2 });
+      expect(withContacts.graph.index.has('me:alice')).toBe(false);
+      expect(plain(withContacts.graph)).toEqual(plain(grown.graph));
+      expect(withContacts.root.targets.length).toBe(2);
+    });
+
+    it('a graph file of the earlier layout (every contact list inside it) is never used, even of this data version', async () => {
+      const { params } = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      const [file] = files();
+      const old = (await buildTieGraph(store, params, { owners: 'all' })).graph;
+      const version = (await dataVersions(store)).withoutContacts;
+      const arrays = { weights: old.weights, costs: old.costs, offsets: old.offsets, targets: old.targets, kinds: old.kinds, order: SortedIdIndex.orderOf(old.ids) };
+      writeFileSync(file!, Buffer.concat(encodeBundle({ meta: { version, params: [params.halfLife, params.maxAuthors, params.refYear] }, arrays, lines: { ids: old.ids } })!));
+      const before = { ...tieGraphOrigins };
       await store.close();
       store = await open();
-      const readBack = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
-      expect(tieGraphOrigins.read).toBe(before.read + 2);
-      expect(plain(readBack.graph)).toEqual(plain(withContacts.graph));
+      const again = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      expect(tieGraphOrigins.built).toBe(before.built + 1);
+      expect(again.graph.index.has('me:alice')).toBe(false);
     });
 
     it('an erasure deletes the graph files at once, and no later file names the person', async () => {

@@ -20,7 +20,11 @@ const SUFFIX = '.tiegraph';
 interface Meta {
   version: string;
   params: [number, number, number];
+  /** What the graph holds: 'people' (every person, no contact list: tie-graph-cache.ts). Older files, without it, held every list. */
+  holds?: string;
 }
+
+const HOLDS = 'people';
 
 const paramsKey = (p: ResolvedTieParams): [number, number, number] => [p.halfLife, p.maxAuthors, p.refYear];
 
@@ -31,7 +35,7 @@ function fileFor(dir: string, p: ResolvedTieParams): string {
 
 function bundleOf(graph: TieGraph, version: string, p: ResolvedTieParams): Bundle<Meta> {
   const { weights, costs, offsets, targets, kinds } = graph;
-  return { meta: { version, params: paramsKey(p) }, arrays: { weights, costs, offsets, targets, kinds, order: SortedIdIndex.orderOf(graph.ids) }, lines: { ids: graph.ids } };
+  return { meta: { version, params: paramsKey(p), holds: HOLDS }, arrays: { weights, costs, offsets, targets, kinds, order: SortedIdIndex.orderOf(graph.ids) }, lines: { ids: graph.ids } };
 }
 
 /** The graph as the bytes of its file, in parts; null when an id holds a line break (ids are stored one per line). */
@@ -41,7 +45,7 @@ export function encodeTieGraph(graph: TieGraph, version: string, p: ResolvedTieP
 
 /** The graph of a bundle written by encodeTieGraph; null when it is not one (or not whole). */
 function graphOf(b: Bundle<Meta> | null): { graph: TieGraph; version: string; params: [number, number, number] } | null {
-  if (!b) return null;
+  if (!b || b.meta.holds !== HOLDS) return null;
   const { weights, costs, offsets, targets, kinds, order } = b.arrays;
   const ids = b.lines['ids'] as string[] | undefined;
   if (!(weights instanceof Float64Array && costs instanceof Float64Array && offsets instanceof Int32Array && targets instanceof Int32Array && kinds instanceof Uint8Array && order instanceof Int32Array) || !ids) return null;

@@ -28,25 +28,6 @@ export const MENTOR_WEIGHT = 3;
 /** The node standing for a contact list's owner. */
 export const meNode = (owner: string): string => `me:${owner}`;
 
-const ownerNodes = new WeakMap<TieGraph, number[]>();
-
-/**
- * For a graph holding every owner's contact list: a mask (1 per node index) of the other owners' `me:` nodes,
- * which a path from `owner` must never step onto — one recruiter's paths never run through another's list.
- */
-export function otherOwners(graph: TieGraph, owner: string): Uint8Array {
-  let nodes = ownerNodes.get(graph);
-  if (!nodes) {
-    nodes = [];
-    for (let i = 0; i < graph.ids.length; i++) if ((graph.ids[i] as string).startsWith('me:')) nodes.push(i);
-    ownerNodes.set(graph, nodes);
-  }
-  const mine = graph.index.get(meNode(owner));
-  const mask = new Uint8Array(graph.ids.length);
-  for (const i of nodes) if (i !== mine) mask[i] = 1;
-  return mask;
-}
-
 export function validateTieParams(p: TieParams): void {
   if (!(p.halfLife > 0) || !Number.isFinite(p.halfLife)) throw new AtlasError('BAD_ARGUMENT', `half-life must be a positive number of years (got ${p.halfLife})`);
   if (!Number.isInteger(p.maxAuthors) || p.maxAuthors < 2) throw new AtlasError('BAD_ARGUMENT', `max authors must be an integer ≥ 2 (got ${p.maxAuthors})`);
@@ -58,11 +39,15 @@ export function validateTieParams(p: TieParams): void {
 /** The spec's refYear: the given one, else the last year of any work or dated tie, else the current year. */
 export async function resolveTieParams(db: Queryable, p: TieParams): Promise<ResolvedTieParams> {
   validateTieParams(p);
-  if (p.refYear !== undefined) return { ...p, refYear: p.refYear };
+  return { ...p, refYear: p.refYear ?? (await defaultRefYear(db)) };
+}
+
+/** The last year of any work or dated tie, else the current year. */
+export async function defaultRefYear(db: Queryable): Promise<number> {
   const [row] = await db.query<{ y: number | null }>(
     `SELECT MAX(y) AS y FROM (SELECT MAX(year) AS y FROM works UNION ALL SELECT MAX(year) AS y FROM ties) t`,
   );
-  return { ...p, refYear: row?.y ?? new Date().getUTCFullYear() };
+  return row?.y ?? new Date().getUTCFullYear();
 }
 
 /** Per-pair co-authorship weight Σ 1/(k−1)·0.5^((refYear−year)/halfLife) over shared works with 2 ≤ k ≤ maxAuthors. */
@@ -91,6 +76,8 @@ export function tieRowWeight(kind: string, year: number | null, confidence: numb
 export interface BuildOptions {
   /** Whose contact lists become `me:<owner>` edges: one owner, every owner ('all'), or none. */
   owners: string | 'all' | 'none';
+  /** Every person a node, tied or not (so that every contact of any list is one: owner-ties.ts). */
+  allPeople?: boolean;
 }
 
 export async function buildTieGraph(db: Queryable, params: TieParams, options: BuildOptions): Promise<{ graph: TieGraph; params: ResolvedTieParams }> {
@@ -114,6 +101,9 @@ export async function buildTieGraph(db: Queryable, params: TieParams, options: B
       const w = MENTOR_WEIGHT * Number(r.confidence);
       if (w > 0 && r.mentor !== r.mentee) edges.push(intern.of(r.mentor), intern.of(r.mentee), w, KIND_MENTOR);
     }
+  }
+  if (options.allPeople) {
+    for await (const batch of db.iterate<{ person_id: string }>(`SELECT person_id FROM people`, [], 100_000)) for (const r of batch) intern.of(r.person_id);
   }
   if (options.owners !== 'none') {
     const rows =

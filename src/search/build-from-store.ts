@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import type { Store } from '../store/store.ts';
-import { dataVersion } from '../store/repo/data-version.ts';
+import { dataVersionWithoutContacts } from '../store/repo/data-version.ts';
 import { SearchIndexBuilder } from './index-builder.ts';
 import { SearchIndex, type PersonFactsInput, type SearchIndexParts } from './search-index.ts';
 import { readSearchIndexFile, searchIndexFile, writeSearchIndexFile } from './search-index-file.ts';
@@ -128,15 +128,18 @@ async function loadOrBuild(store: Store, version: string): Promise<SearchIndex> 
   const parts = await buildSearchIndexParts(store);
   // Written only if the data did not change meanwhile (the file names the version it holds), and before the
   // index takes the parts over.
-  if (dir && (await dataVersion(store)) === version) writeSearchIndexFile(dir, parts, version);
+  if (dir && (await dataVersionWithoutContacts(store)) === version) writeSearchIndexFile(dir, parts, version);
   return new SearchIndex(parts);
 }
 
 const cache = new WeakMap<Store, { version: string; index: Promise<SearchIndex> }>();
 
-/** The cached index of a store, built on first use and again whenever the data has changed (store/repo/data-version.ts). */
+/**
+ * The cached index of a store, built on first use and again whenever the data has changed
+ * (store/repo/data-version.ts): the index reads no contact list, so a contact import leaves it as it is.
+ */
 export async function searchIndexFor(store: Store): Promise<SearchIndex> {
-  const version = await dataVersion(store);
+  const version = await dataVersionWithoutContacts(store);
   const kept = cache.get(store);
   if (kept && kept.version === version) return kept.index;
   const index = loadOrBuild(store, version);

@@ -7,15 +7,40 @@
  * Each part is a MAX or COUNT over a small table or a primary-key end, so the check is cheap on a large store
  * (no count of people). Hand-written SQL leaves none: its author must drop the caches (invalidateSearchIndex,
  * invalidateTieGraphs).
+ *
+ * Two fingerprints come from the same row: `full` moves with every write, `withoutContacts` with every write
+ * but a contact import (whose `ingest_runs` row has source 'contacts' and which writes nothing but one owner's
+ * contact list). The search index and the shared tie graph read no contact list, so they follow the second and
+ * a contact import leaves them as they are; each owner's list is kept apart (network/owner-ties.ts).
  */
 import type { Queryable } from '../store.ts';
 
-const VERSION_SQL = `SELECT (SELECT MAX(run_id) FROM ingest_runs) AS runs, (SELECT MAX(merge_id) FROM merges) AS merges,
+const PARTS = `(SELECT MAX(merge_id) FROM merges) AS merges,
   (SELECT COUNT(*) FROM tombstones) AS tombstones, (SELECT MAX(erased_at) FROM tombstones) AS erased,
   (SELECT MAX(refreshed_at) FROM career_params) AS careers,
   (SELECT STRING_AGG(name || '=' || inputs || '@' || derived_at, ';' ORDER BY name) FROM derived_state) AS derived`;
 
+const VERSIONS_SQL = `SELECT (SELECT MAX(run_id) FROM ingest_runs) AS runs,
+  (SELECT MAX(run_id) FROM ingest_runs WHERE source <> 'contacts') AS scholarly_runs, ${PARTS}`;
+
+export interface DataVersions {
+  /** Moves with every write. */
+  full: string;
+  /** Moves with every write but a contact import. */
+  withoutContacts: string;
+}
+
+export async function dataVersions(db: Queryable): Promise<DataVersions> {
+  const [row] = await db.query<Record<string, unknown>>(VERSIONS_SQL);
+  const { runs, scholarly_runs, ...rest } = row ?? {};
+  return { full: JSON.stringify({ runs, ...rest }), withoutContacts: JSON.stringify({ runs: scholarly_runs, ...rest }) };
+}
+
 export async function dataVersion(db: Queryable): Promise<string> {
-  const [row] = await db.query<Record<string, unknown>>(VERSION_SQL);
-  return JSON.stringify(row ?? {});
+  return (await dataVersions(db)).full;
+}
+
+/** The fingerprint of everything a contact import does not write (see above). */
+export async function dataVersionWithoutContacts(db: Queryable): Promise<string> {
+  return (await dataVersions(db)).withoutContacts;
 }
