@@ -216,7 +216,15 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
     }
   }
 
-  // Replaced records lose all their older facts.
+  // Replaced records lose all their older facts. Whose co-authorships and ties go with them is kept for the tie
+  // graph's update (network/tie-graph-update.ts): nothing else remembers them.
+  if (result.replaced > 0) {
+    const replaced = `(SELECT record_key FROM stg_keep WHERE outcome = 'replaced')`;
+    await db.exec(`INSERT INTO tie_changes (run_id, person_id)
+      SELECT ${runId}, person_id FROM authorships WHERE record_key IN ${replaced}
+      UNION SELECT ${runId}, a FROM ties WHERE record_key IN ${replaced}
+      UNION SELECT ${runId}, b FROM ties WHERE record_key IN ${replaced}`);
+  }
   for (const table of FACT_TABLES) {
     await db.exec(`DELETE FROM ${table} WHERE record_key IN (SELECT record_key FROM stg_keep WHERE outcome = 'replaced')`);
   }

@@ -176,7 +176,7 @@ export class SortedIdIndex implements NodeIndex {
   constructor(
     private readonly ids: readonly string[],
     /** Node indices in ascending order of their ids (JavaScript string order). */
-    private readonly order: Int32Array,
+    readonly order: Int32Array,
   ) {}
 
   /** The order for these ids (what a file stores). */
@@ -209,6 +209,44 @@ export class SortedIdIndex implements NodeIndex {
   has(id: string): boolean {
     return this.get(id) !== undefined;
   }
+}
+
+/** A graph's index grown by the nodes an update added (tie-graph-update.ts), without copying the base. */
+export class GrownIndex implements NodeIndex {
+  constructor(
+    readonly base: NodeIndex,
+    readonly added: ReadonlyMap<string, number>,
+  ) {}
+
+  get size(): number {
+    return this.base.size + this.added.size;
+  }
+
+  get(id: string): number | undefined {
+    return this.base.get(id) ?? this.added.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+}
+
+/** The node indices of a graph in ascending order of their ids: kept from a file's index when there is one, else sorted. */
+export function idOrder(g: Pick<TieGraph, 'ids' | 'index'>): Int32Array {
+  const { index, ids } = g;
+  if (index instanceof SortedIdIndex && index.order.length === ids.length) return index.order;
+  if (index instanceof GrownIndex && index.base instanceof SortedIdIndex) {
+    const base = index.base.order;
+    const added = [...index.added.values()].sort((a, b) => ((ids[a] as string) < (ids[b] as string) ? -1 : 1));
+    const out = new Int32Array(base.length + added.length);
+    let i = 0, j = 0, o = 0;
+    while (i < base.length || j < added.length) {
+      if (j >= added.length || (i < base.length && (ids[base[i] as number] as string) < (ids[added[j] as number] as string))) out[o++] = base[i++] as number;
+      else out[o++] = added[j++] as number;
+    }
+    return out;
+  }
+  return SortedIdIndex.orderOf(ids);
 }
 
 /** Intern string ids to dense indices. */

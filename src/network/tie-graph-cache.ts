@@ -13,11 +13,12 @@ import type { Queryable, Store } from '../store/store.ts';
 import { dataVersions } from '../store/repo/data-version.ts';
 import type { TieGraph } from './csr.ts';
 import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
-import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
+import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
+import { updatableSince, updateTieGraph } from './tie-graph-update.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
-import { purgeTieGraphFiles, readTieGraphFile, writeTieGraphFile } from './tie-graph-file.ts';
+import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, writeTieGraphFile } from './tie-graph-file.ts';
 
-type Built = { graph: TieGraph; params: ResolvedTieParams };
+type Built = BuiltTieGraph;
 
 /**
  * Graphs kept per store, all of the current data version (contacts aside): one per parameter set, the defaults
@@ -29,6 +30,8 @@ interface Kept {
   version: string;
   refYear: Promise<number> | null;
   graphs: Map<string, Promise<Built>>;
+  /** The graphs of the version before, kept until the first graph of this one is made: an update starts from them. */
+  previous: { version: string; graphs: Map<string, Promise<Built>> } | null;
   /** Owner lists of this full data version. */
   listsVersion: string;
   lists: Map<string, Promise<Array<{ person_id: string; strength: number }>>>;
@@ -41,7 +44,8 @@ async function keptFor(db: Queryable): Promise<Kept> {
   let kept = cache.get(db);
   // Graphs of an older version are dropped at once, not left to age out: each can hold hundreds of MB.
   if (!kept || kept.version !== v.withoutContacts) {
-    kept = { version: v.withoutContacts, refYear: null, graphs: new Map(), listsVersion: v.full, lists: new Map(), ties: new WeakMap() };
+    const previous = kept && kept.graphs.size ? { version: kept.version, graphs: kept.graphs } : null;
+    kept = { version: v.withoutContacts, refYear: null, graphs: new Map(), previous, listsVersion: v.full, lists: new Map(), ties: new WeakMap() };
     cache.set(db, kept);
   }
   if (kept.listsVersion !== v.full) {
@@ -71,7 +75,9 @@ function graphOf(db: Queryable, kept: Kept, p: ResolvedTieParams): Promise<Built
   if (built) {
     graphs.delete(key); // most recently used last
   } else {
-    built = loadOrBuild(db, p, kept.version);
+    const older = kept.previous?.graphs.get(key);
+    built = loadOrBuild(db, p, kept.version, older && kept.previous ? { version: kept.previous.version, built: older } : null);
+    kept.previous = null; // one graph of the older version at most is updated; the rest of them go
     built.catch(() => graphs.delete(key));
   }
   graphs.set(key, built);
@@ -108,22 +114,36 @@ export async function ownerGraphFor(db: Queryable, params: TieParams, owner: str
   return { ...built, root };
 }
 
-/** How this process got its graphs: built from the store, or read from a file (for benchmarks and tests). */
-export const tieGraphOrigins = { built: 0, read: 0 };
+/** How this process got its graphs: built from the store, read from a file, or an older one updated (for benchmarks and tests). */
+export const tieGraphOrigins = { built: 0, read: 0, updated: 0 };
 
-/** The graph from this store's file when it is of this data version, else built and written for the next process. */
-async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: string): Promise<Built> {
+/**
+ * The graph of this data version: from this store's file when it is of this version; else an older graph (the
+ * one this process held, or the file's) brought up to date when only ingests that added records came since
+ * (tie-graph-update.ts); else built. Written for the next process in the last two cases.
+ */
+async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: string, older: { version: string; built: Promise<Built> } | null): Promise<Built> {
   const dir = isStore(db) ? storeCacheDir(db) : null;
-  const kept = readTieGraphFile(dir, version, params);
-  if (kept) {
+  const file = readTieGraphFileOf(dir, params);
+  if (file?.version === version) {
     tieGraphOrigins.read++;
-    return { graph: kept, params };
+    return { graph: file.graph, params, mentors: file.mentors };
   }
-  tieGraphOrigins.built++;
-  const built = await buildTieGraph(db, params, { owners: 'none', allPeople: true });
-  // Written only if the data did not change while it was built: a file names the version it holds exactly.
-  if (dir && (await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, built.graph, version, params, MAX_GRAPHS_PER_STORE);
-  return built;
+  const base = (await older?.built.then((b) => ({ version: older.version, ...b })).catch(() => null)) ?? file;
+  const since = base ? await updatableSince(db, base.version, version) : null;
+  let built: Built;
+  if (base && since !== null) {
+    tieGraphOrigins.updated++;
+    built = await updateTieGraph(db, { graph: base.graph, params, mentors: base.mentors }, since);
+  } else {
+    // an older file that cannot be updated may name an erased person: it goes now
+    if (file) dropTieGraphFile(dir, params);
+    tieGraphOrigins.built++;
+    built = await buildTieGraph(db, params, { owners: 'none', allPeople: true });
+  }
+  // Written only if the data did not change while it was made: a file names the version it holds exactly.
+  if (dir && (await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, built.graph, version, params, MAX_GRAPHS_PER_STORE, built.mentors);
+  return { graph: built.graph, params: built.params, mentors: built.mentors };
 }
 
 const isStore = (db: Queryable): db is Store => typeof (db as Partial<Store>).location === 'string' && typeof (db as Partial<Store>).backend === 'string';

@@ -12,8 +12,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBundle, encodeBundle, readBundle, readBundleMeta, writeBundle, type Bundle } from '../core/array-bundle.ts';
-import { SortedIdIndex, type TieGraph } from './csr.ts';
-import type { ResolvedTieParams } from './tie-graph.ts';
+import { idOrder, SortedIdIndex, type TieGraph } from './csr.ts';
+import type { MentorLayer, ResolvedTieParams } from './tie-graph.ts';
 
 const SUFFIX = '.tiegraph';
 
@@ -33,49 +33,81 @@ function fileFor(dir: string, p: ResolvedTieParams): string {
   return path.join(dir, `tie-graph-${key}${SUFFIX}`);
 }
 
-function bundleOf(graph: TieGraph, version: string, p: ResolvedTieParams): Bundle<Meta> {
+const NO_MENTORS: MentorLayer = { a: new Int32Array(0), b: new Int32Array(0), w: new Float64Array(0) };
+
+function bundleOf(graph: TieGraph, version: string, p: ResolvedTieParams, mentors: MentorLayer = NO_MENTORS): Bundle<Meta> {
   const { weights, costs, offsets, targets, kinds } = graph;
-  return { meta: { version, params: paramsKey(p), holds: HOLDS }, arrays: { weights, costs, offsets, targets, kinds, order: SortedIdIndex.orderOf(graph.ids) }, lines: { ids: graph.ids } };
+  return {
+    meta: { version, params: paramsKey(p), holds: HOLDS },
+    arrays: { weights, costs, offsets, targets, kinds, order: idOrder(graph), mentorA: mentors.a, mentorB: mentors.b, mentorW: mentors.w },
+    lines: { ids: graph.ids },
+  };
 }
 
 /** The graph as the bytes of its file, in parts; null when an id holds a line break (ids are stored one per line). */
-export function encodeTieGraph(graph: TieGraph, version: string, p: ResolvedTieParams): Buffer[] | null {
-  return encodeBundle(bundleOf(graph, version, p));
+export function encodeTieGraph(graph: TieGraph, version: string, p: ResolvedTieParams, mentors?: MentorLayer): Buffer[] | null {
+  return encodeBundle(bundleOf(graph, version, p, mentors));
 }
 
 /** The graph of a bundle written by encodeTieGraph; null when it is not one (or not whole). */
-function graphOf(b: Bundle<Meta> | null): { graph: TieGraph; version: string; params: [number, number, number] } | null {
+export interface GraphFile {
+  graph: TieGraph;
+  version: string;
+  params: [number, number, number];
+  mentors: MentorLayer;
+}
+
+/** The graph of a bundle written by encodeTieGraph; null when it is not one (or not whole). */
+function graphOf(b: Bundle<Meta> | null): GraphFile | null {
   if (!b || b.meta.holds !== HOLDS) return null;
-  const { weights, costs, offsets, targets, kinds, order } = b.arrays;
+  const { weights, costs, offsets, targets, kinds, order, mentorA, mentorB, mentorW } = b.arrays;
   const ids = b.lines['ids'] as string[] | undefined;
   if (!(weights instanceof Float64Array && costs instanceof Float64Array && offsets instanceof Int32Array && targets instanceof Int32Array && kinds instanceof Uint8Array && order instanceof Int32Array) || !ids) return null;
+  if (!(mentorA instanceof Int32Array && mentorB instanceof Int32Array && mentorW instanceof Float64Array) || mentorB.length !== mentorA.length || mentorW.length !== mentorA.length) return null;
   const n = ids.length, m = targets.length;
   if (offsets.length !== n + 1 || offsets[n] !== m || weights.length !== m || costs.length !== m || kinds.length !== m || order.length !== n) return null;
   for (let i = 1; i < n; i++) if (!((ids[order[i - 1] as number] as string) < (ids[order[i] as number] as string))) return null;
+  for (let i = 0; i < mentorA.length; i++) if (!((mentorA[i] as number) >= 0 && (mentorA[i] as number) < n && (mentorB[i] as number) >= 0 && (mentorB[i] as number) < n)) return null;
   const graph: TieGraph = { ids, index: new SortedIdIndex(ids, order), offsets, targets, weights, costs, kinds };
-  return { graph, version: b.meta.version, params: b.meta.params };
+  return { graph, version: b.meta.version, params: b.meta.params, mentors: { a: mentorA, b: mentorB, w: mentorW } };
 }
 
 /** Read a graph from bytes written by encodeTieGraph; null when they are not one (or not whole). */
-export function decodeTieGraph(bytes: Buffer): { graph: TieGraph; version: string; params: [number, number, number] } | null {
+export function decodeTieGraph(bytes: Buffer): GraphFile | null {
   return graphOf(decodeBundle<Meta>(bytes));
 }
 
 /** The graph on disk for these parameters if it was built from this data version; a file of another is deleted. */
 export function readTieGraphFile(dir: string | null, version: string, p: ResolvedTieParams): TieGraph | null {
+  const got = readTieGraphFileOf(dir, p);
+  if (got && got.version === version) return got.graph;
+  if (dir) rmSync(fileFor(dir, p), { force: true });
+  return null;
+}
+
+/**
+ * The graph on disk for these parameters, of whichever data version it names (an older one can be brought up to
+ * date: tie-graph-update.ts); a file that is not a whole graph of these parameters is deleted.
+ */
+export function readTieGraphFileOf(dir: string | null, p: ResolvedTieParams): GraphFile | null {
   if (!dir) return null;
   const file = fileFor(dir, p);
   const got = graphOf(readBundle<Meta>(file));
-  if (got && got.version === version && JSON.stringify(got.params) === JSON.stringify(paramsKey(p))) return got.graph;
+  if (got && JSON.stringify(got.params) === JSON.stringify(paramsKey(p))) return got;
   rmSync(file, { force: true });
   return null;
 }
 
+/** Delete the file of these parameters (an older graph that could not be updated: it may name an erased person). */
+export function dropTieGraphFile(dir: string | null, p: ResolvedTieParams): void {
+  if (dir) rmSync(fileFor(dir, p), { force: true });
+}
+
 /** Keep the graph on disk for the next process; files of other parameter sets beyond `keep` go, oldest first. */
-export function writeTieGraphFile(dir: string | null, graph: TieGraph, version: string, p: ResolvedTieParams, keep = 2): void {
+export function writeTieGraphFile(dir: string | null, graph: TieGraph, version: string, p: ResolvedTieParams, keep = 2, mentors?: MentorLayer): void {
   if (!dir) return;
   const file = fileFor(dir, p);
-  if (!writeBundle(file, bundleOf(graph, version, p))) return; // a full disk, or an id with a line break: rebuilt next time
+  if (!writeBundle(file, bundleOf(graph, version, p, mentors))) return; // a full disk, or an id with a line break: rebuilt next time
   // Files of another data version are of no use to anyone (and may name an erased person): they go; of the
   // rest, the newest `keep` stay.
   const others = readdirSync(dir)

@@ -63,6 +63,28 @@ export const COAUTHOR_PAIRS_SQL = `
   WHERE wk.k >= 2 AND wk.k <= CAST($3 AS INTEGER) AND wk.year <= CAST($1 AS INTEGER)
   GROUP BY x.person_id, y.person_id`;
 
+/**
+ * COAUTHOR_PAIRS_SQL for the pairs with at least one person of `aff` (a query of person_id; its parameters from $4
+ * on): each pair's weight over all its shared works, as the full query gives it — every shared work of a pair
+ * holds both, so the works of the affected people are all that is read.
+ */
+export function coauthorPairsOfSql(aff: string): string {
+  return `
+  WITH aff AS (${aff}),
+  hw AS (SELECT DISTINCT work_id, person_id FROM authorships
+         WHERE work_id IN (SELECT work_id FROM authorships WHERE person_id IN (SELECT person_id FROM aff))),
+  wk AS (
+    SELECT w.work_id, COALESCE(w.year, CAST($1 AS INTEGER)) AS year, COALESCE(w.author_count, c.n) AS k
+    FROM works w JOIN (SELECT work_id, COUNT(*) AS n FROM hw GROUP BY work_id) c ON c.work_id = w.work_id
+  )
+  SELECT x.person_id AS a, y.person_id AS b,
+    SUM(POWER(0.5, CAST(CAST($1 AS INTEGER) - wk.year AS DOUBLE PRECISION) / CAST($2 AS DOUBLE PRECISION)) / (wk.k - 1)) AS w
+  FROM wk JOIN hw x ON x.work_id = wk.work_id JOIN hw y ON y.work_id = wk.work_id AND x.person_id < y.person_id
+  WHERE wk.k >= 2 AND wk.k <= CAST($3 AS INTEGER) AND wk.year <= CAST($1 AS INTEGER)
+    AND (x.person_id IN (SELECT person_id FROM aff) OR y.person_id IN (SELECT person_id FROM aff))
+  GROUP BY x.person_id, y.person_id`;
+}
+
 /** Weight of one `ties` row: a dated co-authorship counts as one shared paper with k = 2; a mentorship 3 × confidence. */
 export function tieRowWeight(kind: string, year: number | null, confidence: number | null, p: ResolvedTieParams): number {
   if (kind === 'mentor') return MENTOR_WEIGHT * (confidence ?? 1);
@@ -80,27 +102,47 @@ export interface BuildOptions {
   allPeople?: boolean;
 }
 
-export async function buildTieGraph(db: Queryable, params: TieParams, options: BuildOptions): Promise<{ graph: TieGraph; params: ResolvedTieParams }> {
+/** The mentorship ties a graph was built with (node indices, w = 3 × confidence): what an update diffs against. */
+export interface MentorLayer {
+  a: Int32Array;
+  b: Int32Array;
+  w: Float64Array;
+}
+
+export interface BuiltTieGraph {
+  graph: TieGraph;
+  params: ResolvedTieParams;
+  mentors: MentorLayer;
+}
+
+/** Mentorship rows as the graph takes them: mentor ≠ mentee, w = 3 × confidence > 0. */
+export async function mentorRows(db: Queryable): Promise<Array<{ mentor: string; mentee: string; w: number }>> {
+  const out: Array<{ mentor: string; mentee: string; w: number }> = [];
+  for await (const batch of db.iterate<{ mentor: string; mentee: string; confidence: number }>(`SELECT mentor, mentee, confidence FROM mentorships`)) {
+    for (const r of batch) {
+      const w = MENTOR_WEIGHT * Number(r.confidence);
+      if (w > 0 && r.mentor !== r.mentee) out.push({ mentor: r.mentor, mentee: r.mentee, w });
+    }
+  }
+  return out;
+}
+
+export async function buildTieGraph(db: Queryable, params: TieParams, options: BuildOptions): Promise<BuiltTieGraph> {
   const p = await resolveTieParams(db, params);
   const intern = new Interner();
   const edges = new EdgeList();
   for await (const batch of db.iterate<{ a: string; b: string; w: number }>(COAUTHOR_PAIRS_SQL, [p.refYear, p.halfLife, p.maxAuthors], 50_000)) {
     for (const r of batch) edges.push(intern.of(r.a), intern.of(r.b), r.w, KIND_COAUTHOR);
   }
-  for await (const batch of db.iterate<{ a: string; b: string; kind: string; year: number | null; confidence: number | null }>(
-    `SELECT a, b, kind, year, confidence FROM ties WHERE kind IN ('coauthor', 'mentor')`,
-  )) {
-    for (const r of batch) {
-      const w = tieRowWeight(r.kind, r.year, r.confidence, p);
-      if (w > 0) edges.push(intern.of(r.a), intern.of(r.b), w, r.kind === 'mentor' ? KIND_MENTOR : KIND_COAUTHOR);
-    }
+  for await (const batch of db.iterate<TieRow>(`SELECT a, b, kind, year, confidence FROM ties WHERE kind IN ('coauthor', 'mentor')`)) {
+    for (const r of batch) pushTieRow(edges, intern, r, p);
   }
   // mentorships, stated and inferred (src/mentors): w = 3 × confidence
-  for await (const batch of db.iterate<{ mentor: string; mentee: string; confidence: number }>(`SELECT mentor, mentee, confidence FROM mentorships`)) {
-    for (const r of batch) {
-      const w = MENTOR_WEIGHT * Number(r.confidence);
-      if (w > 0 && r.mentor !== r.mentee) edges.push(intern.of(r.mentor), intern.of(r.mentee), w, KIND_MENTOR);
-    }
+  const mentors = new EdgeList();
+  for (const r of await mentorRows(db)) {
+    const a = intern.of(r.mentor), b = intern.of(r.mentee);
+    edges.push(a, b, r.w, KIND_MENTOR);
+    mentors.push(a, b, r.w, KIND_MENTOR);
   }
   if (options.allPeople) {
     for await (const batch of db.iterate<{ person_id: string }>(`SELECT person_id FROM people`, [], 100_000)) for (const r of batch) intern.of(r.person_id);
@@ -113,5 +155,20 @@ export async function buildTieGraph(db: Queryable, params: TieParams, options: B
     for (const r of rows) edges.push(intern.of(meNode(r.owner)), intern.of(r.person_id), r.strength, KIND_CONTACT);
   }
   const graph = buildCsr(intern.ids, intern.index, edges.length, edges.a, edges.b, edges.w, edges.k);
-  return { graph, params: p };
+  const n = mentors.length;
+  return { graph, params: p, mentors: { a: mentors.a.slice(0, n), b: mentors.b.slice(0, n), w: mentors.w.slice(0, n) } };
+}
+
+export interface TieRow {
+  a: string;
+  b: string;
+  kind: string;
+  year: number | null;
+  confidence: number | null;
+}
+
+/** A `ties` row as an edge (none when its weight is 0). */
+export function pushTieRow(edges: EdgeList, intern: { of(id: string): number }, r: TieRow, p: ResolvedTieParams): void {
+  const w = tieRowWeight(r.kind, r.year, r.confidence, p);
+  if (w > 0) edges.push(intern.of(r.a), intern.of(r.b), w, r.kind === 'mentor' ? KIND_MENTOR : KIND_COAUTHOR);
 }

@@ -1,0 +1,117 @@
+/**
+ * Tie graph update benchmark: a synthetic OpenAlex snapshot (default 200,000 authors) split into the first 99 %
+ * of its authors with their works and the last 1 % with theirs (whose works also name earlier authors, as new
+ * papers do). The 99 % is ingested into a fresh DuckDB file and its graph built; then the 1 % is ingested (careers
+ * and mentorships re-derived, as `atlas ingest` does) and the next caller's graph is measured: brought up to date
+ * (network/tie-graph-update.ts) against a full build of the same data in the same run, whose ties it must equal.
+ * A contact import, which touches no graph at all (owner-ties.ts), is timed too.
+ *
+ *   npx tsx bench/graph-update.ts [--authors 200000] [--quick]
+ */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { createGunzip, createGzip } from 'node:zlib';
+import { once } from 'node:events';
+import { refreshDerived } from '../src/derived/refresh-derived.ts';
+import { ingestFiles } from '../src/ingest/run-ingest.ts';
+import { importContactsText } from '../src/network/contacts-import.ts';
+import type { TieGraph } from '../src/network/csr.ts';
+import { ownerGraphFor, tieGraphFor, tieGraphOrigins } from '../src/network/tie-graph-cache.ts';
+import { buildTieGraph, DEFAULT_TIE_PARAMS } from '../src/network/tie-graph.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { synthesize } from '../src/synth/index.ts';
+
+const { values } = parseArgs({ options: { authors: { type: 'string' }, quick: { type: 'boolean', default: false } }, strict: false });
+const AUTHORS = Number(values.authors ?? (values.quick ? 20_000 : 200_000));
+const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** Lines of a gzipped JSONL file into two files: those `first` says yes to, and the rest. */
+async function split(file: string, a: string, b: string, first: (line: string, i: number) => boolean): Promise<number[]> {
+  const outs = [createGzip(), createGzip()];
+  const done = outs.map((z, k) => {
+    const f = createWriteStream(k === 0 ? a : b);
+    z.pipe(f);
+    return once(f, 'finish');
+  });
+  const counts = [0, 0];
+  let i = 0;
+  for await (const line of createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity })) {
+    if (!line) continue;
+    const k = first(line, i++) ? 0 : 1;
+    counts[k]!++;
+    if (!outs[k]!.write(line + '\n')) await once(outs[k]!, 'drain');
+  }
+  for (const z of outs) z.end();
+  await Promise.all(done);
+  return counts;
+}
+
+/** Every tie as "a|b|weight" by id, sorted (node indices differ between the graphs). */
+function ties(g: TieGraph): string[] {
+  const out: string[] = [];
+  for (let u = 0; u < g.ids.length; u++) {
+    for (let j = g.offsets[u] as number; j < (g.offsets[u + 1] as number); j++) {
+      const v = g.targets[j] as number;
+      out.push(`${g.ids[u]}|${g.ids[v]}|${(g.weights[j] as number).toPrecision(12)}|${g.kinds[j]}`);
+    }
+  }
+  return out.sort();
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bench-graph-update-'));
+try {
+  let t = performance.now();
+  const syn = await synthesize({ authors: AUTHORS, seed: 7, out: path.join(dir, 'synth') });
+  const cut = Math.floor(AUTHORS * 0.99);
+  const authorIndex = (line: string): number => Number(/"id":"https:\/\/openalex\.org\/A(\d+)"/.exec(line)?.[1] ?? 0) - 5_000_000_000;
+  // a work belongs to the part of its lead (first) author: works are written in lead order
+  const leadIndex = (line: string): number => Number(/"author":\{"id":"https:\/\/openalex\.org\/A(\d+)"/.exec(line)?.[1] ?? 0) - 5_000_000_000;
+  const [a0, a1] = await split(syn.authorsFile, path.join(dir, 'authors-99.jsonl.gz'), path.join(dir, 'authors-1.jsonl.gz'), (l) => authorIndex(l) < cut);
+  const [w0, w1] = await split(syn.worksFile, path.join(dir, 'works-99.jsonl.gz'), path.join(dir, 'works-1.jsonl.gz'), (l) => leadIndex(l) < cut);
+  console.log(`synthetic snapshot: ${AUTHORS.toLocaleString()} authors, ${syn.works.toLocaleString()} works in ${s(performance.now() - t)}; base ${a0} authors + ${w0} works, then ${a1} authors + ${w1} works (${((100 * (w1 ?? 0)) / syn.works).toFixed(2)} % of the works)`);
+
+  const file = path.join(dir, 'atlas.duckdb');
+  const store = await openStore(file);
+  t = performance.now();
+  await ingestFiles(store, [path.join(dir, 'authors-99.jsonl.gz'), path.join(dir, 'works-99.jsonl.gz')]);
+  await refreshDerived(store);
+  console.log(`base ingest + careers + mentorships: ${s(performance.now() - t)}`);
+  t = performance.now();
+  const first = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+  const buildBase = performance.now() - t;
+  console.log(`base graph built: ${s(buildBase)} (${first.graph.ids.length.toLocaleString()} nodes, ${(first.graph.targets.length / 2).toLocaleString()} ties)`);
+
+  t = performance.now();
+  await ingestFiles(store, [path.join(dir, 'authors-1.jsonl.gz'), path.join(dir, 'works-1.jsonl.gz')]);
+  await refreshDerived(store);
+  console.log(`1 % more ingested + careers + mentorships re-derived: ${s(performance.now() - t)}`);
+
+  const before = { ...tieGraphOrigins };
+  t = performance.now();
+  const updated = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+  const updateMs = performance.now() - t;
+  const how = tieGraphOrigins.updated > before.updated ? 'updated' : tieGraphOrigins.built > before.built ? 'BUILT (not updated)' : 'read';
+  t = performance.now();
+  const fresh = await buildTieGraph(store, updated.params, { owners: 'none', allPeople: true });
+  const buildMs = performance.now() - t;
+  const same = JSON.stringify(ties(updated.graph)) === JSON.stringify(ties(fresh.graph));
+  console.log(`next caller's graph after the ingest: ${how} in ${s(updateMs)} (includes writing its file for the next process) vs a full build of the same data ${s(buildMs)}: ${(buildMs / updateMs).toFixed(1)}× faster; ties equal to the full build: ${same ? 'yes' : 'NO'} (${(fresh.graph.targets.length / 2).toLocaleString()} ties)`);
+
+  // a contact import: the graph stays, the owner's list is read on its own
+  const names = await store.query<{ display_name: string }>(`SELECT display_name FROM people ORDER BY person_id LIMIT 200`);
+  const csv = path.join(dir, 'contacts.csv');
+  writeFileSync(csv, `name,strength\n${names.map((n, i) => `"${n.display_name}",${1 + (i % 5)}`).join('\n')}\n`);
+  await importContactsText(store, `name,strength\n${names.map((n, i) => `"${n.display_name}",${1 + (i % 5)}`).join('\n')}\n`, csv, { owner: 'bench' });
+  const b2 = { ...tieGraphOrigins };
+  t = performance.now();
+  const withList = await ownerGraphFor(store, DEFAULT_TIE_PARAMS, 'bench');
+  const listMs = performance.now() - t;
+  console.log(`after a contact import of ${withList.root.targets.length} contacts: next intro's graph + list in ${(listMs).toFixed(1)} ms (graph ${tieGraphOrigins.built > b2.built || tieGraphOrigins.updated > b2.updated ? 'REBUILT' : 'kept'}) vs ${s(buildMs)} for a build`);
+  if (!same || how !== 'updated') process.exitCode = 1;
+  await store.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

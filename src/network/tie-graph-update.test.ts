@@ -1,0 +1,189 @@
+/**
+ * The tie graph brought up to date after ingests (tie-graph-update.ts), on both backends with real data: the
+ * updated graph equals the one built from scratch — ties, weights, kinds, the mentorships it keeps — and answers
+ * the same paths; an older graph in memory or in a file is updated instead of built again; a replaced record, an
+ * erasure or a merge make the next caller build.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataPath } from '../core/paths.ts';
+import { prng } from '../core/prng.ts';
+import { refreshDerived } from '../derived/refresh-derived.ts';
+import { erasePerson } from '../identity/erase.ts';
+import { ingestFiles } from '../ingest/run-ingest.ts';
+import { dataVersions } from '../store/repo/data-version.ts';
+import type { Store } from '../store/store.ts';
+import { BACKENDS, openFreshStore, reopenableStore } from '../store/test-backends.ts';
+import { migrate } from '../store/migrate.ts';
+import { EDUCATION_FILES } from '../api/test-education-fixture.ts';
+import type { TieGraph } from './csr.ts';
+import { PathFinder } from './path-finder.ts';
+import { buildTieGraph, DEFAULT_TIE_PARAMS, resolveTieParams, type BuiltTieGraph } from './tie-graph.ts';
+import { tieGraphFor, tieGraphOrigins } from './tie-graph-cache.ts';
+import { readTieGraphFileOf } from './tie-graph-file.ts';
+import { storeCacheDir } from '../store/cache-dir.ts';
+import { updatableSince, updateTieGraph } from './tie-graph-update.ts';
+
+/** Every tie as "a|b|weight|kinds" by id (node indices differ between the two graphs), weights to 12 digits. */
+const ties = (g: TieGraph): string[] => {
+  const out: string[] = [];
+  for (let u = 0; u < g.ids.length; u++) {
+    for (let j = g.offsets[u] as number; j < (g.offsets[u + 1] as number); j++) {
+      out.push(`${g.ids[u]}|${g.ids[g.targets[j] as number]}|${(g.weights[j] as number).toPrecision(12)}|${(g.costs[j] as number).toPrecision(12)}|${g.kinds[j]}`);
+    }
+  }
+  return out.sort();
+};
+const mentorsOf = (b: BuiltTieGraph): string[] => [...b.mentors.a].map((a, i) => `${b.graph.ids[a]}>${b.graph.ids[b.mentors.b[i] as number]}=${b.mentors.w[i]}`).sort();
+const nodes = (g: TieGraph): string[] => [...g.ids].sort();
+
+/** The same k = 3 paths (as ids, costs to 12 digits) between random pairs of people of both graphs. */
+function samePaths(a: TieGraph, b: TieGraph, pairs = 40): number {
+  const rnd = prng(3);
+  let found = 0;
+  const fa = new PathFinder(a), fb = new PathFinder(b);
+  for (let i = 0; i < pairs; i++) {
+    const s = a.ids[Math.floor(rnd() * a.ids.length)] as string;
+    // a target a few hops away: the end of a short walk in a
+    let v = a.index.get(s) as number;
+    for (let h = 0; h < 3 && (a.offsets[v + 1] as number) > (a.offsets[v] as number); h++) v = a.targets[(a.offsets[v] as number) + Math.floor(rnd() * ((a.offsets[v + 1] as number) - (a.offsets[v] as number)))] as number;
+    const t = a.ids[v] as string;
+    if (s === t) continue;
+    const show = (g: TieGraph, f: PathFinder) => f.kBest(g.index.get(s) as number, g.index.get(t) as number, 3, 4).map((x) => `${x.cost.toPrecision(12)}:${x.nodes.map((n) => g.ids[n]).join('>')}`);
+    const pa = show(a, fa);
+    expect(show(b, fb)).toEqual(pa);
+    found += pa.length;
+  }
+  return found;
+}
+
+for (const backend of BACKENDS) {
+  describe(`tie graph updated after an ingest (${backend})`, () => {
+    it('equals the graph built from scratch after new papers, a profile and re-derived mentorships', async () => {
+      const store = await openFreshStore(backend);
+      try {
+        await ingestFiles(store, [dataPath('paperlists', 'corl2022.json.gz'), EDUCATION_FILES[1] as string]);
+        await refreshDerived(store);
+        const p = await resolveTieParams(store, DEFAULT_TIE_PARAMS);
+        const old = await buildTieGraph(store, p, { owners: 'none', allPeople: true });
+        const v0 = (await dataVersions(store)).withoutContacts;
+        await ingestFiles(store, [EDUCATION_FILES[0] as string]);
+        await refreshDerived(store);
+        const since = await updatableSince(store, v0, (await dataVersions(store)).withoutContacts);
+        expect(since).not.toBeNull();
+        const updated = await updateTieGraph(store, old, since as number);
+        const fresh = await buildTieGraph(store, p, { owners: 'none', allPeople: true });
+        // the same people; a node whose last tie went stays, tieless, until the next full build
+        const leftover = nodes(updated.graph).filter((id) => !fresh.graph.index.has(id));
+        expect(nodes(updated.graph).filter((id) => fresh.graph.index.has(id))).toEqual(nodes(fresh.graph));
+        for (const id of leftover) {
+          const v = updated.graph.index.get(id) as number;
+          expect(updated.graph.offsets[v + 1]).toBe(updated.graph.offsets[v]);
+          expect(id.startsWith('relation:')).toBe(true);
+        }
+        expect(ties(updated.graph)).toEqual(ties(fresh.graph));
+        expect(mentorsOf(updated)).toEqual(mentorsOf(fresh));
+        // the mentorships did change (so the diff was needed), and the data grew
+        expect(mentorsOf(fresh)).not.toEqual(mentorsOf(old));
+        expect(fresh.graph.targets.length).toBeGreaterThan(old.graph.targets.length);
+        expect(updated.figures.addedNodes).toBe(fresh.graph.ids.length + leftover.length - old.graph.ids.length);
+        expect(samePaths(fresh.graph, updated.graph)).toBeGreaterThan(10);
+        for (const id of fresh.graph.ids.slice(0, 200)) expect(updated.graph.index.get(id)).toBeDefined();
+        expect(updated.graph.index.get('nobody')).toBeUndefined();
+      } finally {
+        await store.close();
+      }
+    }, 240_000);
+
+    it('a paper replaced by a copy with two authors fewer: their tie goes, as in a full build', async () => {
+      const store = await openFreshStore(backend);
+      const dir = mkdtempSync(path.join(tmpdir(), 'atlas-replaced-'));
+      try {
+        const file = dataPath('paperlists', 'corl2021.json.gz');
+        await ingestFiles(store, [file]);
+        const p = await resolveTieParams(store, DEFAULT_TIE_PARAMS);
+        const old = await buildTieGraph(store, p, { owners: 'none', allPeople: true });
+        const v0 = (await dataVersions(store)).withoutContacts;
+        const papers = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as Array<{ author: string; authorids: string }>;
+        const i = papers.findIndex((x) => x.authorids.split(';').length >= 4);
+        const cut = (v: string): string => v.split(';').slice(0, -2).join(';');
+        papers[i] = { ...papers[i]!, author: cut(papers[i]!.author), authorids: cut(papers[i]!.authorids) };
+        writeFileSync(path.join(dir, 'corl2021.json'), JSON.stringify([papers[i]]));
+        const r = await ingestFiles(store, [path.join(dir, 'corl2021.json')]);
+        expect(r.replaced).toBe(1);
+        const since = await updatableSince(store, v0, (await dataVersions(store)).withoutContacts);
+        const updated = await updateTieGraph(store, old, since as number);
+        const fresh = await buildTieGraph(store, p, { owners: 'none', allPeople: true });
+        expect(ties(updated.graph)).toEqual(ties(fresh.graph));
+        expect(ties(updated.graph)).not.toEqual(ties(old.graph));
+        expect(updated.figures.changedPeople).toBeGreaterThanOrEqual(4);
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('an erasure or a merge since the graph cannot be updated', async () => {
+      const store = await openFreshStore(backend);
+      try {
+        await ingestFiles(store, [dataPath('paperlists', 'corl2021.json.gz')]);
+        const v0 = (await dataVersions(store)).withoutContacts;
+        expect(await updatableSince(store, v0, v0)).not.toBeNull();
+        expect(await updatableSince(store, v0, 'not a version')).toBeNull();
+        const [who] = await store.query<{ person_id: string }>(`SELECT person_id FROM authorships ORDER BY person_id LIMIT 1`);
+        await erasePerson(store, who!.person_id);
+        expect(await updatableSince(store, v0, (await dataVersions(store)).withoutContacts)).toBeNull();
+        const v1 = (await dataVersions(store)).withoutContacts;
+        const moved = JSON.stringify({ ...JSON.parse(v1), merges: 7 });
+        expect(await updatableSince(store, v1, moved)).toBeNull();
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe(`tie graph kept and updated across ingests (${backend})`, () => {
+    const db = reopenableStore(backend, 'tieupdate');
+    let store: Store;
+    beforeAll(async () => {
+      await db.setUp();
+      store = await db.open();
+      await migrate(store);
+      // the newest year first: later ingests of older lists keep the reference year (a new one weighs every tie anew)
+      await ingestFiles(store, [dataPath('paperlists', 'corl2023.json.gz')]);
+    }, 120_000);
+    afterAll(async () => {
+      await store?.close();
+      db.tearDown();
+    });
+
+    it('the graph in memory, then the one in a file of an older version, is updated instead of built', async () => {
+      const first = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      const before = { ...tieGraphOrigins };
+      await ingestFiles(store, [dataPath('paperlists', 'corl2022.json.gz')]);
+      const inMemory = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      expect(tieGraphOrigins).toEqual({ ...before, updated: before.updated + 1 });
+      expect(inMemory.graph.ids.length).toBeGreaterThan(first.graph.ids.length);
+      expect(ties(inMemory.graph)).toEqual(ties((await buildTieGraph(store, inMemory.params, { owners: 'none', allPeople: true })).graph));
+      // its file names the new version; a new process reads it
+      expect(readTieGraphFileOf(storeCacheDir(store), inMemory.params)?.version).toBe((await dataVersions(store)).withoutContacts);
+      await store.close();
+      store = await db.open();
+      const read = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      expect(tieGraphOrigins.read).toBe(before.read + 1);
+      expect(ties(read.graph)).toEqual(ties(inMemory.graph));
+      // another ingest, by another process: this one's next caller updates the graph of the file it finds
+      const other = await db.open();
+      await ingestFiles(other, [dataPath('paperlists', 'corl2021.json.gz')]);
+      await other.close();
+      await store.close();
+      store = await db.open();
+      const fromFile = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      expect(tieGraphOrigins).toEqual({ built: before.built, read: before.read + 1, updated: before.updated + 2 });
+      expect(ties(fromFile.graph)).toEqual(ties((await buildTieGraph(store, fromFile.params, { owners: 'none', allPeople: true })).graph));
+    }, 240_000);
+  });
+}

@@ -1,0 +1,214 @@
+/**
+ * Bringing the people's tie graph up to date after ingests, instead of building it again from every authorship.
+ *
+ * Ingests since the graph's data version (with no erasure and no merge in between) change the ties of a known set
+ * of people A: the authors of every work that gained authorship rows or a newer work row, the people whose rows a
+ * replaced record took away (`tie_changes`, kept by the ingest), the people of the new `ties` rows, the new
+ * people, and both ends of every mentorship that differs from the ones the graph was built with (mentorships are
+ * re-derived after an ingest; the graph keeps the list it took). Every tie with an end in A is computed again
+ * from the store — each pair's weight over all its shared works, as the full build does — and every other tie is
+ * copied from the old graph: a person outside A shares no new or changed work with anyone, and no row of theirs
+ * changed. Reading costs what A's works cost; the arrays are merged in one pass (O(nodes + ties) of copying, no
+ * sort). A node whose last tie went (a person known only from a relation that now resolves to someone else) stays,
+ * tieless, until the next full build: it answers no path, exactly as an absent node. An erasure, a merge or
+ * another reference year is answered by a full build (tie-graph-cache.ts decides).
+ */
+import type { Queryable, SqlValue } from '../store/store.ts';
+import { buildCsr, EdgeList, GrownIndex, KIND_COAUTHOR, KIND_MENTOR, type NodeIndex, type TieGraph } from './csr.ts';
+import { coauthorPairsOfSql, mentorRows, pushTieRow, type BuiltTieGraph, type MentorLayer, type TieRow } from './tie-graph.ts';
+
+/** Parts of a data version (store/repo/data-version.ts) an update depends on. */
+interface VersionParts {
+  runs: number | null;
+  merges: unknown;
+  tombstones: unknown;
+  erased: unknown;
+}
+
+/**
+ * The last ingest run a graph of version `from` holds, when the store at version `to` differs from it only by
+ * ingests that added records (so an update can bring it there); null when it cannot.
+ */
+export async function updatableSince(db: Queryable, from: string, to: string): Promise<number | null> {
+  let a: VersionParts, b: VersionParts;
+  try {
+    a = JSON.parse(from) as VersionParts;
+    b = JSON.parse(to) as VersionParts;
+  } catch {
+    return null;
+  }
+  if (JSON.stringify([a.merges, a.tombstones, a.erased]) !== JSON.stringify([b.merges, b.tombstones, b.erased])) return null;
+  if (a.runs === null || a.runs === undefined || b.runs === null || b.runs === undefined || Number(b.runs) < Number(a.runs)) return null;
+  const [row] = await db.query<{ erased: number | null }>(
+    `SELECT SUM(erased) AS erased FROM ingest_runs WHERE run_id > $1 AND source <> 'contacts'`,
+    [Number(a.runs)],
+  );
+  if (Number(row?.erased ?? 0) > 0) return null;
+  return Number(a.runs);
+}
+
+/** People whose ties runs after `since` may have changed (see the module's note), mentorship changes aside. */
+const CHANGED_PEOPLE_SQL = `
+  SELECT person_id FROM authorships WHERE work_id IN (SELECT work_id FROM authorships WHERE run_id > $1 UNION SELECT work_id FROM works WHERE run_id > $1)
+  UNION SELECT person_id FROM tie_changes WHERE run_id > $1
+  UNION SELECT a AS person_id FROM ties WHERE run_id > $1
+  UNION SELECT b AS person_id FROM ties WHERE run_id > $1
+  UNION SELECT person_id FROM people WHERE run_id > $1`;
+
+/** Ids grown onto an existing graph's. */
+class GrowingIds {
+  readonly added = new Map<string, number>();
+  readonly extra: string[] = [];
+  constructor(
+    private readonly base: NodeIndex,
+    private readonly n: number,
+  ) {}
+  of(id: string): number {
+    const i = this.base.get(id) ?? this.added.get(id);
+    if (i !== undefined) return i;
+    const j = this.n + this.extra.length;
+    this.extra.push(id);
+    this.added.set(id, j);
+    return j;
+  }
+  get size(): number {
+    return this.n + this.extra.length;
+  }
+}
+
+const pairOf = (a: number, b: number): string => (a < b ? `${a},${b}` : `${b},${a}`);
+
+/** Mentorship weight per unordered pair, summed in row order. */
+function mentorWeights(m: MentorLayer): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < m.a.length; i++) {
+    const k = pairOf(m.a[i] as number, m.b[i] as number);
+    out.set(k, (out.get(k) ?? 0) + (m.w[i] as number));
+  }
+  return out;
+}
+
+export interface UpdateFigures {
+  /** People whose ties were computed again. */
+  changedPeople: number;
+  /** Ties (undirected) computed again. */
+  recomputedTies: number;
+  addedNodes: number;
+}
+
+/** The graph of the store as it is now, from `old` (built as of run `since`): see the module's note. */
+export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: number): Promise<BuiltTieGraph & { figures: UpdateFigures }> {
+  const { graph: g, params: p } = old;
+  const n0 = g.ids.length;
+  const ids = new GrowingIds(g.index, n0);
+  // A: from the runs since, then the mentorships that differ from the graph's
+  const changed = new Set<number>();
+  for await (const batch of db.iterate<{ person_id: string }>(CHANGED_PEOPLE_SQL, [since], 50_000)) for (const r of batch) changed.add(ids.of(r.person_id));
+  const fresh = await mentorRows(db);
+  const mentors = new EdgeList();
+  for (const r of fresh) mentors.push(ids.of(r.mentor), ids.of(r.mentee), r.w, KIND_MENTOR);
+  const before = mentorWeights(old.mentors);
+  const now = mentorWeights(mentors);
+  const byMentorship: number[] = [];
+  for (const [k, w] of now) if (before.get(k) !== w) byMentorship.push(...k.split(',').map(Number));
+  for (const [k] of before) if (!now.has(k)) byMentorship.push(...k.split(',').map(Number));
+  // each changed person's batch: 0 for those found by SQL, then chunks of the ones only a mentorship names
+  const batchOf = new Map<number, number>();
+  for (const v of changed) batchOf.set(v, 0);
+  const batches: Array<{ sql: string; params: SqlValue[] }> = [{ sql: CHANGED_PEOPLE_SQL.replaceAll('$1', '$4'), params: [since] }];
+  const extra = [...new Set(byMentorship)].filter((v) => !batchOf.has(v));
+  for (let i = 0; i < extra.length; i += 500) {
+    const chunk = extra.slice(i, i + 500);
+    chunk.forEach((v) => batchOf.set(v, batches.length));
+    batches.push({
+      sql: `SELECT CAST(person_id AS TEXT) AS person_id FROM (VALUES ${chunk.map((_, j) => `($${j + 4})`).join(', ')}) AS t(person_id)`,
+      params: chunk.map((v) => idOf(g, ids, v)),
+    });
+  }
+  // a pair is taken from the first batch that holds one of its ends: never twice
+  const firstBatch = (a: number, b: number): number => Math.min(batchOf.get(a) ?? Infinity, batchOf.get(b) ?? Infinity);
+  const edges = new EdgeList();
+  for (const [k, batch] of batches.entries()) {
+    for await (const rows of db.iterate<{ a: string; b: string; w: number }>(coauthorPairsOfSql(batch.sql), [p.refYear, p.halfLife, p.maxAuthors, ...batch.params], 50_000)) {
+      for (const r of rows) {
+        const a = ids.of(r.a), b = ids.of(r.b);
+        if (firstBatch(a, b) === k) edges.push(a, b, r.w, KIND_COAUTHOR);
+      }
+    }
+  }
+  for (const [k, batch] of batches.entries()) {
+    const aff = batch.sql.replaceAll(/\$(\d+)/g, (_, d: string) => `$${Number(d) - 3}`);
+    for await (const rows of db.iterate<TieRow>(
+      `WITH aff AS (${aff}) SELECT a, b, kind, year, confidence FROM ties
+       WHERE kind IN ('coauthor', 'mentor') AND (a IN (SELECT person_id FROM aff) OR b IN (SELECT person_id FROM aff))`,
+      batch.params,
+    )) {
+      for (const r of rows) {
+        const a = ids.of(r.a), b = ids.of(r.b);
+        if (firstBatch(a, b) === k) pushTieRow(edges, ids, r, p);
+      }
+    }
+  }
+  for (let i = 0; i < mentors.length; i++) {
+    const a = mentors.a[i] as number, b = mentors.b[i] as number;
+    if (batchOf.has(a) || batchOf.has(b)) edges.push(a, b, mentors.w[i] as number, KIND_MENTOR);
+  }
+  const n = ids.size;
+  const allIds = ids.extra.length ? (g.ids as string[]).concat(ids.extra) : g.ids;
+  const index = ids.extra.length ? grown(g.index, ids.added) : g.index;
+  const delta = buildCsr(allIds, index, edges.length, edges.a, edges.b, edges.w, edges.k);
+  const inA = new Uint8Array(n);
+  for (const v of batchOf.keys()) inA[v] = 1;
+  const graph = mergeRows(g, delta, inA);
+  const m = mentors.length;
+  return {
+    graph,
+    params: p,
+    mentors: { a: mentors.a.slice(0, m), b: mentors.b.slice(0, m), w: mentors.w.slice(0, m) },
+    figures: { changedPeople: batchOf.size, recomputedTies: delta.targets.length / 2, addedNodes: ids.extra.length },
+  };
+}
+
+const idOf = (g: TieGraph, ids: GrowingIds, v: number): string => (v < g.ids.length ? (g.ids[v] as string) : (ids.extra[v - g.ids.length] as string));
+
+function grown(index: NodeIndex, added: ReadonlyMap<string, number>): NodeIndex {
+  if (index instanceof GrownIndex) return new GrownIndex(index.base, new Map([...index.added, ...added]));
+  return new GrownIndex(index, added);
+}
+
+/**
+ * The new CSR: a changed node's row is its row in `delta`; any other node keeps its old row without the entries
+ * to changed nodes, merged in target order with its `delta` row (which holds exactly its ties to changed nodes).
+ */
+function mergeRows(old: TieGraph, delta: TieGraph, inA: Uint8Array): TieGraph {
+  const n = delta.ids.length, n0 = old.ids.length;
+  const offsets = new Int32Array(n + 1);
+  for (let u = 0; u < n; u++) {
+    let c = (delta.offsets[u + 1] as number) - (delta.offsets[u] as number);
+    if (!inA[u] && u < n0) for (let e = old.offsets[u] as number; e < (old.offsets[u + 1] as number); e++) if (!inA[old.targets[e] as number]) c++;
+    offsets[u + 1] = (offsets[u] as number) + c;
+  }
+  const m = offsets[n] as number;
+  const targets = new Int32Array(m), weights = new Float64Array(m), costs = new Float64Array(m), kinds = new Uint8Array(m);
+  const put = (o: number, src: TieGraph, e: number): void => {
+    targets[o] = src.targets[e] as number;
+    weights[o] = src.weights[e] as number;
+    costs[o] = src.costs[e] as number;
+    kinds[o] = src.kinds[e] as number;
+  };
+  for (let u = 0; u < n; u++) {
+    let o = offsets[u] as number;
+    let d = delta.offsets[u] as number;
+    const dEnd = delta.offsets[u + 1] as number;
+    if (!inA[u] && u < n0) {
+      for (let e = old.offsets[u] as number; e < (old.offsets[u + 1] as number); e++) {
+        const t = old.targets[e] as number;
+        if (inA[t]) continue;
+        while (d < dEnd && (delta.targets[d] as number) < t) put(o++, delta, d++);
+        put(o++, old, e);
+      }
+    }
+    while (d < dEnd) put(o++, delta, d++);
+  }
+  return { ids: delta.ids, index: delta.index, offsets, targets, weights, costs, kinds };
+}
