@@ -18,8 +18,9 @@ import { once } from 'node:events';
 import { refreshDerived } from '../src/derived/refresh-derived.ts';
 import { ingestFiles } from '../src/ingest/run-ingest.ts';
 import { importContactsText } from '../src/network/contacts-import.ts';
+import { introPaths } from '../src/network/intro-paths.ts';
 import type { TieGraph } from '../src/network/csr.ts';
-import { ownerGraphFor, tieGraphFor, tieGraphOrigins } from '../src/network/tie-graph-cache.ts';
+import { lastTieGraphUpdate, ownerGraphFor, tieGraphFor, tieGraphOrigins } from '../src/network/tie-graph-cache.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS } from '../src/network/tie-graph.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { synthesize } from '../src/synth/index.ts';
@@ -98,6 +99,10 @@ try {
   const fresh = await buildTieGraph(store, updated.params, { owners: 'none', allPeople: true });
   const buildMs = performance.now() - t;
   const same = JSON.stringify(ties(updated.graph)) === JSON.stringify(ties(fresh.graph));
+  if (lastTieGraphUpdate) {
+    const f = lastTieGraphUpdate;
+    console.log(`  the update: ${f.changedPeople.toLocaleString()} people's ties read again (${f.recomputedTies.toLocaleString()} ties), ${f.addedNodes} nodes added; ms: changed people ${f.ms.people.toFixed(0)}, mentorship diff ${f.ms.mentorships.toFixed(0)}, their ties ${f.ms.ties.toFixed(0)}, array merge ${f.ms.merge.toFixed(0)}, file write ${f.writeMs.toFixed(0)}`);
+  }
   console.log(`next caller's graph after the ingest: ${how} in ${s(updateMs)} (includes writing its file for the next process) vs a full build of the same data ${s(buildMs)}: ${(buildMs / updateMs).toFixed(1)}× faster; ties equal to the full build: ${same ? 'yes' : 'NO'} (${(fresh.graph.targets.length / 2).toLocaleString()} ties)`);
 
   // a contact import: the graph stays, the owner's list is read on its own
@@ -110,6 +115,17 @@ try {
   const withList = await ownerGraphFor(store, DEFAULT_TIE_PARAMS, 'bench');
   const listMs = performance.now() - t;
   console.log(`after a contact import of ${withList.root.targets.length} contacts: next intro's graph + list in ${(listMs).toFixed(1)} ms (graph ${tieGraphOrigins.built > b2.built || tieGraphOrigins.updated > b2.updated ? 'REBUILT' : 'kept'}) vs ${s(buildMs)} for a build`);
+  // intro requests on the kept graph: what is left per request is SQL (the target, the data version, the evidence)
+  const targets = await store.query<{ person_id: string }>(`SELECT person_id FROM people ORDER BY person_id DESC LIMIT 20`);
+  const times: number[] = [];
+  let paths = 0;
+  for (const { person_id } of targets) {
+    const a = performance.now();
+    paths += (await introPaths(store, person_id, { ...DEFAULT_TIE_PARAMS, owner: 'bench', k: 5, maxHops: 4 })).paths.length;
+    times.push(performance.now() - a);
+  }
+  times.sort((x, y) => x - y);
+  console.log(`intro (k = 5, ≤ 4 hops, evidence of every hop) on the kept graph: ${targets.length} targets, ${paths} paths, median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, p95 ${times[Math.floor(times.length * 0.95)]!.toFixed(0)} ms`);
   if (!same || how !== 'updated') process.exitCode = 1;
   await store.close();
 } finally {

@@ -14,7 +14,7 @@ import { dataVersions } from '../store/repo/data-version.ts';
 import type { TieGraph } from './csr.ts';
 import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
 import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
-import { updatableSince, updateTieGraph } from './tie-graph-update.ts';
+import { updatableSince, updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, writeTieGraphFile } from './tie-graph-file.ts';
 
@@ -117,6 +117,9 @@ export async function ownerGraphFor(db: Queryable, params: TieParams, owner: str
 /** How this process got its graphs: built from the store, read from a file, or an older one updated (for benchmarks and tests). */
 export const tieGraphOrigins = { built: 0, read: 0, updated: 0 };
 
+/** What the last update of this process did (for benchmarks). */
+export let lastTieGraphUpdate: (UpdateFigures & { writeMs: number }) | null = null;
+
 /**
  * The graph of this data version: from this store's file when it is of this version; else an older graph (the
  * one this process held, or the file's) brought up to date when only ingests that added records came since
@@ -132,9 +135,12 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
   const base = (await older?.built.then((b) => ({ version: older.version, ...b })).catch(() => null)) ?? file;
   const since = base ? await updatableSince(db, base.version, version) : null;
   let built: Built;
+  let figures: UpdateFigures | null = null;
   if (base && since !== null) {
     tieGraphOrigins.updated++;
-    built = await updateTieGraph(db, { graph: base.graph, params, mentors: base.mentors }, since);
+    const u = await updateTieGraph(db, { graph: base.graph, params, mentors: base.mentors }, since);
+    figures = u.figures;
+    built = u;
   } else {
     // an older file that cannot be updated may name an erased person: it goes now
     if (file) dropTieGraphFile(dir, params);
@@ -142,7 +148,9 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
     built = await buildTieGraph(db, params, { owners: 'none', allPeople: true });
   }
   // Written only if the data did not change while it was made: a file names the version it holds exactly.
+  const t = performance.now();
   if (dir && (await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, built.graph, version, params, MAX_GRAPHS_PER_STORE, built.mentors);
+  if (figures) lastTieGraphUpdate = { ...figures, writeMs: performance.now() - t };
   return { graph: built.graph, params: built.params, mentors: built.mentors };
 }
 

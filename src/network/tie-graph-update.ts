@@ -94,6 +94,8 @@ export interface UpdateFigures {
   /** Ties (undirected) computed again. */
   recomputedTies: number;
   addedNodes: number;
+  /** Milliseconds per step: finding the changed people, the mentorship diff, reading their ties, merging the arrays. */
+  ms: { people: number; mentorships: number; ties: number; merge: number };
 }
 
 /** The graph of the store as it is now, from `old` (built as of run `since`): see the module's note. */
@@ -102,8 +104,16 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
   const n0 = g.ids.length;
   const ids = new GrowingIds(g.index, n0);
   // A: from the runs since, then the mentorships that differ from the graph's
+  let t = performance.now();
+  const ms = { people: 0, mentorships: 0, ties: 0, merge: 0 };
+  const lap = (k: keyof typeof ms): void => {
+    const now = performance.now();
+    ms[k] = now - t;
+    t = now;
+  };
   const changed = new Set<number>();
   for await (const batch of db.iterate<{ person_id: string }>(CHANGED_PEOPLE_SQL, [since], 50_000)) for (const r of batch) changed.add(ids.of(r.person_id));
+  lap('people');
   const fresh = await mentorRows(db);
   const mentors = new EdgeList();
   for (const r of fresh) mentors.push(ids.of(r.mentor), ids.of(r.mentee), r.w, KIND_MENTOR);
@@ -125,6 +135,7 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
       params: chunk.map((v) => idOf(g, ids, v)),
     });
   }
+  lap('mentorships');
   // a pair is taken from the first batch that holds one of its ends: never twice
   const firstBatch = (a: number, b: number): number => Math.min(batchOf.get(a) ?? Infinity, batchOf.get(b) ?? Infinity);
   const edges = new EdgeList();
@@ -153,6 +164,7 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
     const a = mentors.a[i] as number, b = mentors.b[i] as number;
     if (batchOf.has(a) || batchOf.has(b)) edges.push(a, b, mentors.w[i] as number, KIND_MENTOR);
   }
+  lap('ties');
   const n = ids.size;
   const allIds = ids.extra.length ? (g.ids as string[]).concat(ids.extra) : g.ids;
   const index = ids.extra.length ? grown(g.index, ids.added) : g.index;
@@ -160,12 +172,13 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
   const inA = new Uint8Array(n);
   for (const v of batchOf.keys()) inA[v] = 1;
   const graph = mergeRows(g, delta, inA);
+  lap('merge');
   const m = mentors.length;
   return {
     graph,
     params: p,
     mentors: { a: mentors.a.slice(0, m), b: mentors.b.slice(0, m), w: mentors.w.slice(0, m) },
-    figures: { changedPeople: batchOf.size, recomputedTies: delta.targets.length / 2, addedNodes: ids.extra.length },
+    figures: { changedPeople: batchOf.size, recomputedTies: delta.targets.length / 2, addedNodes: ids.extra.length, ms },
   };
 }
 
