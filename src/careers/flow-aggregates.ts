@@ -121,7 +121,16 @@ async function presence(db: Queryable, level: Level): Promise<Map<string, PlaceP
     const cover = new Int32Array(last - first + 1);
     let run = 0;
     for (let k = 0; k < cover.length; k++) cover[k] = run += diff[k] ?? 0;
-    const starts = list.map((r): [number, number, number] => [r.f, r.prev ?? -Infinity, r.n]).sort((a, b) => a[0] - b[0]);
+    // island starts by (start, previous end): the end of an island matters only for the cover
+    const byStart = new Map<string, [number, number, number]>();
+    for (const r of list) {
+      const prev = r.prev ?? -Infinity;
+      const key = `${r.f}:${prev}`;
+      const e = byStart.get(key);
+      if (e) e[2] += r.n;
+      else byStart.set(key, [r.f, prev, r.n]);
+    }
+    const starts = [...byStart.values()].sort((a, b) => a[0] - b[0]);
     out.set(place, { first, cover, starts });
   }
   return out;

@@ -3,7 +3,8 @@
  * from the flow aggregates (flow-aggregates.ts) of the current data version; with a cohort, flows() itself. The
  * aggregates are kept per store and bound to the data version (store/repo/data-version.ts), read for every report
  * — a refresh, an ingest, a merge or an erasure, here or in another process, is seen by the next report, which
- * sums aggregates built after it. Aggregates whose build saw the version move are never kept or served.
+ * sums aggregates built after it (until they are built, flows() answers). Aggregates whose build saw the version
+ * move are never kept or served.
  */
 import { dataVersionNow } from '../store/repo/data-version.ts';
 import type { Queryable } from '../store/store.ts';
@@ -12,36 +13,62 @@ import { buildFlowAggregates, type FlowAggregates, type LevelAggregates } from '
 import { assembleFlowReport, checkFlowOptions, flows, type FlowOptions, type FlowPair, type FlowReport } from './flows.ts';
 import { emptyEvidence, countRestsOn } from './origin-rests-on.ts';
 
-const kept = new WeakMap<Queryable, { version: string; aggregates: Promise<FlowAggregates | null> }>();
+interface Kept {
+  version: string;
+  /** The build under way or done (null: the data changed while it ran). */
+  aggregates: Promise<FlowAggregates | null>;
+  /** Set when the build is done and the data had not changed meanwhile. */
+  ready: FlowAggregates | null;
+}
+const kept = new WeakMap<Queryable, Kept>();
 
 /** How the reports of this process were made (for tests and benchmarks). */
 export const flowReportOrigins = { aggregates: 0, exact: 0, builds: 0 };
 
-/** The aggregates of this data version: kept, or built now (null when the data changed while they were built). */
-function aggregatesOf(db: Queryable, version: string): Promise<FlowAggregates | null> {
+/** The entry of this data version: kept, or a build started now. */
+function keptFor(db: Queryable, version: string): Kept {
   const k = kept.get(db);
-  if (k && k.version === version) return k.aggregates;
+  if (k && k.version === version) return k;
   flowReportOrigins.builds++;
-  const aggregates = buildFlowAggregates(db).then(async (a) => ((await dataVersionNow(db)) === version ? a : null));
-  const entry = { version, aggregates };
+  const entry: Kept = { version, aggregates: Promise.resolve(null), ready: null };
+  const forget = (): void => {
+    if (kept.get(db) === entry) kept.delete(db);
+  };
+  entry.aggregates = buildFlowAggregates(db).then(async (a) => {
+    if ((await dataVersionNow(db)) !== version) {
+      forget();
+      return null;
+    }
+    entry.ready = a;
+    return a;
+  });
+  entry.aggregates.catch(forget);
   kept.set(db, entry);
-  aggregates.then(
-    (a) => a === null && kept.get(db) === entry && kept.delete(db),
-    () => kept.get(db) === entry && kept.delete(db),
-  );
-  return aggregates;
+  return entry;
 }
 
-/** Forget the aggregates kept for a store (after a careers refresh or an erasure: they would be rebuilt anyway). */
+/**
+ * The aggregates of the data as it is now, built first if need be (null when the data changed while they were
+ * built). For tests and benchmarks: serveFlows itself never waits for a build.
+ */
+export async function flowAggregatesNow(db: Queryable): Promise<FlowAggregates | null> {
+  return keptFor(db, await dataVersionNow(db)).aggregates;
+}
+
+/** Forget the aggregates kept for a store (after an erasure: they would be rebuilt anyway, but hold its counts till then). */
 export function invalidateFlowAggregates(db: Queryable): void {
   kept.delete(db);
 }
 
-/** flows(db, options), from the aggregates when there is no cohort. */
+/**
+ * flows(db, options), from the aggregates of the current data version when there is no cohort and they are built.
+ * The first report after a change starts their build and, like every report until it is done, is counted by
+ * flows() itself (a build takes seconds on a large store; flows() a fraction of one).
+ */
 export async function serveFlows(db: Queryable, options: FlowOptions = {}): Promise<FlowReport> {
   if (isEmptyCohort(options.cohort)) {
     const { level, top } = checkFlowOptions(options);
-    const aggregates = await aggregatesOf(db, await dataVersionNow(db));
+    const aggregates = keptFor(db, await dataVersionNow(db)).ready;
     if (aggregates) {
       flowReportOrigins.aggregates++;
       return flowsFromAggregates(aggregates, options, level, top);

@@ -35,7 +35,8 @@ const writeCountOf = (db: Queryable): number | null => (typeof (db as Partial<St
  * callers that ask on every request (serve-flows.ts). A store no other process writes to (DuckDB) says how many
  * writes it has finished (Store.writeCount): while that count stands, the version last read stands too, and
  * nothing is read. Otherwise the read is shared: calls made while one is under way (it may have started before
- * them) wait for it and share the next one, so a server checks with one read at a time.
+ * them) wait for it and share the next one, so a server checks with one read at a time. Not for use inside a
+ * transaction: a shared read must see only what is committed.
  */
 export async function dataVersionNow(db: Queryable): Promise<string> {
   let s = shared.get(db);
