@@ -1,7 +1,7 @@
 /**
  * Careers benchmark: synthesises N people (~10 affiliation-years each) straight into a temporary DuckDB file with
  * bulkInsert (no ingest), then times refreshCareers, a flows query (median of runs) and cohort stages for a
- * 100,000-person venue cohort. Usage: tsx bench/careers.ts [people=1000000]
+ * 100,000-person venue cohort; and the server's flows from aggregates (their build, a report, equality with flows()). Usage: tsx bench/careers.ts [people=1000000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.ts';
 import { migrate } from '../src/store/migrate.ts';
 import type { SqlValue } from '../src/store/store.ts';
-import { cohortStages, flows, refreshCareers } from '../src/careers/index.ts';
+import { cohortStages, flowAggregatesNow, flowReportOrigins, flows, refreshCareers, serveFlows } from '../src/careers/index.ts';
 import { FIXTURE_COLUMNS } from '../src/careers/fixtures.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -115,6 +115,16 @@ async function main(): Promise<void> {
     await median('flows country 2015–2020, top 20 + net rates', 7, () => flows(store, { from: 2015, to: 2020 }), '≤ 300 ms');
     await median('flows country 2015–2020, no denominators', 7, () => flows(store, { from: 2015, to: 2020, rates: false }), '≤ 300 ms');
     await median('flows institution level, all years', 5, () => flows(store, { level: 'institution', rates: false }), 'n/a');
+    // The server's path (serve-flows.ts): the aggregates are built once per data version, then each report sums a slice.
+    const tb = performance.now();
+    if (!(await flowAggregatesNow(store))) throw new Error('the data changed while the flow aggregates were built');
+    out(`flow aggregates built in ${((performance.now() - tb) / 1000).toFixed(1)} s (once per data version, on the first report after a change)`);
+    await median('served flows country 2015–2020, top 20 + net rates (aggregates)', 7, () => serveFlows(store, { from: 2015, to: 2020 }), 'n/a');
+    await median('served flows institution level, all years (aggregates)', 5, () => serveFlows(store, { level: 'institution' }), 'n/a');
+    for (const o of [{ from: 2015, to: 2020 }, { level: 'institution' as const }, { from: 2001, to: 2003, level: 'institution' as const }]) {
+      if (JSON.stringify(await serveFlows(store, o)) !== JSON.stringify(await flows(store, o))) throw new Error(`served flows differ from flows() for ${JSON.stringify(o)}`);
+    }
+    out(`  served flows = flows() for three windows; ${flowReportOrigins.aggregates} reports from the aggregates, ${flowReportOrigins.exact} from the moves`);
     await median(`cohort stages, ${COHORT.toLocaleString('en')} people (venue BenchConf 2023)`, 5, () => cohortStages(store, { venue: { venue: 'benchconf', year: 2023 } }), '≤ 1 s');
     const s = await cohortStages(store, { venue: { venue: 'benchconf', year: 2023 } });
     out(`  cohort check: ${s.members} members, ${s.staged} staged, graduate proxy ${s.stages[1]?.proxy}, undergraduate unknown ${s.stages[0]?.unknown}`);

@@ -76,12 +76,70 @@ function windowCondition(column: string, from: number | undefined, to: number | 
   return parts.length ? parts.join(' AND ') : 'TRUE';
 }
 
-export async function flows(db: Queryable, options: FlowOptions = {}): Promise<FlowReport> {
+/** The options checked and defaulted, as every flow report echoes them (BAD_ARGUMENT on a bad level, top or window). */
+export function checkFlowOptions(options: FlowOptions): { level: Level; top: number } {
   const level = options.level ?? 'country';
   if (level !== 'country' && level !== 'institution') throw new AtlasError('BAD_ARGUMENT', `level must be country or institution (got "${String(level)}")`);
   const top = options.top ?? 20;
   if (!Number.isInteger(top) || top < 1) throw new AtlasError('BAD_ARGUMENT', `top must be a whole number ≥ 1 (got ${top})`);
   checkWindow(options.from, options.to);
+  return { level, top };
+}
+
+/** What a flow report is made of, however it was counted (here from the moves, or from flow-aggregates.ts). */
+export interface FlowCounts {
+  /** Pairs ordered by moves (highest first), then origin, then destination as the store orders them. */
+  pairs: FlowPair[];
+  /** Movers per careers.origin_basis, in the store's order of origin_basis (NULL last). */
+  basisRows: ReadonlyArray<{ origin_basis: string | null; n: number }>;
+  originRestsOn: OriginRestsOn;
+  /** Active researchers per place, or null when rates are not computed. */
+  active: ReadonlyMap<string, number> | null;
+  career: Record<string, unknown>;
+}
+
+/** The report from its counts: net flows and rates per place, the basis counts, the echo of the parameters. */
+export function assembleFlowReport(options: FlowOptions, level: Level, top: number, counts: FlowCounts): FlowReport {
+  const flowPairs = counts.pairs;
+  const active = counts.active;
+  const inflow = new Map<string, number>();
+  const outflow = new Map<string, number>();
+  for (const p of flowPairs) {
+    inflow.set(p.to, (inflow.get(p.to) ?? 0) + p.moves);
+    outflow.set(p.from, (outflow.get(p.from) ?? 0) + p.moves);
+  }
+  const places = [...new Set([...inflow.keys(), ...outflow.keys()])].sort();
+  const net: NetFlow[] = places.map((place) => {
+    const i = inflow.get(place) ?? 0;
+    const o = outflow.get(place) ?? 0;
+    const a = active ? (active.get(place) ?? 0) : null;
+    return { place, inflow: i, outflow: o, net: i - o, active: a, netRatePer1000: a ? ((i - o) / a) * 1000 : null };
+  });
+  net.sort((x, y) => y.net - x.net || x.place.localeCompare(y.place));
+  const originBasis: Record<string, number> = { education: 0, first_affiliation: 0, none: 0 };
+  let movers = 0;
+  for (const b of counts.basisRows) {
+    originBasis[b.origin_basis ?? 'none'] = b.n;
+    movers += b.n;
+  }
+  return {
+    params: { level, from: options.from ?? null, to: options.to ?? null, top, cohort: describeCohort(options.cohort), career: { ...counts.career } },
+    totalMoves: flowPairs.reduce((s, p) => s + p.moves, 0),
+    movers,
+    originBasis,
+    originRestsOn: counts.originRestsOn,
+    top: flowPairs.slice(0, top),
+    pairs: flowPairs,
+    net,
+  };
+}
+
+/**
+ * The flow report counted from the moves themselves (every parameter, every cohort). A long-lived caller with no
+ * cohort is better served by serveFlows (serve-flows.ts), which gives the same report from precomputed aggregates.
+ */
+export async function flows(db: Queryable, options: FlowOptions = {}): Promise<FlowReport> {
+  const { level, top } = checkFlowOptions(options);
   const params: SqlValue[] = [level];
   const where = `m.level = $1 AND ${windowCondition('m.year', options.from, options.to, params)} AND ${cohortCondition('m.person_id', options.cohort, params)}`;
   const pairs = await db.query<{ from_place: string; to_place: string; n: number }>(
@@ -94,39 +152,16 @@ export async function flows(db: Queryable, options: FlowOptions = {}): Promise<F
      GROUP BY c.origin_basis ORDER BY c.origin_basis`,
     params,
   );
-  const flowPairs = pairs.map((p) => ({ from: p.from_place, to: p.to_place, moves: p.n }));
-  const inflow = new Map<string, number>();
-  const outflow = new Map<string, number>();
-  for (const p of flowPairs) {
-    inflow.set(p.to, (inflow.get(p.to) ?? 0) + p.moves);
-    outflow.set(p.from, (outflow.get(p.from) ?? 0) + p.moves);
-  }
-  const places = [...new Set([...inflow.keys(), ...outflow.keys()])].sort();
   const active = options.rates === false ? null : await activeResearchers(db, level, options);
-  const net: NetFlow[] = places.map((place) => {
-    const i = inflow.get(place) ?? 0;
-    const o = outflow.get(place) ?? 0;
-    const a = active ? (active.get(place) ?? 0) : null;
-    return { place, inflow: i, outflow: o, net: i - o, active: a, netRatePer1000: a ? ((i - o) / a) * 1000 : null };
-  });
-  net.sort((x, y) => y.net - x.net || x.place.localeCompare(y.place));
   const career = await storedCareerParams(db);
-  const originBasis: Record<string, number> = { education: 0, first_affiliation: 0, none: 0 };
-  let movers = 0;
-  for (const b of basisRows) {
-    originBasis[b.origin_basis ?? 'none'] = b.n;
-    movers += b.n;
-  }
-  return {
-    params: { level, from: options.from ?? null, to: options.to ?? null, top, cohort: describeCohort(options.cohort), career: { ...career } },
-    totalMoves: flowPairs.reduce((s, p) => s + p.moves, 0),
-    movers,
-    originBasis,
-    originRestsOn: (await educationEvidence(db, `c.person_id IN (SELECT m.person_id FROM moves m WHERE ${where})`, params)).originRestsOn,
-    top: flowPairs.slice(0, top),
-    pairs: flowPairs,
-    net,
-  };
+  const originRestsOn = (await educationEvidence(db, `c.person_id IN (SELECT m.person_id FROM moves m WHERE ${where})`, params)).originRestsOn;
+  return assembleFlowReport(options, level, top, {
+    pairs: pairs.map((p) => ({ from: p.from_place, to: p.to_place, moves: p.n })),
+    basisRows,
+    originRestsOn,
+    active,
+    career: { ...career },
+  });
 }
 
 /**

@@ -4,6 +4,8 @@ export * from './derive-career.ts';
 export * from './refresh-careers.ts';
 export * from './cohort.ts';
 export * from './flows.ts';
+export * from './flow-aggregates.ts';
+export * from './serve-flows.ts';
 export * from './diaspora.ts';
 export * from './cohort-stages.ts';
 export * from './origin-rests-on.ts';

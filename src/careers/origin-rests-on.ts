@@ -65,6 +65,16 @@ export function emptyEvidence(): EducationEvidence {
 
 const basisName = (v: number | null): 'stated' | 'observed' | null => (v === 2 ? 'stated' : v === 1 ? 'observed' : null);
 
+/** Add n people of this origin basis, whose deciding education record has rank `o` (decidingBasisSql), to `rests`. */
+export function countRestsOn(rests: OriginRestsOn, originBasis: string | null, o: number | null, n: number): void {
+  if (originBasis === 'education') {
+    const b = basisName(o);
+    if (b) rests[b] += n;
+    else rests.unresolved = (rests.unresolved ?? 0) + n;
+  } else if (originBasis === 'first_affiliation') rests.first_affiliation += n;
+  else rests.none += n;
+}
+
 /**
  * What the origins and education stages of the careers matching `where` (a condition over `careers c`, with its
  * parameters) rest on.
@@ -79,12 +89,7 @@ export async function educationEvidence(db: Queryable, where: string, params: re
   const out = emptyEvidence();
   const rests = out.originRestsOn;
   for (const r of rows) {
-    if (r.origin_basis === 'education') {
-      const b = basisName(r.o);
-      if (b) rests[b] += r.n;
-      else rests.unresolved = (rests.unresolved ?? 0) + r.n;
-    } else if (r.origin_basis === 'first_affiliation') rests.first_affiliation += r.n;
-    else rests.none += r.n;
+    countRestsOn(rests, r.origin_basis, r.o, r.n);
     const u = basisName(r.u);
     if (r.uk && u) out.undergraduate[u] += r.n;
     const g = basisName(r.g);

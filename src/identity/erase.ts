@@ -6,6 +6,7 @@
  * go as well, and so do people known only from the erased person's relations.
  */
 import { randomUUID } from 'node:crypto';
+import { invalidateFlowAggregates } from '../careers/serve-flows.ts';
 import { invalidateTieGraphs as forgetTieGraphs } from '../network/tie-graph-cache.ts';
 import { invalidateSearchIndex } from '../search/build-from-store.ts';
 import { PERSON_COLUMNS } from '../store/schema.ts';
@@ -74,6 +75,7 @@ export async function erasePerson(store: Store, person: string, actor: AuditActo
   // now, not when next read.
   forgetTieGraphs(store);
   invalidateSearchIndex(store);
+  invalidateFlowAggregates(store); // counts only, but the person's moves are among them until rebuilt
   return erased;
 }
 

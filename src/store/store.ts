@@ -58,5 +58,11 @@ export interface Store extends Queryable {
   reclaim(options?: { full?: boolean }): Promise<void>;
   /** SQL type name for a column type on this backend. */
   sqlType(type: ColumnType): string;
+  /**
+   * How many statements that may write (and commits) this store object has finished, when no other process can
+   * write to its database — DuckDB: the open holds the file — so an unchanged count means unchanged data; null
+   * when other processes can write (PostgreSQL). Lets store/repo/data-version.ts skip reading the data version.
+   */
+  writeCount(): number | null;
   close(): Promise<void>;
 }

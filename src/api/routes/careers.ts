@@ -5,10 +5,10 @@ import {
   dataReferenceYear,
   deriveCareer,
   diaspora,
-  flows,
   loadCareerInputs,
   resolveInstitution,
   returnees,
+  serveFlows,
   storedCareerParams,
   type Cohort,
 } from '../../careers/index.ts';
@@ -59,7 +59,7 @@ export const careersRoutes = [
     returns: '{params, totalMoves, movers, originBasis, originRestsOn: {stated, observed, first_affiliation, none}, pairs: {items: [{from, to, moves}], total, limit, offset}, net: {items: [{place, inflow, outflow, net, active, netRatePer1000}], total}}',
     cache: true,
     async handler({ query }, { store }) {
-      const report = await flows(store, { level: query.level, from: query.from, to: query.to, cohort: await cohortOf(store, query), top: 20 });
+      const report = await serveFlows(store, { level: query.level, from: query.from, to: query.to, cohort: await cohortOf(store, query), top: 20 });
       return { ...report, top: undefined, pairs: page(report.pairs, query.limit, query.offset), net: page(report.net, query.limit, query.offset) };
     },
   }),
@@ -107,7 +107,7 @@ export const careersRoutes = [
     returns: '{params, items: [{place, inflow, outflow, net, active, netRatePer1000}], total, limit, offset}',
     cache: true,
     async handler({ query }, { store }) {
-      const report = await flows(store, { level: 'country', from: query.from, to: query.to, cohort: await cohortOf(store, query) });
+      const report = await serveFlows(store, { level: 'country', from: query.from, to: query.to, cohort: await cohortOf(store, query) });
       const sorted = [...report.net].sort((a, b) => (b.netRatePer1000 ?? -Infinity) - (a.netRatePer1000 ?? -Infinity) || a.place.localeCompare(b.place));
       return { params: report.params, ...page(sorted, query.limit, query.offset) };
     },

@@ -63,6 +63,12 @@ interface Session {
   ended: boolean;
 }
 
+/**
+ * Statements that may write, for writeCount: any that names a writing keyword (a read that does, say in a string,
+ * only costs a re-read of the data version). exec and bulkInsert always count.
+ */
+const MAY_WRITE = /\b(INSERT|UPDATE|DELETE|UPSERT|MERGE|CREATE|DROP|ALTER|TRUNCATE|COPY|ATTACH|DETACH|CHECKPOINT|VACUUM|IMPORT|LOAD|INSTALL|SET|RESET|COMMIT|ROLLBACK|BEGIN|CALL)\b/i;
+
 /** Connections for single statements at once; DuckDB runs each statement on all cores itself. */
 const STATEMENT_CONNECTIONS = 4;
 
@@ -75,6 +81,8 @@ export class DuckDBStore implements Store {
   private readonly pool: ConnectionPool;
   /** The connection of the latest writer session or transaction, whose progress progress() reports. */
   private reporting: DuckDBConnection | null = null;
+  /** Statements that may have written, counted when they end (writeCount). */
+  private writes = 0;
 
   private constructor(
     readonly location: string,
@@ -113,7 +121,12 @@ export class DuckDBStore implements Store {
     return fn(s.lane.conn);
   }
 
+  writeCount(): number {
+    return this.writes;
+  }
+
   async query<T extends object = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const mayWrite = MAY_WRITE.test(sql);
     try {
       return await this.onConnection(sql, async (conn) => {
         const reader = await conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
@@ -121,6 +134,8 @@ export class DuckDBStore implements Store {
       });
     } catch (e) {
       throw e instanceof AtlasError ? e : wrap(e, sql);
+    } finally {
+      if (mayWrite) this.writes++;
     }
   }
 
@@ -136,6 +151,8 @@ export class DuckDBStore implements Store {
       await this.onConnection(sql, (conn) => conn.run(sql, params.length ? (params as DuckDBValue[]) : undefined));
     } catch (e) {
       throw e instanceof AtlasError ? e : wrap(e, sql);
+    } finally {
+      this.writes++; // COMMIT is one: a transaction's writes are counted again once they are visible
     }
   }
 
@@ -174,6 +191,7 @@ export class DuckDBStore implements Store {
     } finally {
       if (s) s.lane.streams--;
       else this.pool.release(conn);
+      if (MAY_WRITE.test(sql)) this.writes++;
     }
   }
 
@@ -187,6 +205,14 @@ export class DuckDBStore implements Store {
     const unknown = columns.find((c) => info.length && !info.some((x) => x.name === c.name));
     if (unknown) throw new AtlasError('DB_ERROR', `database error: table ${table} has no column ${unknown.name}`);
     const what = `append to ${table}`;
+    try {
+      await this.appendRows(what, table, columns, order, rows);
+    } finally {
+      this.writes++;
+    }
+  }
+
+  private async appendRows(what: string, table: string, columns: readonly ColumnSpec[], order: number[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
     await this.onConnection(what, async (conn) => {
       const appender = await conn.createAppender(table).catch((e: unknown) => Promise.reject(wrap(e, what)));
       let failed = false;

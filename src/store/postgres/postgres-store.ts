@@ -89,6 +89,11 @@ export class PostgresStore implements Store {
     return this.tx.getStore() ?? this.pool;
   }
 
+  /** Other processes may write to the database at any time: every reader asks it. */
+  writeCount(): null {
+    return null;
+  }
+
   async query<T extends object = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     try {
       const res = await this.runner.query(sql, params.length ? (params as SqlValue[]) : undefined);

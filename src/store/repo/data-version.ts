@@ -13,7 +13,7 @@
  * contact list). The search index and the shared tie graph read no contact list, so they follow the second and
  * a contact import leaves them as they are; each owner's list is kept apart (network/owner-ties.ts).
  */
-import type { Queryable } from '../store.ts';
+import type { Queryable, Store } from '../store.ts';
 
 const PARTS = `(SELECT MAX(merge_id) FROM merges) AS merges,
   (SELECT COUNT(*) FROM tombstones) AS tombstones, (SELECT MAX(erased_at) FROM tombstones) AS erased,
@@ -43,4 +43,55 @@ export async function dataVersion(db: Queryable): Promise<string> {
 /** The fingerprint of everything a contact import does not write (see above). */
 export async function dataVersionWithoutContacts(db: Queryable): Promise<string> {
   return (await dataVersions(db)).withoutContacts;
+}
+
+interface SharedRead {
+  running: Promise<string> | null;
+  next: Promise<string> | null;
+  /** The version read when the store's write count was `writes` (stores no other process writes to). */
+  known: { writes: number; version: string } | null;
+}
+const shared = new WeakMap<Queryable, SharedRead>();
+
+const writeCountOf = (db: Queryable): number | null => (typeof (db as Partial<Store>).writeCount === 'function' ? (db as Store).writeCount() : null);
+
+/**
+ * The data version as of now — what dataVersion(db) gives when called after every write that has finished — for
+ * callers that ask on every request (serve-flows.ts). A store no other process writes to (DuckDB) says how many
+ * writes it has finished (Store.writeCount): while that count stands, the version last read stands too, and
+ * nothing is read. Otherwise the read is shared: calls made while one is under way (it may have started before
+ * them) wait for it and share the next one, so a server checks with one read at a time. Not for use inside a
+ * transaction: a shared read must see only what is committed.
+ */
+export async function dataVersionNow(db: Queryable): Promise<string> {
+  let s = shared.get(db);
+  if (!s) shared.set(db, (s = { running: null, next: null, known: null }));
+  const writes = writeCountOf(db);
+  if (writes !== null && s.known?.writes === writes) return s.known.version;
+  const version = await sharedRead(db, s);
+  // Read after the count was taken: a write finishing meanwhile moved the count, so this is never kept past it.
+  if (writes !== null) s.known = { writes, version };
+  return version;
+}
+
+function sharedRead(db: Queryable, state: SharedRead): Promise<string> {
+  const start = (): Promise<string> => {
+    const p: Promise<string> = dataVersion(db).finally(() => {
+      if (state.running === p) state.running = null;
+    });
+    state.running = p;
+    return p;
+  };
+  if (!state.running) return start();
+  // The read under way may have started before this call: wait for it to end, then share the one after it.
+  state.next ??= state.running
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .then(() => {
+      state.next = null;
+      return start();
+    });
+  return state.next;
 }
