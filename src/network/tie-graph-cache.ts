@@ -16,7 +16,7 @@ import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
 import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
 import { updatableSince, updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
-import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, writeTieGraphFile } from './tie-graph-file.ts';
+import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
 
 type Built = BuiltTieGraph;
 
@@ -127,12 +127,14 @@ export let lastTieGraphUpdate: (UpdateFigures & { writeMs: number }) | null = nu
  */
 async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: string, older: { version: string; built: Promise<Built> } | null): Promise<Built> {
   const dir = isStore(db) ? storeCacheDir(db) : null;
-  const file = readTieGraphFileOf(dir, params);
+  // the file is read whole only when it is of this version, or when no older graph is in memory to start from
+  const inMemory = (await older?.built.then((b) => ({ version: older.version, ...b })).catch(() => null)) ?? null;
+  const file = !inMemory || tieGraphFileVersion(dir, params) === version ? readTieGraphFileOf(dir, params) : null;
   if (file?.version === version) {
     tieGraphOrigins.read++;
     return { graph: file.graph, params, mentors: file.mentors };
   }
-  const base = (await older?.built.then((b) => ({ version: older.version, ...b })).catch(() => null)) ?? file;
+  const base = inMemory ?? file;
   const since = base ? await updatableSince(db, base.version, version) : null;
   let built: Built;
   let figures: UpdateFigures | null = null;
@@ -143,7 +145,7 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
     built = u;
   } else {
     // an older file that cannot be updated may name an erased person: it goes now
-    if (file) dropTieGraphFile(dir, params);
+    dropTieGraphFile(dir, params);
     tieGraphOrigins.built++;
     built = await buildTieGraph(db, params, { owners: 'none', allPeople: true });
   }

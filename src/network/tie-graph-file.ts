@@ -98,6 +98,11 @@ export function readTieGraphFileOf(dir: string | null, p: ResolvedTieParams): Gr
   return null;
 }
 
+/** The data version the file of these parameters names (from its header only); null when there is none. */
+export function tieGraphFileVersion(dir: string | null, p: ResolvedTieParams): string | null {
+  return dir ? (readBundleMeta<Meta>(fileFor(dir, p))?.version ?? null) : null;
+}
+
 /** Delete the file of these parameters (an older graph that could not be updated: it may name an erased person). */
 export function dropTieGraphFile(dir: string | null, p: ResolvedTieParams): void {
   if (dir) rmSync(fileFor(dir, p), { force: true });

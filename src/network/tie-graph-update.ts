@@ -192,15 +192,23 @@ function grown(index: NodeIndex, added: ReadonlyMap<string, number>): NodeIndex 
 /**
  * The new CSR: a changed node's row is its row in `delta`; any other node keeps its old row without the entries
  * to changed nodes, merged in target order with its `delta` row (which holds exactly its ties to changed nodes).
+ * Which rows lose entries is found from the changed nodes' own old rows (ties are symmetric), so untouched rows —
+ * nearly all of them — are copied in blocks, and only the touched ones are looked at entry by entry.
  */
 function mergeRows(old: TieGraph, delta: TieGraph, inA: Uint8Array): TieGraph {
   const n = delta.ids.length, n0 = old.ids.length;
-  const offsets = new Int32Array(n + 1);
-  for (let u = 0; u < n; u++) {
-    let c = (delta.offsets[u + 1] as number) - (delta.offsets[u] as number);
-    if (!inA[u] && u < n0) for (let e = old.offsets[u] as number; e < (old.offsets[u + 1] as number); e++) if (!inA[old.targets[e] as number]) c++;
-    offsets[u + 1] = (offsets[u] as number) + c;
+  const dropped = new Int32Array(n);
+  for (let a = 0; a < n0; a++) {
+    if (!inA[a]) continue;
+    for (let e = old.offsets[a] as number; e < (old.offsets[a + 1] as number); e++) {
+      const t = old.targets[e] as number;
+      if (!inA[t]) dropped[t]!++;
+    }
   }
+  const deltaLen = (u: number): number => (delta.offsets[u + 1] as number) - (delta.offsets[u] as number);
+  const oldLen = (u: number): number => (u < n0 ? (old.offsets[u + 1] as number) - (old.offsets[u] as number) : 0);
+  const offsets = new Int32Array(n + 1);
+  for (let u = 0; u < n; u++) offsets[u + 1] = (offsets[u] as number) + (inA[u] ? deltaLen(u) : oldLen(u) - (dropped[u] as number) + deltaLen(u));
   const m = offsets[n] as number;
   const targets = new Int32Array(m), weights = new Float64Array(m), costs = new Float64Array(m), kinds = new Uint8Array(m);
   const put = (o: number, src: TieGraph, e: number): void => {
@@ -209,7 +217,20 @@ function mergeRows(old: TieGraph, delta: TieGraph, inA: Uint8Array): TieGraph {
     costs[o] = src.costs[e] as number;
     kinds[o] = src.kinds[e] as number;
   };
-  for (let u = 0; u < n; u++) {
+  const untouched = (u: number): boolean => u < n0 && !inA[u] && dropped[u] === 0 && deltaLen(u) === 0;
+  for (let u = 0; u < n; ) {
+    if (untouched(u)) {
+      // a block of untouched rows: the same entries, at a constant shift
+      let v = u + 1;
+      while (v < n && untouched(v)) v++;
+      const from = old.offsets[u] as number, to = old.offsets[v] as number, at = offsets[u] as number;
+      targets.set(old.targets.subarray(from, to), at);
+      weights.set(old.weights.subarray(from, to), at);
+      costs.set(old.costs.subarray(from, to), at);
+      kinds.set(old.kinds.subarray(from, to), at);
+      u = v;
+      continue;
+    }
     let o = offsets[u] as number;
     let d = delta.offsets[u] as number;
     const dEnd = delta.offsets[u + 1] as number;
@@ -222,6 +243,7 @@ function mergeRows(old: TieGraph, delta: TieGraph, inA: Uint8Array): TieGraph {
       }
     }
     while (d < dEnd) put(o++, delta, d++);
+    u++;
   }
   return { ids: delta.ids, index: delta.index, offsets, targets, weights, costs, kinds };
 }
