@@ -335,9 +335,11 @@ export class TopPeople {
     const lookedUp = new Set(byBound.slice(0, skip).map((t) => t.id));
     this.lookedUp = lookedUp.size ? { bits: byBound.slice(0, skip).reduce((m, t) => m | t.bit, 0), count: skip, bound: sum } : null;
     const { wScore, wMask, touched } = this;
+    const scannedTerms = q.terms.filter((t) => !lookedUp.has(t.id));
+    this.scannedOne = scannedTerms.length === 1 ? this.scanOne(q, tau, scannedTerms[0] as { id: number; bit: number }) : -1;
+    if (this.scannedOne >= 0) return 0;
     let nTouched = 0;
-    for (const { id, bit } of q.terms) {
-      if (lookedUp.has(id)) continue;
+    for (const { id, bit } of scannedTerms) {
       const f = idf[id] as number;
       for (let i = termStart[id] as number; i < (termStart[id + 1] as number); i++) {
         const w = postWork[i] as number;
@@ -352,12 +354,43 @@ export class TopPeople {
   }
 
   private lookedUp: { bits: number; count: number; bound: number } | null = null;
+  /** When one term is scanned: how many works scanOne left in survW (≥ 0), else −1. */
+  private scannedOne = -1;
+
+  /**
+   * One term scanned: no sums to gather, so its postings are filtered as they are read, in work order — into survW
+   * and survS the works scoring ≥ τ, or (when other terms are looked up) the works whose bound reaches τ.
+   */
+  private scanOne(q: TopPeopleQuery, tau: number, t: { id: number; bit: number }): number {
+    const { termStart, postWork, postTf, norm, idf } = this.a;
+    const { survW, survS } = this;
+    const f = idf[t.id] as number;
+    const lu = this.lookedUp;
+    const single = 1 / q.nq;
+    const spread = lu ? (1 + lu.count) / q.nq : 0;
+    const extra = lu ? lu.bound : 0;
+    let n = 0;
+    for (let i = termStart[t.id] as number; i < (termStart[t.id + 1] as number); i++) {
+      const w = postWork[i] as number;
+      const tf = postTf[i] as number;
+      const sum = Math.fround((f * tf * K1_PLUS_1) / (tf + (norm[w] as number)));
+      if (!lu) {
+        const sc = sum * single;
+        if (sc >= tau) {
+          survW[n] = w;
+          survS[n++] = sc;
+        }
+      } else if ((sum * (1 + EPS) + extra) * spread >= tau) survW[n++] = w;
+    }
+    return n;
+  }
 
   /** The works scoring ≥ τ (exactly: with look-ups of the unscanned terms where a bound says they could), into survW/survS. */
   private survivors(q: TopPeopleQuery, tau: number, nTouched: number): number {
     const { wScore, wMask, touched, survW, survS } = this;
     let n = 0;
     const lu = this.lookedUp;
+    if (!lu && this.scannedOne >= 0) return this.scannedOne;
     if (!lu) {
       for (let k = 0; k < nTouched; k++) {
         const w = touched[k] as number;
@@ -370,11 +403,13 @@ export class TopPeople {
       return n;
     }
     // a bound per touched work (its scanned sums plus every unscanned term), then exact scores for the few that pass
-    for (let k = 0; k < nTouched; k++) {
-      const w = touched[k] as number;
-      if (((wScore[w] as number) * (1 + EPS) + lu.bound) * ((popcount(wMask[w] as number) + lu.count) / q.nq) >= tau) survW[n++] = w;
-    }
-    const cand = q.terms.length - lu.count > 1 ? survW.subarray(0, n).sort() : survW.subarray(0, n); // one scanned list is in work order already
+    if (this.scannedOne >= 0) n = this.scannedOne;
+    else
+      for (let k = 0; k < nTouched; k++) {
+        const w = touched[k] as number;
+        if (((wScore[w] as number) * (1 + EPS) + lu.bound) * ((popcount(wMask[w] as number) + lu.count) / q.nq) >= tau) survW[n++] = w;
+      }
+    const cand = this.scannedOne < 0 ? survW.subarray(0, n).sort() : survW.subarray(0, n); // one scanned list is in work order already
     const acc = new Float32Array(n);
     const mask = new Int32Array(n);
     this.sums(q, cand, 0, n, acc, mask);
@@ -405,10 +440,12 @@ export class TopPeople {
     const fill = start.slice(0, BUCKETS);
     for (let i = 0; i < n; i++) order[fill[bucketOf(survS[i] as number)]!++] = survW[i] as number;
     const impact = q.impact;
+    let full = heap.full;
+    let worst = heap.worst;
     for (let b = BUCKETS - 1; b >= 0; b--) {
       // no work of this bucket or below scores above `top`: a person first met here has rel ≤ 1.75·top
       const top = (b === BUCKETS - 1 || width === 0 ? hi : Math.min(hi, lo + (b + 1) * width)) * (1 + EPS);
-      if (heap.full && DECAY_SUM * top * q.maxImpact * (1 + EPS) < heap.worst) return;
+      if (full && DECAY_SUM * top * q.maxImpact * (1 + EPS) < worst) return;
       for (let i = start[b] as number; i < (start[b + 1] as number); i++) {
         const w = order[i] as number;
         for (let j = workPeopleStart[w] as number; j < (workPeopleStart[w + 1] as number); j++) {
@@ -416,8 +453,10 @@ export class TopPeople {
           if (seen[p] === gen) continue;
           seen[p] = gen;
           if (q.pass && !q.pass(p)) continue;
-          if (heap.full && (DECAY_SUM * top * (impact[p] as number) * (1 + EPS) < heap.worst || this.bound(p, tau) * (impact[p] as number) < heap.worst)) continue;
+          if (full && (DECAY_SUM * top * (impact[p] as number) * (1 + EPS) < worst || this.bound(p, tau) * (impact[p] as number) < worst)) continue;
           this.offer(p, q, heap);
+          full = heap.full;
+          worst = heap.worst;
         }
       }
     }
