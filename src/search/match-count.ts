@@ -32,6 +32,11 @@ export class MatchCount {
     this.bits = new Int32Array(bitSetWords(people));
   }
 
+  /** The people bit set of the last count (before the filter), until the next count. */
+  get matched(): Int32Array {
+    return this.bits;
+  }
+
   get bytes(): number {
     return this.bits.byteLength;
   }

@@ -1,6 +1,6 @@
 /**
- * The pruned query path (top-people.ts, match-count.ts, work-sets.ts) returns exactly what the exhaustive
- * evaluation returns — same people, order, scores bit for bit, works, matched terms and total — on randomised
+ * The pruned query path (top-people.ts, match-count.ts, work-sets.ts) and the direct one (each matching person in
+ * the filter scored) return exactly what the exhaustive evaluation returns — same people, order, scores bit for bit, works, matched terms and total — on randomised
  * indexes: Zipf vocabularies (words in most works, and rare ones), people with many works, works with identical
  * texts (tied scores), expertise documents, filters, weights, offsets and limits; also read back from the file.
  */
@@ -112,6 +112,7 @@ function expectSame(index: SearchIndex, reference: SearchIndex, qs: Array<{ q: s
     const want = reference.query(q, { ...o, method: 'exhaustive' });
     const got = index.query(q, { ...o, method: 'pruned' });
     expect(got, `${q} ${JSON.stringify(o)}`).toEqual(want);
+    expect(index.query(q, { ...o, method: 'direct' })).toEqual(want);
     expect(index.query(q, o)).toEqual(want);
     if (want.hits.length) nonEmpty++;
   }

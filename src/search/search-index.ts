@@ -41,10 +41,11 @@ export interface IndexQueryOptions {
   worksPerHit?: number;
   /**
    * How the page is found: 'exhaustive' scores every posting and every matching person (the reference the tests
-   * compare with), 'pruned' always prunes; by default queries with few postings are scored exhaustively (cheaper
-   * there) and the others pruned. All three give the same answer.
+   * compare with), 'pruned' prunes (top-people.ts), 'direct' scores each matching person in the filter and nothing
+   * else. By default queries with few postings are exhaustive, those with few matching people direct, the others
+   * pruned (each is the cheapest there). All give the same answer.
    */
-  method?: 'pruned' | 'exhaustive';
+  method?: 'pruned' | 'exhaustive' | 'direct';
 }
 
 export interface IndexHit {
@@ -118,6 +119,8 @@ const MAX_BITS = 30;
 const TOUCHED = 1 << 30;
 /** Queries whose terms have at most this many postings in all are scored exhaustively (cheaper than pruning there). */
 const EXHAUSTIVE_POSTINGS = 50_000;
+/** Pruned queries with at most this many matching people (inside the filter) score each of them directly. */
+const DIRECT_PEOPLE = 2_000;
 const FLAG_ABROAD = 1;
 const FLAG_RETURNEE = 2;
 const FLAG_CAREERS = 4;
@@ -327,7 +330,10 @@ export class SearchIndex {
     const pass = passing ? (p: number): boolean => (((passing[p >>> 5] as number) >>> (p & 31)) & 1) === 1 : null;
     const q = { terms: known, nq: terms.length, want: offset + limit, impact, maxImpact, pass };
     const total = known.length ? this.matches.count(known.map((k) => k.id), passing) : 0;
-    const page = this.pruned.run(q).sorted().slice(offset, offset + limit);
+    // few people to rank (a narrow filter): score each of them, nothing else
+    const direct = options.method === 'direct' || (options.method === undefined && total <= DIRECT_PEOPLE);
+    const heap = direct ? this.pruned.runOn(q, this.matches.matched, passing) : this.pruned.run(q);
+    const page = heap.sorted().slice(offset, offset + limit);
     const hits: IndexHit[] = page.map(({ p, score, rel }) => {
       const works: IndexHit['works'] = [];
       if (perHit > 0) this.pruned.score(p, q);

@@ -176,6 +176,24 @@ export class TopPeople {
     return heap;
   }
 
+  /**
+   * The `want` best of a few people given as a bit set (the matching people passing the filter, when `total` is
+   * small): each scored exactly, nothing scanned.
+   */
+  runOn(q: TopPeopleQuery, people: Int32Array, passing: Int32Array | null): TopHeap {
+    const heap = new TopHeap(q.want);
+    if (q.want <= 0 || q.terms.length === 0 || q.nq === 0) return heap;
+    for (let i = 0; i < people.length; i++) {
+      let x = (people[i] as number) & (passing ? (passing[i] as number) : -1);
+      while (x !== 0) {
+        const low = x & -x;
+        this.offer((i << 5) + 31 - Math.clz32(low), q, heap);
+        x ^= low;
+      }
+    }
+    return heap;
+  }
+
   /** Person p's relevance, scored exactly; their three best works are left in top/topWork. */
   score(p: number, q: TopPeopleQuery): number {
     const { personWorksStart, personWorks } = this.a;
