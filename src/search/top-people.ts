@@ -351,7 +351,7 @@ export class TopPeople {
     const scanned = byBound.slice(skip).reduce((n, t) => n + df(t), 0);
     if (byBound.slice(0, skip).reduce((n, t) => n + df(t), 0) <= LOOKUP_RATIO * scanned) (skip = 0), (sum = 0);
     const lookedUp = new Set(byBound.slice(0, skip).map((t) => t.id));
-    this.lookedUp = lookedUp.size ? { bits: byBound.slice(0, skip).reduce((m, t) => m | t.bit, 0), count: skip, bound: sum } : null;
+    this.lookedUp = lookedUp.size ? { count: skip, bound: sum, terms: byBound.slice(0, skip).map((t) => ({ id: t.id, bound: bound(t) })) } : null;
     const { wScore, wMask, touched } = this;
     const scannedTerms = q.terms.filter((t) => !lookedUp.has(t.id));
     this.scannedOne = scannedTerms.length === 1 ? this.scanOne(q, tau, scannedTerms[0] as { id: number; bit: number }) : -1;
@@ -371,7 +371,8 @@ export class TopPeople {
     return nTouched;
   }
 
-  private lookedUp: { bits: number; count: number; bound: number } | null = null;
+  /** The terms step 2 looks up instead of scanning: how many, their summed bounds, each one's bound. */
+  private lookedUp: { count: number; bound: number; terms: Array<{ id: number; bound: number }> } | null = null;
   /** When one term is scanned: how many works scanOne left in survW (≥ 0), else −1. */
   private scannedOne = -1;
 
@@ -385,20 +386,45 @@ export class TopPeople {
     const f = idf[t.id] as number;
     const lu = this.lookedUp;
     const single = 1 / q.nq;
-    const spread = lu ? (1 + lu.count) / q.nq : 0;
-    const extra = lu ? lu.bound : 0;
     let n = 0;
-    for (let i = termStart[t.id] as number; i < (termStart[t.id + 1] as number); i++) {
-      const w = postWork[i] as number;
-      const tf = postTf[i] as number;
-      const sum = Math.fround((f * tf * K1_PLUS_1) / (tf + (norm[w] as number)));
-      if (!lu) {
-        const sc = sum * single;
+    if (!lu) {
+      for (let i = termStart[t.id] as number; i < (termStart[t.id + 1] as number); i++) {
+        const w = postWork[i] as number;
+        const tf = postTf[i] as number;
+        const sc = Math.fround((f * tf * K1_PLUS_1) / (tf + (norm[w] as number))) * single;
         if (sc >= tau) {
           survW[n] = w;
           survS[n++] = sc;
         }
-      } else if ((sum * (1 + EPS) + extra) * spread >= tau) survW[n++] = w;
+      }
+      return n;
+    }
+    // looked-up terms with a work set count in a work's bound only if the work has them (one bit read each)
+    const words = (norm.length + 31) >>> 5;
+    const setBases: number[] = [];
+    const setBounds: number[] = [];
+    let always = 0;
+    let alwaysCount = 1;
+    for (const x of lu.terms) {
+      const k = this.sets.setOf(x.id);
+      if (k >= 0) setBases.push(k * words), setBounds.push(x.bound);
+      else (always += x.bound), alwaysCount++;
+    }
+    const bits = this.a.workSetBits;
+    for (let i = termStart[t.id] as number; i < (termStart[t.id + 1] as number); i++) {
+      const w = postWork[i] as number;
+      const tf = postTf[i] as number;
+      let extra = always;
+      let count = alwaysCount;
+      for (let k = 0; k < setBases.length; k++) {
+        if ((((bits[(setBases[k] as number) + (w >>> 5)] as number) >>> (w & 31)) & 1) !== 0) (extra += setBounds[k] as number), count++;
+      }
+      const sum = Math.fround((f * tf * K1_PLUS_1) / (tf + (norm[w] as number)));
+      const ub = (sum * (1 + EPS) + extra) * (count / q.nq);
+      if (ub >= tau) {
+        survW[n] = w;
+        survS[n++] = ub;
+      }
     }
     return n;
   }
@@ -420,12 +446,17 @@ export class TopPeople {
       }
       return n;
     }
-    // a bound per touched work (its scanned sums plus every unscanned term), then exact scores for the few that pass
+    // a bound per touched work (its scanned sums plus every unscanned term), then exact scores for the works that
+    // pass (the bounds alone would leave the visit far too many people to score)
     if (this.scannedOne >= 0) n = this.scannedOne;
     else
       for (let k = 0; k < nTouched; k++) {
         const w = touched[k] as number;
-        if (((wScore[w] as number) * (1 + EPS) + lu.bound) * ((popcount(wMask[w] as number) + lu.count) / q.nq) >= tau) survW[n++] = w;
+        const ub = ((wScore[w] as number) * (1 + EPS) + lu.bound) * ((popcount(wMask[w] as number) + lu.count) / q.nq);
+        if (ub >= tau) {
+          survW[n] = w;
+          survS[n++] = ub;
+        }
       }
     const cand = this.scannedOne < 0 ? survW.subarray(0, n).sort() : survW.subarray(0, n); // one scanned list is in work order already
     const acc = new Float32Array(n);
