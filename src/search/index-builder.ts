@@ -4,6 +4,8 @@
  * and laid out once at the end as compressed-sparse-row arrays (term → works, work → people).
  */
 import { BM25, FIELD_WEIGHTS, RECENT_YEARS, hIndex } from './rank.ts';
+import { buildTermPeopleBits } from './match-count.ts';
+import { buildWorkSets } from './work-sets.ts';
 import { SearchIndex, type PersonFactsInput, type SearchIndexParts } from './search-index.ts';
 import { tokenize } from './tokenize.ts';
 
@@ -204,6 +206,17 @@ export class SearchIndexBuilder {
       norm[w] = BM25.k1 * (1 - BM25.b + (BM25.b * dl) / avgdl);
     }
 
+    // per term, the largest tf·(k1+1)/(tf + norm) of its postings: × idf, a bound on the term's part of any work's score
+    const termMaxPart = new Float32Array(nT);
+    for (let t = 0; t < nT; t++) {
+      let m = 0;
+      for (let i = termStart[t] as number; i < (termStart[t + 1] as number); i++) {
+        const tf = postTf[i] as number;
+        m = Math.max(m, (tf * (BM25.k1 + 1)) / (tf + (norm[postWork[i] as number] as number)));
+      }
+      termMaxPart[t] = m;
+    }
+
     // work → people CSR (deduplicated per work)
     const nA = this.aWork.n;
     const wpStart = new Int32Array(nW + 1);
@@ -238,6 +251,13 @@ export class SearchIndexBuilder {
       }
     }
     workPeopleStart[nW] = k;
+    // person → works CSR (every document the person is linked to, expertise included), ascending work ordinals
+    const personWorksStart = new Int32Array(nP + 1);
+    for (let i = 0; i < k; i++) personWorksStart[(workPeople[i] as number) + 1]!++;
+    for (let p = 0; p < nP; p++) personWorksStart[p + 1] = (personWorksStart[p + 1] as number) + (personWorksStart[p] as number);
+    const pwFill = personWorksStart.slice(0, nP);
+    const personWorks = new Int32Array(k);
+    for (let w = 0; w < nW; w++) for (let j = workPeopleStart[w] as number; j < (workPeopleStart[w + 1] as number); j++) personWorks[pwFill[workPeople[j] as number]!++] = w;
     // h-index per person from a person → citation-counts CSR
     const pcStart = new Int32Array(nP + 1);
     for (let p = 0; p < nP; p++) pcStart[p + 1] = (pcStart[p] as number) + (nWorks[p] as number);
@@ -257,15 +277,21 @@ export class SearchIndexBuilder {
     order.forEach((t, o) => (sourceH[o] = this.sourceH[t] ?? -1));
     const facts = order.map((t) => this.facts[t]);
 
+    const links = workPeople.slice(0, k);
     return {
       terms: this.terms,
       termStart,
       postWork,
       postTf,
       norm,
+      termMaxPart,
+      ...buildTermPeopleBits({ termStart, postWork, workPeopleStart, workPeople: links }, nT, nP),
+      ...buildWorkSets(termStart, postWork, nW),
       workIds: this.workIds,
       workPeopleStart,
-      workPeople: workPeople.slice(0, k),
+      workPeople: links,
+      personWorksStart,
+      personWorks,
       personIds: ids,
       names,
       sourceH,

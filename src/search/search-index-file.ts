@@ -10,7 +10,8 @@ import { readBundle, writeBundle, type BundleArray } from '../core/array-bundle.
 import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
 
 const FILE = 'search-index.bundle';
-const FORMAT = 1;
+/** 2: the pruning's per-term bounds, people bit sets and work sets, and the person → works links. */
+const FORMAT = 2;
 
 interface Meta {
   format: number;
@@ -22,7 +23,7 @@ interface Meta {
 /** The index file of a store's cache folder. */
 export const searchIndexFile = (dir: string): string => path.join(dir, FILE);
 
-const NUMERIC = ['termStart', 'postWork', 'postTf', 'norm', 'workPeopleStart', 'workPeople', 'sourceH', 'cites', 'h', 'recent', 'nWorks', 'firstWorkYear'] as const;
+const NUMERIC = ['termStart', 'postWork', 'postTf', 'norm', 'termMaxPart', 'termBitSet', 'termPeopleBits', 'termWorkSet', 'workSetBits', 'workSetRank', 'workPeopleStart', 'workPeople', 'personWorksStart', 'personWorks', 'sourceH', 'cites', 'h', 'recent', 'nWorks', 'firstWorkYear'] as const;
 
 /** Keep the parts of a freshly built index (before SearchIndex consumes their facts) for the next process. */
 export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts, version: string): void {
@@ -118,9 +119,17 @@ function toParts(meta: Meta, a: Record<string, BundleArray>, l: Record<string, r
     postWork: n('postWork'),
     postTf: n('postTf'),
     norm: n('norm'),
+    termMaxPart: n('termMaxPart'),
+    termBitSet: n('termBitSet'),
+    termPeopleBits: n('termPeopleBits'),
+    termWorkSet: n('termWorkSet'),
+    workSetBits: n('workSetBits'),
+    workSetRank: n('workSetRank'),
     workIds: l['workIds'] as string[],
     workPeopleStart: n('workPeopleStart'),
     workPeople: n('workPeople'),
+    personWorksStart: n('personWorksStart'),
+    personWorks: n('personWorks'),
     personIds,
     names,
     sourceH: n('sourceH'),

@@ -5,6 +5,9 @@
  */
 import { RECENT_YEARS, TOP_DECAY, combineScore, risingStar, type RankFactors, type RankWeights, DEFAULT_WEIGHTS } from './rank.ts';
 import { queryTerms } from './tokenize.ts';
+import { MatchCount, bitSetWords } from './match-count.ts';
+import { TopHeap, insertTop, popcount, selectTop } from './top-k.ts';
+import { TopPeople } from './top-people.ts';
 
 /** Career facts of one person (from the careers table and the latest affiliation-year), as given to the builder. */
 export interface PersonFactsInput {
@@ -36,6 +39,13 @@ export interface IndexQueryOptions {
   offset?: number;
   /** Matched works kept per hit (best first). */
   worksPerHit?: number;
+  /**
+   * How the page is found: 'exhaustive' scores every posting and every matching person (the reference the tests
+   * compare with), 'pruned' prunes (top-people.ts), 'direct' scores each matching person in the filter and nothing
+   * else. By default queries with few postings are exhaustive, those with few matching people direct, the others
+   * pruned (each is the cheapest there). All give the same answer.
+   */
+  method?: 'pruned' | 'exhaustive' | 'direct';
 }
 
 export interface IndexHit {
@@ -75,9 +85,21 @@ export interface SearchIndexParts {
   postWork: Int32Array;
   postTf: Float32Array;
   norm: Float32Array;
+  /** Per term: the largest tf·(k1+1)/(tf + norm) over its postings (the pruning's per-term bound, × idf). */
+  termMaxPart: Float32Array;
+  /** Per term: index of its people bit set in termPeopleBits, −1 for none (only the most frequent terms have one). */
+  termBitSet: Int32Array;
+  termPeopleBits: Int32Array;
+  /** Per term: index of its work set (work-sets.ts), −1 for none (only the most frequent terms have one). */
+  termWorkSet: Int32Array;
+  workSetBits: Int32Array;
+  workSetRank: Int32Array;
   workIds: string[];
   workPeopleStart: Int32Array;
   workPeople: Int32Array;
+  /** Person → works CSR (ascending work ordinals), the transpose of workPeople. */
+  personWorksStart: Int32Array;
+  personWorks: Int32Array;
   personIds: string[];
   names: (string | null)[];
   sourceH: Int32Array;
@@ -95,6 +117,10 @@ export interface SearchIndexParts {
 /** Query terms tracked per work in a small-integer bit mask (bit 30 marks a touched work; kept below 2^31 so V8 stays on small integers). */
 const MAX_BITS = 30;
 const TOUCHED = 1 << 30;
+/** Queries whose terms have at most this many postings in all are scored exhaustively (cheaper than pruning there). */
+const EXHAUSTIVE_POSTINGS = 50_000;
+/** Pruned queries with at most this many matching people (inside the filter) score each of them directly. */
+const DIRECT_PEOPLE = 2_000;
 const FLAG_ABROAD = 1;
 const FLAG_RETURNEE = 2;
 const FLAG_CAREERS = 4;
@@ -114,12 +140,9 @@ export class SearchIndex {
   private readonly originBasis: (string | null)[];
   private readonly idf: Float32Array;
   // scratch, reused across queries
-  private readonly wScore: Float32Array;
-  private readonly wMask: Int32Array;
-  private readonly touchedWorks: Int32Array;
-  private readonly top: Float32Array;
-  private readonly topWork: Int32Array;
-  private readonly touchedPeople: Int32Array;
+  private exhaustiveScratch: { top: Float32Array; topWork: Int32Array; touchedPeople: Int32Array } | undefined;
+  private readonly pruned: TopPeople;
+  private readonly matches: MatchCount;
 
   constructor(parts: SearchIndexParts) {
     this.p = parts;
@@ -166,12 +189,8 @@ export class SearchIndex {
       const df = (parts.termStart[t + 1] as number) - (parts.termStart[t] as number);
       this.idf[t] = Math.log(1 + (nW - df + 0.5) / (df + 0.5));
     }
-    this.wScore = new Float32Array(nW);
-    this.wMask = new Int32Array(nW);
-    this.touchedWorks = new Int32Array(nW);
-    this.top = new Float32Array(nP * 3);
-    this.topWork = new Int32Array(nP * 3);
-    this.touchedPeople = new Int32Array(nP);
+    this.pruned = new TopPeople({ ...parts, idf: this.idf });
+    this.matches = new MatchCount(parts, nP);
   }
 
   get size(): { people: number; works: number } {
@@ -264,17 +283,18 @@ export class SearchIndex {
     return true;
   }
 
-  private impactCache: { key: string; values: Float64Array } | undefined;
+  private impactCache: { key: string; values: Float64Array; max: number } | undefined;
 
-  /** Impact multiplier of every person for the given weights (query-independent, cached for the last weights). */
-  private impactFor(w: RankWeights): Float64Array {
+  /** Impact multiplier of every person for the given weights (query-independent, cached for the last weights), and its maximum. */
+  private impactFor(w: RankWeights): { values: Float64Array; max: number } {
     const key = `${w.citations},${w.h},${w.recent},${w.rising}`;
-    if (this.impactCache?.key === key) return this.impactCache.values;
+    if (this.impactCache?.key === key) return this.impactCache;
     const n = this.p.personIds.length;
     const values = new Float64Array(n);
-    for (let p = 0; p < n; p++) values[p] = combineScore(this.factors(p, 1), w);
-    this.impactCache = { key, values };
-    return values;
+    let max = 0;
+    for (let p = 0; p < n; p++) max = Math.max(max, (values[p] = combineScore(this.factors(p, 1), w)));
+    this.impactCache = { key, values, max };
+    return this.impactCache;
   }
 
   factors(p: number, relevance: number): RankFactors {
@@ -282,14 +302,15 @@ export class SearchIndex {
     return { relevance, citations: this.p.cites[p] as number, h, recent: this.p.recent[p] as number, rising: risingStar(h, this.careerAge(p)) };
   }
 
-  /** Runs a query: BM25 per work, top-3 aggregation per person, filters, impact, then a stable sort by (score desc, person_id asc). */
+  /**
+   * Runs a query: BM25 per work, top-3 aggregation per person, filters, impact, then (score desc, person_id asc).
+   * Pruned (top-people.ts, match-count.ts) unless asked to be exhaustive or the query has more terms than the
+   * matched-terms bit mask holds; both give the same page, scores, works and total.
+   */
   query(query: string, options: IndexQueryOptions = {}): IndexQueryResult {
     const terms = queryTerms(query);
-    const weights = options.weights ?? DEFAULT_WEIGHTS;
-    const limit = options.limit ?? 20;
-    const offset = options.offset ?? 0;
     const filters = options.filters ?? {};
-    const { termStart, postWork, postTf, norm, workPeopleStart, workPeople } = this.p;
+    const noFilter = Object.values(filters).every((v) => v === undefined || v === false);
     const known: Array<{ term: string; id: number; bit: number }> = [];
     const unknownTerms: string[] = [];
     terms.forEach((term, i) => {
@@ -297,7 +318,91 @@ export class SearchIndex {
       if (id === undefined) unknownTerms.push(term);
       else known.push({ term, id, bit: i < MAX_BITS ? 1 << i : 0 });
     });
-    const { wScore, wMask, touchedWorks, top, topWork, touchedPeople } = this;
+    const limit = options.limit ?? 20;
+    const offset = options.offset ?? 0;
+    const { values: impact, max: maxImpact } = this.impactFor(options.weights ?? DEFAULT_WEIGHTS);
+    const perHit = Math.min(3, options.worksPerHit ?? 3);
+    const postings = known.reduce((n, k) => n + (this.p.termStart[k.id + 1] as number) - (this.p.termStart[k.id] as number), 0);
+    // few postings: scoring them all costs less than pruning's fixed steps (both give the same answer)
+    const exhaustive = options.method === 'exhaustive' || (options.method === undefined && postings <= EXHAUSTIVE_POSTINGS);
+    if (exhaustive || terms.length > MAX_BITS) return this.queryExhaustive(terms, known, unknownTerms, noFilter ? null : filters, impact, limit, offset, perHit);
+    const passing = noFilter ? null : this.passingSet(filters);
+    const pass = passing ? (p: number): boolean => (((passing[p >>> 5] as number) >>> (p & 31)) & 1) === 1 : null;
+    const q = { terms: known, nq: terms.length, want: offset + limit, impact, maxImpact, pass };
+    const total = known.length ? this.matches.count(known.map((k) => k.id), passing) : 0;
+    // few people to rank (a narrow filter): score each of them, nothing else
+    const direct = options.method === 'direct' || (options.method === undefined && total <= DIRECT_PEOPLE);
+    const heap = direct ? this.pruned.runOn(q, this.matches.matched, passing) : this.pruned.run(q);
+    const page = heap.sorted().slice(offset, offset + limit);
+    const hits: IndexHit[] = page.map(({ p, score, rel }) => {
+      const works: IndexHit['works'] = [];
+      if (perHit > 0) this.pruned.score(p, q);
+      for (let j = 0; j < perHit; j++) {
+        const s = this.pruned.top[j] as number;
+        if (s <= 0) break;
+        const w = this.pruned.topWork[j] as number;
+        const mask = this.pruned.workMask(w, q);
+        works.push({ work: w, workId: this.p.workIds[w] as string, score: s, matchedTerms: terms.filter((_, i) => (mask & (1 << i)) !== 0) });
+      }
+      return { person: p, personId: this.p.personIds[p] as string, score, factors: this.factors(p, rel), careerAge: this.careerAge(p), works };
+    });
+    return { terms, unknownTerms, total, hits };
+  }
+
+  private passingCache: { key: string; bits: Int32Array } | undefined;
+
+  /** The people passing the filters as a bit set (cached for the last filters): one pass over all people. */
+  private passingSet(f: SearchFilters): Int32Array {
+    const key = JSON.stringify(f);
+    if (this.passingCache?.key === key) return this.passingCache.bits;
+    const test = this.filterTest(f);
+    const n = this.p.personIds.length;
+    const bits = new Int32Array(bitSetWords(n));
+    for (let p = 0; p < n; p++) if (test(p)) bits[p >>> 5] = (bits[p >>> 5] as number) | (1 << (p & 31));
+    this.passingCache = { key, bits };
+    return bits;
+  }
+
+  /** passes(p, filters) with the filter's values turned into codes once. */
+  private filterTest(f: SearchFilters): (p: number) => boolean {
+    const origin = f.origin === undefined ? -1 : this.countries.indexOf(f.origin);
+    const country = f.country === undefined ? -1 : this.countries.indexOf(f.country);
+    if ((f.origin !== undefined && origin < 0) || (f.country !== undefined && country < 0)) return () => false;
+    const need = (f.abroad ? FLAG_ABROAD : 0) | (f.returnee ? FLAG_RETURNEE : 0);
+    const typeBit = f.institutionType === undefined ? -1 : this.instTypes.indexOf(f.institutionType);
+    if (f.institutionType !== undefined && typeBit < 0) return () => false;
+    const minH = f.minH;
+    const age = f.careerAge;
+    const { h } = this.p;
+    return (p) => {
+      if (origin >= 0 && this.origin[p] !== origin) return false;
+      if (country >= 0 && this.current[p] !== country) return false;
+      if (((this.flags[p] as number) & need) !== need) return false;
+      if (minH !== undefined && (h[p] as number) < minH) return false;
+      if (typeBit >= 0 && ((this.instMask[p] as number) & (1 << typeBit)) === 0) return false;
+      if (age) {
+        const a = this.careerAge(p);
+        if (a === null || a < age.min || a > age.max) return false;
+      }
+      return true;
+    };
+  }
+
+  /** Every posting of every query term scored, every matching person aggregated: the reference for the pruned path. */
+  private queryExhaustive(
+    terms: string[],
+    known: ReadonlyArray<{ id: number; bit: number }>,
+    unknownTerms: string[],
+    filters: SearchFilters | null,
+    impact: Float64Array,
+    limit: number,
+    offset: number,
+    perHit: number,
+  ): IndexQueryResult {
+    const { termStart, postWork, postTf, norm, workPeopleStart, workPeople } = this.p;
+    const nP = this.p.personIds.length;
+    const { wScore, wMask, touched: touchedWorks } = this.pruned;
+    const { top, topWork, touchedPeople } = (this.exhaustiveScratch ??= { top: new Float32Array(nP * 3), topWork: new Int32Array(nP * 3), touchedPeople: new Int32Array(nP) });
     let nTouched = 0;
     for (const { id, bit } of known) {
       const idf = this.idf[id] as number;
@@ -324,14 +429,12 @@ export class SearchIndex {
       }
     }
     // score, filter, select: typed arrays and a bounded heap, objects only for the page
-    const impact = this.impactFor(weights);
-    const noFilter = Object.values(filters).every((v) => v === undefined || v === false);
     const want = offset + limit;
     const heap = new TopHeap(want);
     let total = 0;
     for (let k = 0; k < nPeople; k++) {
       const p = touchedPeople[k] as number;
-      if (!noFilter && !this.passes(p, filters)) continue;
+      if (filters && !this.passes(p, filters)) continue;
       const b = p * 3;
       const rel = TOP_DECAY[0] * (top[b] as number) + TOP_DECAY[1] * (top[b + 1] as number) + TOP_DECAY[2] * (top[b + 2] as number);
       if (rel <= 0) continue;
@@ -339,10 +442,9 @@ export class SearchIndex {
       heap.offer(rel * (impact[p] as number), p, rel);
     }
     const page = heap.sorted().slice(offset, want);
-    const perHit = options.worksPerHit ?? 3;
     const hits: IndexHit[] = page.map(({ p, score, rel }) => {
       const works: IndexHit['works'] = [];
-      for (let j = 0; j < Math.min(3, perHit); j++) {
+      for (let j = 0; j < perHit; j++) {
         const w = topWork[p * 3 + j] as number;
         const s = top[p * 3 + j] as number;
         if (s <= 0) break;
@@ -411,10 +513,11 @@ export class SearchIndex {
   stats(): IndexStats {
     const p = this.p;
     const typed = [
-      p.termStart, p.postWork, p.postTf, p.norm, p.workPeopleStart, p.workPeople, p.sourceH, p.cites, p.h, p.recent, p.nWorks, p.firstWorkYear,
-      this.origin, this.current, this.flags, this.firstYear, this.instMask, this.idf, this.wScore, this.wMask, this.touchedWorks, this.top, this.topWork, this.touchedPeople,
+      p.termStart, p.postWork, p.postTf, p.norm, p.termMaxPart, p.termBitSet, p.termPeopleBits, p.termWorkSet, p.workSetBits, p.workSetRank, p.workPeopleStart, p.workPeople, p.personWorksStart, p.personWorks,
+      p.sourceH, p.cites, p.h, p.recent, p.nWorks, p.firstWorkYear, this.origin, this.current, this.flags, this.firstYear, this.instMask, this.idf,
+      ...(this.exhaustiveScratch ? Object.values(this.exhaustiveScratch) : []), ...(this.passingCache ? [this.passingCache.bits] : []),
       ...(p.forward ? [p.forward.start, p.forward.terms, p.forward.tf] : []),
-    ].reduce((s, a) => s + a.byteLength, 0);
+    ].reduce((s, a) => s + a.byteLength, 0) + this.pruned.bytes + this.matches.bytes;
     let strings = 0;
     for (const id of p.workIds) strings += 16 + 2 * id.length + 8;
     for (const id of p.personIds) strings += 16 + 2 * id.length + 8;
@@ -437,124 +540,5 @@ export class SearchIndex {
   /** The recent-output window this index uses, for display. */
   get recentWindow(): { from: number; to: number } {
     return { from: this.asOf - RECENT_YEARS + 1, to: this.asOf };
-  }
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-/** Insert score s (work w) into the descending top-3 at base b; ties keep the lower work ordinal first. */
-function insertTop(top: Float32Array, topWork: Int32Array, b: number, s: number, w: number): void {
-  if (s <= 0) return;
-  for (let j = 0; j < 3; j++) {
-    const cur = top[b + j] as number;
-    if (s > cur || (s === cur && cur > 0 && w < (topWork[b + j] as number))) {
-      for (let k = 2; k > j; k--) {
-        top[b + k] = top[b + k - 1] as number;
-        topWork[b + k] = topWork[b + k - 1] as number;
-      }
-      top[b + j] = s;
-      topWork[b + j] = w;
-      return;
-    }
-  }
-}
-
-const before = (a: { p: number; score: number }, b: { p: number; score: number }): boolean => a.score > b.score || (a.score === b.score && a.p < b.p);
-
-/** The first n candidates in (score desc, person asc) order, by a bounded binary heap: O(N log n). */
-export function selectTop<T extends { p: number; score: number }>(cand: T[], n: number): T[] {
-  if (n <= 0) return [];
-  if (cand.length <= n * 4) return [...cand].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)).slice(0, n);
-  // min-heap of the worst kept candidate at the root
-  const heap: T[] = [];
-  const worse = (i: number, j: number): boolean => before(heap[j] as T, heap[i] as T);
-  const swap = (i: number, j: number): void => {
-    const t = heap[i] as T;
-    heap[i] = heap[j] as T;
-    heap[j] = t;
-  };
-  for (const c of cand) {
-    if (heap.length < n) {
-      heap.push(c);
-      let i = heap.length - 1;
-      while (i > 0 && worse(i, (i - 1) >> 1)) {
-        swap(i, (i - 1) >> 1);
-        i = (i - 1) >> 1;
-      }
-    } else if (before(c, heap[0] as T)) {
-      heap[0] = c;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && worse(l, m)) m = l;
-        if (r < heap.length && worse(r, m)) m = r;
-        if (m === i) break;
-        swap(i, m);
-        i = m;
-      }
-    }
-  }
-  return heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-}
-
-/** Bounded heap keeping the n best (score desc, person asc) in typed arrays; the root is the worst kept. */
-class TopHeap {
-  private readonly score: Float64Array;
-  private readonly person: Int32Array;
-  private readonly rel: Float64Array;
-  private size = 0;
-  constructor(private readonly cap: number) {
-    this.score = new Float64Array(Math.max(1, cap));
-    this.person = new Int32Array(Math.max(1, cap));
-    this.rel = new Float64Array(Math.max(1, cap));
-  }
-  /** a ranks before b */
-  private better(sa: number, pa: number, sb: number, pb: number): boolean {
-    return sa > sb || (sa === sb && pa < pb);
-  }
-  private set(i: number, s: number, p: number, r: number): void {
-    this.score[i] = s;
-    this.person[i] = p;
-    this.rel[i] = r;
-  }
-  offer(s: number, p: number, r: number): void {
-    const { score, person, rel } = this;
-    if (this.cap <= 0) return;
-    if (this.size < this.cap) {
-      let i = this.size++;
-      while (i > 0) {
-        const up = (i - 1) >> 1;
-        if (!this.better(score[up] as number, person[up] as number, s, p)) break; // parent is worse-or-equal: stop
-        this.set(i, score[up] as number, person[up] as number, rel[up] as number);
-        i = up;
-      }
-      this.set(i, s, p, r);
-      return;
-    }
-    if (!this.better(s, p, score[0] as number, person[0] as number)) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const rr = l + 1;
-      let m = -1;
-      let ms = s;
-      let mp = p;
-      if (l < this.size && this.better(ms, mp, score[l] as number, person[l] as number)) (m = l), (ms = score[l] as number), (mp = person[l] as number);
-      if (rr < this.size && this.better(ms, mp, score[rr] as number, person[rr] as number)) m = rr;
-      if (m < 0) break;
-      this.set(i, score[m] as number, person[m] as number, rel[m] as number);
-      i = m;
-    }
-    this.set(i, s, p, r);
-  }
-  sorted(): Array<{ p: number; score: number; rel: number }> {
-    const out = Array.from({ length: this.size }, (_, i) => ({ p: this.person[i] as number, score: this.score[i] as number, rel: this.rel[i] as number }));
-    return out.sort((a, b) => (this.better(a.score, a.p, b.score, b.p) ? -1 : this.better(b.score, b.p, a.score, a.p) ? 1 : 0));
   }
 }
