@@ -50,9 +50,17 @@ export async function defaultRefYear(db: Queryable): Promise<number> {
   return row?.y ?? new Date().getUTCFullYear();
 }
 
-/** Per-pair co-authorship weight Σ 1/(k−1)·0.5^((refYear−year)/halfLife) over shared works with 2 ≤ k ≤ maxAuthors. */
-export const COAUTHOR_PAIRS_SQL = `
-  WITH aw AS (SELECT DISTINCT work_id, person_id FROM authorships),
+/**
+ * Per-pair co-authorship weight Σ 1/(k−1)·0.5^((refYear−year)/halfLife) over shared works with 2 ≤ k ≤ maxAuthors:
+ * for every pair, or (`aff`: a query of person_id, its parameters from $4 on) for the pairs with at least one
+ * person of it — each pair's weight over all its shared works, as the full query gives it: every shared work of a
+ * pair holds both, so the works of those people are all that is read.
+ */
+function coauthorPairs(aff: string | null): string {
+  const scoped = aff !== null;
+  return `
+  WITH ${scoped ? `aff AS (${aff}),` : ''}
+  aw AS (SELECT DISTINCT work_id, person_id FROM authorships${scoped ? ' WHERE work_id IN (SELECT work_id FROM authorships WHERE person_id IN (SELECT person_id FROM aff))' : ''}),
   wk AS (
     SELECT w.work_id, COALESCE(w.year, CAST($1 AS INTEGER)) AS year, COALESCE(w.author_count, c.n) AS k
     FROM works w JOIN (SELECT work_id, COUNT(*) AS n FROM aw GROUP BY work_id) c ON c.work_id = w.work_id
@@ -60,30 +68,14 @@ export const COAUTHOR_PAIRS_SQL = `
   SELECT x.person_id AS a, y.person_id AS b,
     SUM(POWER(0.5, CAST(CAST($1 AS INTEGER) - wk.year AS DOUBLE PRECISION) / CAST($2 AS DOUBLE PRECISION)) / (wk.k - 1)) AS w
   FROM wk JOIN aw x ON x.work_id = wk.work_id JOIN aw y ON y.work_id = wk.work_id AND x.person_id < y.person_id
-  WHERE wk.k >= 2 AND wk.k <= CAST($3 AS INTEGER) AND wk.year <= CAST($1 AS INTEGER)
-  GROUP BY x.person_id, y.person_id`;
-
-/**
- * COAUTHOR_PAIRS_SQL for the pairs with at least one person of `aff` (a query of person_id; its parameters from $4
- * on): each pair's weight over all its shared works, as the full query gives it — every shared work of a pair
- * holds both, so the works of the affected people are all that is read.
- */
-export function coauthorPairsOfSql(aff: string): string {
-  return `
-  WITH aff AS (${aff}),
-  hw AS (SELECT DISTINCT work_id, person_id FROM authorships
-         WHERE work_id IN (SELECT work_id FROM authorships WHERE person_id IN (SELECT person_id FROM aff))),
-  wk AS (
-    SELECT w.work_id, COALESCE(w.year, CAST($1 AS INTEGER)) AS year, COALESCE(w.author_count, c.n) AS k
-    FROM works w JOIN (SELECT work_id, COUNT(*) AS n FROM hw GROUP BY work_id) c ON c.work_id = w.work_id
-  )
-  SELECT x.person_id AS a, y.person_id AS b,
-    SUM(POWER(0.5, CAST(CAST($1 AS INTEGER) - wk.year AS DOUBLE PRECISION) / CAST($2 AS DOUBLE PRECISION)) / (wk.k - 1)) AS w
-  FROM wk JOIN hw x ON x.work_id = wk.work_id JOIN hw y ON y.work_id = wk.work_id AND x.person_id < y.person_id
-  WHERE wk.k >= 2 AND wk.k <= CAST($3 AS INTEGER) AND wk.year <= CAST($1 AS INTEGER)
-    AND (x.person_id IN (SELECT person_id FROM aff) OR y.person_id IN (SELECT person_id FROM aff))
+  WHERE wk.k >= 2 AND wk.k <= CAST($3 AS INTEGER) AND wk.year <= CAST($1 AS INTEGER)${scoped ? '\n    AND (x.person_id IN (SELECT person_id FROM aff) OR y.person_id IN (SELECT person_id FROM aff))' : ''}
   GROUP BY x.person_id, y.person_id`;
 }
+
+export const COAUTHOR_PAIRS_SQL = coauthorPairs(null);
+
+/** COAUTHOR_PAIRS_SQL for the pairs with a person of `aff` (see coauthorPairs). */
+export const coauthorPairsOfSql = (aff: string): string => coauthorPairs(aff);
 
 /** Weight of one `ties` row: a dated co-authorship counts as one shared paper with k = 2; a mentorship 3 × confidence. */
 export function tieRowWeight(kind: string, year: number | null, confidence: number | null, p: ResolvedTieParams): number {
