@@ -14,7 +14,7 @@ import { dataVersions } from '../store/repo/data-version.ts';
 import type { TieGraph } from './csr.ts';
 import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
 import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
-import { updatableSince, updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
+import { mayUpdate, updatableSince, updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
 
@@ -44,7 +44,8 @@ async function keptFor(db: Queryable): Promise<Kept> {
   let kept = cache.get(db);
   // Graphs of an older version are dropped at once, not left to age out: each can hold hundreds of MB.
   if (!kept || kept.version !== v.withoutContacts) {
-    const previous = kept && kept.graphs.size ? { version: kept.version, graphs: kept.graphs } : null;
+    // kept for an update only when one can follow (after an erasure they may hold the person: they go at once)
+    const previous = kept && kept.graphs.size && mayUpdate(kept.version, v.withoutContacts) ? { version: kept.version, graphs: kept.graphs } : null;
     kept = { version: v.withoutContacts, refYear: null, graphs: new Map(), previous, listsVersion: v.full, lists: new Map(), ties: new WeakMap() };
     cache.set(db, kept);
   }

@@ -184,6 +184,21 @@ for (const backend of BACKENDS) {
       const fromFile = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
       expect(tieGraphOrigins).toEqual({ built: before.built, read: before.read + 1, updated: before.updated + 2 });
       expect(ties(fromFile.graph)).toEqual(ties((await buildTieGraph(store, fromFile.params, { owners: 'none', allPeople: true })).graph));
+
+      // an erasure by another process: this one's graph is not updated (it holds the person), it is built anew
+      const [who] = await store.query<{ person_id: string }>(`SELECT person_id FROM authorships ORDER BY person_id LIMIT 1`);
+      expect(fromFile.graph.index.has(who!.person_id)).toBe(true);
+      if (backend === 'postgres') {
+        const eraser = await db.open();
+        await erasePerson(eraser, who!.person_id);
+        await eraser.close();
+      } else {
+        // a DuckDB file has one writing process, which holds the store: the erasure goes through it
+        await erasePerson(store, who!.person_id);
+      }
+      const afterErasure = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      expect(tieGraphOrigins.built).toBe(before.built + 1);
+      expect(afterErasure.graph.index.has(who!.person_id)).toBe(false);
     }, 240_000);
   });
 }
