@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/graph-update.ts [--authors 200000] [--quick]
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -107,9 +107,7 @@ try {
 
   // a contact import: the graph stays, the owner's list is read on its own
   const names = await store.query<{ display_name: string }>(`SELECT display_name FROM people ORDER BY person_id LIMIT 200`);
-  const csv = path.join(dir, 'contacts.csv');
-  writeFileSync(csv, `name,strength\n${names.map((n, i) => `"${n.display_name}",${1 + (i % 5)}`).join('\n')}\n`);
-  await importContactsText(store, `name,strength\n${names.map((n, i) => `"${n.display_name}",${1 + (i % 5)}`).join('\n')}\n`, csv, { owner: 'bench' });
+  await importContactsText(store, `name,strength\n${names.map((n, i) => `"${n.display_name}",${1 + (i % 5)}`).join('\n')}\n`, 'contacts.csv', { owner: 'bench' });
   const b2 = { ...tieGraphOrigins };
   t = performance.now();
   const withList = await ownerGraphFor(store, DEFAULT_TIE_PARAMS, 'bench');

@@ -8,7 +8,7 @@
  */
 import { AtlasError } from '../core/errors.ts';
 import type { TieGraph } from './csr.ts';
-import { KIND_CONTACT, tieCost } from './csr.ts';
+import { tieCost } from './csr.ts';
 import type { RootTies } from './path-finder.ts';
 import { meNode } from './tie-graph.ts';
 
@@ -18,7 +18,6 @@ export interface OwnerTies extends RootTies {
   id: string;
   /** Tie weights (the contact's strength), by tie. */
   weights: Float64Array;
-  kinds: Uint8Array;
 }
 
 /**
@@ -44,7 +43,6 @@ export function ownerTiesOf(graph: TieGraph, owner: string, contacts: ReadonlyAr
     targets,
     weights,
     costs: Float64Array.from(weights, tieCost),
-    kinds: new Uint8Array(order.length).fill(KIND_CONTACT),
   };
 }
 

@@ -18,8 +18,6 @@ import { mayUpdate, updatableSince, updateTieGraph, type UpdateFigures } from '.
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
 
-type Built = BuiltTieGraph;
-
 /**
  * Graphs kept per store, all of the current data version (contacts aside): one per parameter set, the defaults
  * plus one other. Also kept: the default reference year of that version (a MAX over every work), and each
@@ -29,9 +27,9 @@ const MAX_GRAPHS_PER_STORE = 2;
 interface Kept {
   version: string;
   refYear: Promise<number> | null;
-  graphs: Map<string, Promise<Built>>;
+  graphs: Map<string, Promise<BuiltTieGraph>>;
   /** The graphs of the version before, kept until the first graph of this one is made: an update starts from them. */
-  previous: { version: string; graphs: Map<string, Promise<Built>> } | null;
+  previous: { version: string; graphs: Map<string, Promise<BuiltTieGraph>> } | null;
   /** Owner lists of this full data version. */
   listsVersion: string;
   lists: Map<string, Promise<Array<{ person_id: string; strength: number }>>>;
@@ -69,7 +67,7 @@ function resolved(db: Queryable, kept: Kept, params: TieParams): Promise<Resolve
   return kept.refYear.then((refYear) => ({ ...params, refYear }));
 }
 
-function graphOf(db: Queryable, kept: Kept, p: ResolvedTieParams): Promise<Built> {
+function graphOf(db: Queryable, kept: Kept, p: ResolvedTieParams): Promise<BuiltTieGraph> {
   const { graphs } = kept;
   const key = JSON.stringify([p.halfLife, p.maxAuthors, p.refYear]);
   let built = graphs.get(key);
@@ -87,7 +85,7 @@ function graphOf(db: Queryable, kept: Kept, p: ResolvedTieParams): Promise<Built
 }
 
 /** The people's tie graph (no contact list in it) for these parameters, built once per data version. */
-export async function tieGraphFor(db: Queryable, params: TieParams): Promise<Built> {
+export async function tieGraphFor(db: Queryable, params: TieParams): Promise<BuiltTieGraph> {
   const kept = await keptFor(db);
   return graphOf(db, kept, await resolved(db, kept, params));
 }
@@ -96,7 +94,7 @@ export async function tieGraphFor(db: Queryable, params: TieParams): Promise<Bui
  * The tie graph and one owner's list as the root of that owner's paths; NOT_FOUND when the owner has no
  * contacts (checked before any graph is built).
  */
-export async function ownerGraphFor(db: Queryable, params: TieParams, owner: string): Promise<Built & { root: OwnerTies }> {
+export async function ownerGraphFor(db: Queryable, params: TieParams, owner: string): Promise<BuiltTieGraph & { root: OwnerTies }> {
   const kept = await keptFor(db);
   let list = kept.lists.get(owner);
   if (!list) {
@@ -126,7 +124,7 @@ export let lastTieGraphUpdate: (UpdateFigures & { writeMs: number }) | null = nu
  * one this process held, or the file's) brought up to date when only ingests that added records came since
  * (tie-graph-update.ts); else built. Written for the next process in the last two cases.
  */
-async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: string, older: { version: string; built: Promise<Built> } | null): Promise<Built> {
+async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: string, older: { version: string; built: Promise<BuiltTieGraph> } | null): Promise<BuiltTieGraph> {
   const dir = isStore(db) ? storeCacheDir(db) : null;
   // the file is read whole only when it is of this version, or when no older graph is in memory to start from
   const inMemory = (await older?.built.then((b) => ({ version: older.version, ...b })).catch(() => null)) ?? null;
@@ -137,7 +135,7 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
   }
   const base = inMemory ?? file;
   const since = base ? await updatableSince(db, base.version, version) : null;
-  let built: Built;
+  let built: BuiltTieGraph;
   let figures: UpdateFigures | null = null;
   if (base && since !== null) {
     tieGraphOrigins.updated++;

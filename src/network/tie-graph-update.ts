@@ -15,7 +15,7 @@
  */
 import type { Queryable, SqlValue } from '../store/store.ts';
 import { buildCsr, EdgeList, GrownIndex, KIND_COAUTHOR, KIND_MENTOR, type NodeIndex, type TieGraph } from './csr.ts';
-import { coauthorPairsOfSql, mentorRows, pushTieRow, type BuiltTieGraph, type MentorLayer, type TieRow } from './tie-graph.ts';
+import { coauthorPairsOfSql, mentorLayerOf, mentorRows, pushTieRow, type BuiltTieGraph, type MentorLayer, type TieRow } from './tie-graph.ts';
 
 /** Parts of a data version (store/repo/data-version.ts) an update depends on. */
 interface VersionParts {
@@ -53,13 +53,22 @@ export async function updatableSince(db: Queryable, from: string, to: string): P
   return since;
 }
 
-/** People whose ties runs after `since` may have changed (see the module's note), mentorship changes aside. */
-const CHANGED_PEOPLE_SQL = `
-  SELECT person_id FROM authorships WHERE work_id IN (SELECT work_id FROM authorships WHERE run_id > $1 UNION SELECT work_id FROM works WHERE run_id > $1)
-  UNION SELECT person_id FROM tie_changes WHERE run_id > $1
-  UNION SELECT a AS person_id FROM ties WHERE run_id > $1
-  UNION SELECT b AS person_id FROM ties WHERE run_id > $1
-  UNION SELECT person_id FROM people WHERE run_id > $1`;
+/**
+ * People whose ties runs after `since` may have changed (see the module's note), mentorship changes aside; `since`
+ * is the statement's parameter `$<at>`.
+ */
+const changedPeopleSql = (at: number): string => `
+  SELECT person_id FROM authorships WHERE work_id IN (SELECT work_id FROM authorships WHERE run_id > $${at} UNION SELECT work_id FROM works WHERE run_id > $${at})
+  UNION SELECT person_id FROM tie_changes WHERE run_id > $${at}
+  UNION SELECT a AS person_id FROM ties WHERE run_id > $${at}
+  UNION SELECT b AS person_id FROM ties WHERE run_id > $${at}
+  UNION SELECT person_id FROM people WHERE run_id > $${at}`;
+
+/** A set of changed people as a query whose parameters are numbered from `$<first>`, with their values. */
+interface Batch {
+  sql: (first: number) => string;
+  params: SqlValue[];
+}
 
 /** Ids grown onto an existing graph's. */
 class GrowingIds {
@@ -118,7 +127,7 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
     t = now;
   };
   const changed = new Set<number>();
-  for await (const batch of db.iterate<{ person_id: string }>(CHANGED_PEOPLE_SQL, [since], 50_000)) for (const r of batch) changed.add(ids.of(r.person_id));
+  for await (const batch of db.iterate<{ person_id: string }>(changedPeopleSql(1), [since], 50_000)) for (const r of batch) changed.add(ids.of(r.person_id));
   lap('people');
   const fresh = await mentorRows(db);
   const mentors = new EdgeList();
@@ -131,13 +140,13 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
   // each changed person's batch: 0 for those found by SQL, then chunks of the ones only a mentorship names
   const batchOf = new Map<number, number>();
   for (const v of changed) batchOf.set(v, 0);
-  const batches: Array<{ sql: string; params: SqlValue[] }> = [{ sql: CHANGED_PEOPLE_SQL.replaceAll('$1', '$4'), params: [since] }];
+  const batches: Batch[] = [{ sql: changedPeopleSql, params: [since] }];
   const extra = [...new Set(byMentorship)].filter((v) => !batchOf.has(v));
   for (let i = 0; i < extra.length; i += 500) {
     const chunk = extra.slice(i, i + 500);
     chunk.forEach((v) => batchOf.set(v, batches.length));
     batches.push({
-      sql: `SELECT CAST(person_id AS TEXT) AS person_id FROM (VALUES ${chunk.map((_, j) => `($${j + 4})`).join(', ')}) AS t(person_id)`,
+      sql: (first) => `SELECT CAST(person_id AS TEXT) AS person_id FROM (VALUES ${chunk.map((_, j) => `($${j + first})`).join(', ')}) AS t(person_id)`,
       params: chunk.map((v) => idOf(g, ids, v)),
     });
   }
@@ -146,7 +155,7 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
   const firstBatch = (a: number, b: number): number => Math.min(batchOf.get(a) ?? Infinity, batchOf.get(b) ?? Infinity);
   const edges = new EdgeList();
   for (const [k, batch] of batches.entries()) {
-    for await (const rows of db.iterate<{ a: string; b: string; w: number }>(coauthorPairsOfSql(batch.sql), [p.refYear, p.halfLife, p.maxAuthors, ...batch.params], 50_000)) {
+    for await (const rows of db.iterate<{ a: string; b: string; w: number }>(coauthorPairsOfSql(batch.sql(4)), [p.refYear, p.halfLife, p.maxAuthors, ...batch.params], 50_000)) {
       for (const r of rows) {
         const a = ids.of(r.a), b = ids.of(r.b);
         if (firstBatch(a, b) === k) edges.push(a, b, r.w, KIND_COAUTHOR);
@@ -154,9 +163,8 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
     }
   }
   for (const [k, batch] of batches.entries()) {
-    const aff = batch.sql.replaceAll(/\$(\d+)/g, (_, d: string) => `$${Number(d) - 3}`);
     for await (const rows of db.iterate<TieRow>(
-      `WITH aff AS (${aff}) SELECT a, b, kind, year, confidence FROM ties
+      `WITH aff AS (${batch.sql(1)}) SELECT a, b, kind, year, confidence FROM ties
        WHERE kind IN ('coauthor', 'mentor') AND (a IN (SELECT person_id FROM aff) OR b IN (SELECT person_id FROM aff))`,
       batch.params,
     )) {
@@ -179,11 +187,10 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
   for (const v of batchOf.keys()) inA[v] = 1;
   const graph = mergeRows(g, delta, inA);
   lap('merge');
-  const m = mentors.length;
   return {
     graph,
     params: p,
-    mentors: { a: mentors.a.slice(0, m), b: mentors.b.slice(0, m), w: mentors.w.slice(0, m) },
+    mentors: mentorLayerOf(mentors),
     figures: { changedPeople: batchOf.size, recomputedTies: delta.targets.length / 2, addedNodes: ids.extra.length, ms },
   };
 }

@@ -147,8 +147,13 @@ export async function buildTieGraph(db: Queryable, params: TieParams, options: B
     for (const r of rows) edges.push(intern.of(meNode(r.owner)), intern.of(r.person_id), r.strength, KIND_CONTACT);
   }
   const graph = buildCsr(intern.ids, intern.index, edges.length, edges.a, edges.b, edges.w, edges.k);
-  const n = mentors.length;
-  return { graph, params: p, mentors: { a: mentors.a.slice(0, n), b: mentors.b.slice(0, n), w: mentors.w.slice(0, n) } };
+  return { graph, params: p, mentors: mentorLayerOf(mentors) };
+}
+
+/** The mentorship edges pushed to a list, as the layer a graph keeps. */
+export function mentorLayerOf(list: EdgeList): MentorLayer {
+  const n = list.length;
+  return { a: list.a.slice(0, n), b: list.b.slice(0, n), w: list.w.slice(0, n) };
 }
 
 export interface TieRow {
