@@ -151,3 +151,23 @@ export function recordedRoute(r: Recorded, params: readonly string[] = []): Repl
     respond: () => ({ status: r.response.status, headers: r.response.headers, body: recordedBody(r) }),
   };
 }
+
+/**
+ * When the client dispatched each call, on its own clock: a response event's time less how long the call took.
+ * Rate checks use these, not arrivals at the server, which jitter more on a loaded machine (the first call also
+ * opens the connection, so a late first arrival shortened their span). The limiter (bottleneck) reserves call k
+ * the slot `first + k × interval`, so the firm check is the span: n calls take at least n − 1 intervals, less the
+ * first call's own lateness (hence `spannedAtLeast`'s slack of 20 ms). A single gap may be short by the lateness
+ * of the call before it; a fraction of an interval still tells a throttled client from a burst (~1 ms).
+ */
+export function dispatchLog(): { onEvent: (e: { kind: string; ms?: number }) => void; times: number[]; spannedAtLeast: (intervalMs: number) => boolean; minGap: () => number } {
+  const times: number[] = [];
+  return {
+    times,
+    onEvent: (e) => {
+      if (e.kind === 'response' && e.ms !== undefined) times.push(Date.now() - e.ms);
+    },
+    spannedAtLeast: (intervalMs) => times.length > 1 && times[times.length - 1]! - times[0]! >= (times.length - 1) * intervalMs - 20,
+    minGap: () => Math.min(...times.slice(1).map((t, i) => t - times[i]!)),
+  };
+}
