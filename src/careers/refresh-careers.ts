@@ -3,7 +3,6 @@
  * and the education table. Reads stream one aggregated row per person (ordered by person_id); the derived rows
  * are written with bulkInsert in one transaction that replaces the previous derivation as a whole.
  */
-import { invalidateSearchIndex } from '../search/build-from-store.ts';
 import { factsVersion, markDerived } from '../store/repo/derived-state.ts';
 import type { ColumnSpec, Queryable, SqlValue, Store } from '../store/store.ts';
 import { deriveCareer, presenceRuns, type Career, type CareerAffiliationYear, type CareerEducation } from './derive-career.ts';
@@ -193,7 +192,6 @@ async function refreshCareersLocked(store: Store, partial: Partial<CareerParams>
     );
     await markDerived(tx, 'careers', inputs);
   });
-  invalidateSearchIndex(store); // the search index carries careers facts (origin, abroad, returnee)
   const t2 = performance.now();
   return {
     params,

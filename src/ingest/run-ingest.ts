@@ -216,14 +216,19 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
     }
   }
 
-  // Replaced records lose all their older facts. Whose co-authorships and ties go with them is kept for the tie
-  // graph's update (network/tie-graph-update.ts): nothing else remembers them.
+  // Replaced records lose all their older facts. Whose co-authorships, ties and keywords go with them, and which
+  // works lose rows, is kept for the updates of the tie graph (network/tie-graph-update.ts) and the search index
+  // (search/index-update.ts): nothing else remembers them.
   if (result.replaced > 0) {
     const replaced = `(SELECT record_key FROM stg_keep WHERE outcome = 'replaced')`;
     await db.exec(`INSERT INTO tie_changes (run_id, person_id)
       SELECT ${runId}, person_id FROM authorships WHERE record_key IN ${replaced}
       UNION SELECT ${runId}, a FROM ties WHERE record_key IN ${replaced}
-      UNION SELECT ${runId}, b FROM ties WHERE record_key IN ${replaced}`);
+      UNION SELECT ${runId}, b FROM ties WHERE record_key IN ${replaced}
+      UNION SELECT ${runId}, person_id FROM person_keywords WHERE record_key IN ${replaced}`);
+    await db.exec(`INSERT INTO work_changes (run_id, work_id)
+      SELECT ${runId}, work_id FROM works WHERE record_key IN ${replaced}
+      UNION SELECT ${runId}, work_id FROM authorships WHERE record_key IN ${replaced}`);
   }
   for (const table of FACT_TABLES) {
     await db.exec(`DELETE FROM ${table} WHERE record_key IN (SELECT record_key FROM stg_keep WHERE outcome = 'replaced')`);

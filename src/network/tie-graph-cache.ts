@@ -10,11 +10,11 @@
  * graph's ten million ties.
  */
 import type { Queryable, Store } from '../store/store.ts';
-import { dataVersions } from '../store/repo/data-version.ts';
+import { dataVersions, mayUpdate, updatableSince } from '../store/repo/data-version.ts';
 import type { TieGraph } from './csr.ts';
 import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
 import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
-import { mayUpdate, updatableSince, updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
+import { updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
 

@@ -14,7 +14,7 @@ import { prng } from '../core/prng.ts';
 import { refreshDerived } from '../derived/refresh-derived.ts';
 import { erasePerson } from '../identity/erase.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
-import { dataVersions } from '../store/repo/data-version.ts';
+import { dataVersions, updatableSince } from '../store/repo/data-version.ts';
 import type { Store } from '../store/store.ts';
 import { BACKENDS, openFreshStore, reopenableStore } from '../store/test-backends.ts';
 import { migrate } from '../store/migrate.ts';
@@ -25,7 +25,7 @@ import { buildTieGraph, DEFAULT_TIE_PARAMS, resolveTieParams, type BuiltTieGraph
 import { tieGraphFor, tieGraphOrigins } from './tie-graph-cache.ts';
 import { readTieGraphFileOf } from './tie-graph-file.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
-import { updatableSince, updateTieGraph } from './tie-graph-update.ts';
+import { updateTieGraph } from './tie-graph-update.ts';
 
 /** Every tie as "a|b|weight|kinds" by id (node indices differ between the two graphs), weights to 12 digits. */
 const ties = (g: TieGraph): string[] => {

@@ -17,42 +17,6 @@ import type { Queryable, SqlValue } from '../store/store.ts';
 import { buildCsr, EdgeList, GrownIndex, KIND_COAUTHOR, KIND_MENTOR, type NodeIndex, type TieGraph } from './csr.ts';
 import { coauthorPairsOfSql, mentorLayerOf, mentorRows, pushTieRow, type BuiltTieGraph, type MentorLayer, type TieRow } from './tie-graph.ts';
 
-/** Parts of a data version (store/repo/data-version.ts) an update depends on. */
-interface VersionParts {
-  runs: number | null;
-  merges: unknown;
-  tombstones: unknown;
-  erased: unknown;
-}
-
-/**
- * Whether a graph of version `from` may be brought to `to` at all, from the versions alone: no erasure and no merge
- * in between, and no fewer runs. (An older graph is not even kept in memory otherwise: it may hold an erased person.)
- */
-export function mayUpdate(from: string, to: string): boolean {
-  let a: VersionParts, b: VersionParts;
-  try {
-    a = JSON.parse(from) as VersionParts;
-    b = JSON.parse(to) as VersionParts;
-  } catch {
-    return false;
-  }
-  if (JSON.stringify([a.merges, a.tombstones, a.erased]) !== JSON.stringify([b.merges, b.tombstones, b.erased])) return false;
-  return a.runs !== null && a.runs !== undefined && b.runs !== null && b.runs !== undefined && Number(b.runs) >= Number(a.runs);
-}
-
-/**
- * The last ingest run a graph of version `from` holds, when the store at version `to` differs from it only by
- * ingests (so an update can bring it there); null when it cannot.
- */
-export async function updatableSince(db: Queryable, from: string, to: string): Promise<number | null> {
-  if (!mayUpdate(from, to)) return null;
-  const since = Number((JSON.parse(from) as VersionParts).runs);
-  const [row] = await db.query<{ erased: number | null }>(`SELECT SUM(erased) AS erased FROM ingest_runs WHERE run_id > $1 AND source <> 'contacts'`, [since]);
-  if (Number(row?.erased ?? 0) > 0) return null;
-  return since;
-}
-
 /**
  * People whose ties runs after `since` may have changed (see the module's note), mentorship changes aside; `since`
  * is the statement's parameter `$<at>`.

@@ -3,9 +3,8 @@
  * the store (build-from-store.ts) or a generator (bench/search.ts). Postings are gathered as growable typed arrays
  * and laid out once at the end as compressed-sparse-row arrays (term → works, work → people).
  */
-import { BM25, FIELD_WEIGHTS, RECENT_YEARS, hIndex } from './rank.ts';
-import { buildTermPeopleBits } from './match-count.ts';
-import { buildWorkSets } from './work-sets.ts';
+import { FIELD_WEIGHTS } from './rank.ts';
+import { finishIndex, sortedIds } from './index-layout.ts';
 import { SearchIndex, type PersonFactsInput, type SearchIndexParts } from './search-index.ts';
 import { tokenize } from './tokenize.ts';
 
@@ -43,6 +42,21 @@ class GrowF32 {
     }
     this.a[this.n++] = v;
   }
+}
+
+/** See SearchIndexBuilder.added. */
+export interface AddedRecords {
+  terms: ReadonlyMap<string, number>;
+  workIds: readonly string[];
+  workPostStart: Int32Array;
+  pTerm: Int32Array;
+  pTf: Float32Array;
+  docLen: Float32Array;
+  workYear: Int32Array;
+  workCites: Int32Array;
+  profileDoc: Uint8Array;
+  linkWork: Int32Array;
+  linkPerson: string[];
 }
 
 export class SearchIndexBuilder {
@@ -152,6 +166,30 @@ export class SearchIndexBuilder {
     this.aPerson.push(this.person(personId));
   }
 
+  /**
+   * What was added so far, as it was added (for an update, index-update.ts): works with their postings (term ids
+   * of this builder's dictionary), lengths, years, citations and kinds; the links (work ordinal, person id), in
+   * the order they were made.
+   */
+  added(): AddedRecords {
+    const nW = this.workIds.length;
+    const profileDoc = new Uint8Array(nW);
+    for (const w of this.profileDocs) profileDoc[w] = 1;
+    return {
+      terms: this.terms,
+      workIds: this.workIds,
+      workPostStart: this.workPostStart.a.subarray(0, nW + 1),
+      pTerm: this.pTerm.a.subarray(0, this.pTerm.n),
+      pTf: this.pTf.a.subarray(0, this.pTf.n),
+      docLen: this.docLen.a.subarray(0, nW),
+      workYear: this.workYear.a.subarray(0, nW),
+      workCites: this.workCites.a.subarray(0, nW),
+      profileDoc,
+      linkWork: this.aWork.a.subarray(0, this.aWork.n),
+      linkPerson: Array.from(this.aPerson.a.subarray(0, this.aPerson.n), (p) => this.personIds[p] as string),
+    };
+  }
+
   /** Lays out the arrays. asOf defaults to the latest year in the data (works, or latestDataYear if later). Keeps the forward index (work → terms) only if asked (benchmark baseline). */
   build(options: { asOf?: number; latestDataYear?: number | null; keepForward?: boolean; careersPresent?: boolean } = {}): SearchIndex {
     return new SearchIndex(this.buildParts(options));
@@ -171,11 +209,6 @@ export class SearchIndexBuilder {
     const rank = new Int32Array(nP);
     order.forEach((tmp, ord) => (rank[tmp] = ord));
 
-    let maxYear = 0;
-    const years = this.workYear.a;
-    for (let w = 0; w < nW; w++) if ((years[w] ?? 0) > maxYear) maxYear = years[w] ?? 0;
-    const asOf = options.asOf ?? Math.max(maxYear, options.latestDataYear ?? 0);
-
     // term → works CSR
     const nPost = this.pTerm.n;
     const termStart = new Int32Array(nT + 1);
@@ -194,30 +227,8 @@ export class SearchIndexBuilder {
         postTf[at] = this.pTf.a[i] as number;
       }
     }
-    // per-work BM25 length normaliser k1·(1 − b + b·dl/avgdl)
-    let total = 0;
-    for (let w = 0; w < nW; w++) total += this.docLen.a[w] as number;
-    const avgdl = nW ? total / nW || 1 : 1;
-    const norm = new Float32Array(nW);
-    for (let w = 0; w < nW; w++) {
-      // an expertise document is a short list of keywords: it is normalised as at least an average-length work, so
-      // its shortness alone never ranks it above the person's papers
-      const dl = this.profileDocs.has(w) ? Math.max(this.docLen.a[w] as number, avgdl) : (this.docLen.a[w] as number);
-      norm[w] = BM25.k1 * (1 - BM25.b + (BM25.b * dl) / avgdl);
-    }
 
-    // per term, the largest tf·(k1+1)/(tf + norm) of its postings: × idf, a bound on the term's part of any work's score
-    const termMaxPart = new Float32Array(nT);
-    for (let t = 0; t < nT; t++) {
-      let m = 0;
-      for (let i = termStart[t] as number; i < (termStart[t + 1] as number); i++) {
-        const tf = postTf[i] as number;
-        m = Math.max(m, (tf * (BM25.k1 + 1)) / (tf + (norm[postWork[i] as number] as number)));
-      }
-      termMaxPart[t] = m;
-    }
-
-    // work → people CSR (deduplicated per work)
+    // work → people CSR, each work's people once, in the order they were linked
     const nA = this.aWork.n;
     const wpStart = new Int32Array(nW + 1);
     for (let i = 0; i < nA; i++) wpStart[(this.aWork.a[i] as number) + 1]!++;
@@ -225,85 +236,58 @@ export class SearchIndexBuilder {
     const wpFill = wpStart.slice(0, nW);
     const wpRaw = new Int32Array(nA);
     for (let i = 0; i < nA; i++) wpRaw[wpFill[this.aWork.a[i] as number]!++] = rank[this.aPerson.a[i] as number] as number;
-    // dedupe within each work, and per-person stats
-    const cites = new Float64Array(nP);
-    const recent = new Int32Array(nP);
-    const firstWorkYear = new Int32Array(nP);
-    const nWorks = new Int32Array(nP);
     const workPeopleStart = new Int32Array(nW + 1);
     const workPeople = new Int32Array(nA);
     let k = 0;
     for (let w = 0; w < nW; w++) {
       workPeopleStart[w] = k;
-      const y = years[w] as number;
-      const c = this.workCites.a[w] as number;
       for (let i = wpStart[w] as number; i < (wpStart[w + 1] as number); i++) {
         const p = wpRaw[i] as number;
         let dup = false;
         for (let j = workPeopleStart[w] as number; j < k; j++) if (workPeople[j] === p) dup = true;
-        if (dup) continue;
-        workPeople[k++] = p;
-        if (this.profileDocs.has(w)) continue;
-        cites[p] = (cites[p] as number) + c;
-        nWorks[p]!++;
-        if (y > 0 && y <= asOf && y > asOf - RECENT_YEARS) recent[p]!++;
-        if (y > 0 && (firstWorkYear[p] === 0 || y < (firstWorkYear[p] as number))) firstWorkYear[p] = y;
+        if (!dup) workPeople[k++] = p;
       }
     }
     workPeopleStart[nW] = k;
-    // person → works CSR (every document the person is linked to, expertise included), ascending work ordinals
-    const personWorksStart = new Int32Array(nP + 1);
-    for (let i = 0; i < k; i++) personWorksStart[(workPeople[i] as number) + 1]!++;
-    for (let p = 0; p < nP; p++) personWorksStart[p + 1] = (personWorksStart[p + 1] as number) + (personWorksStart[p] as number);
-    const pwFill = personWorksStart.slice(0, nP);
-    const personWorks = new Int32Array(k);
-    for (let w = 0; w < nW; w++) for (let j = workPeopleStart[w] as number; j < (workPeopleStart[w + 1] as number); j++) personWorks[pwFill[workPeople[j] as number]!++] = w;
-    // h-index per person from a person → citation-counts CSR
-    const pcStart = new Int32Array(nP + 1);
-    for (let p = 0; p < nP; p++) pcStart[p + 1] = (pcStart[p] as number) + (nWorks[p] as number);
-    const pcFill = pcStart.slice(0, nP);
-    const pc = new Int32Array(k);
-    for (let w = 0; w < nW; w++) {
-      if (this.profileDocs.has(w)) continue;
-      const c = this.workCites.a[w] as number;
-      for (let j = workPeopleStart[w] as number; j < (workPeopleStart[w + 1] as number); j++) pc[pcFill[workPeople[j] as number]!++] = c;
-    }
-    const h = new Int32Array(nP);
-    for (let p = 0; p < nP; p++) h[p] = hIndex(pc.subarray(pcStart[p], pcStart[p + 1]));
 
-    const ids: string[] = order.map((t) => this.personIds[t] as string);
-    const names = order.map((t) => this.names[t] ?? null);
+    const profileDoc = new Uint8Array(nW);
+    for (const w of this.profileDocs) profileDoc[w] = 1;
     const sourceH = new Int32Array(nP);
     order.forEach((t, o) => (sourceH[o] = this.sourceH[t] ?? -1));
-    const facts = order.map((t) => this.facts[t]);
+    return finishIndex(
+      {
+        terms: this.terms,
+        termStart,
+        postWork,
+        postTf,
+        workIds: this.workIds,
+        docLen: this.docLen.a.slice(0, nW),
+        workYear: this.workYear.a.slice(0, nW),
+        workCites: this.workCites.a.slice(0, nW),
+        profileDoc,
+        workPeopleStart,
+        workPeople: workPeople.slice(0, k),
+        personIds: order.map((t) => this.personIds[t] as string),
+        names: order.map((t) => this.names[t] ?? null),
+        sourceH,
+        facts: order.map((t) => this.facts[t]),
+        latestDataYear: options.latestDataYear ?? null,
+        careersPresent: options.careersPresent ?? false,
+        worksSorted: this.worksSorted(profileDoc),
+      },
+      {
+        ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
+        forward: options.keepForward ? { start: new Int32Array(wps.subarray(0, nW + 1)), terms: pTerm.slice(0, nPost), tf: this.pTf.a.slice(0, nPost) } : undefined,
+      },
+    );
+  }
 
-    const links = workPeople.slice(0, k);
-    return {
-      terms: this.terms,
-      termStart,
-      postWork,
-      postTf,
-      norm,
-      termMaxPart,
-      ...buildTermPeopleBits({ termStart, postWork, workPeopleStart, workPeople: links }, nT, nP),
-      ...buildWorkSets(termStart, postWork, nW),
-      workIds: this.workIds,
-      workPeopleStart,
-      workPeople: links,
-      personWorksStart,
-      personWorks,
-      personIds: ids,
-      names,
-      sourceH,
-      cites,
-      h,
-      recent,
-      nWorks,
-      firstWorkYear,
-      facts,
-      asOf,
-      careersPresent: options.careersPresent ?? false,
-      forward: options.keepForward ? { start: new Int32Array(wps.subarray(0, nW + 1)), terms: pTerm.slice(0, nPost), tf: this.pTf.a.slice(0, nPost) } : undefined,
-    };
+  /** Whether the works came as an update expects them: published works in id order, then expertise documents in id order. */
+  private worksSorted(profileDoc: Uint8Array): boolean {
+    const ids = this.workIds;
+    let first = ids.length;
+    for (let w = 0; w < ids.length; w++) if (profileDoc[w]) first = Math.min(first, w);
+    for (let w = first; w < ids.length; w++) if (!profileDoc[w]) return false;
+    return sortedIds(ids, 0, first) && sortedIds(ids, first, ids.length);
   }
 }

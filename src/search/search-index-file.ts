@@ -6,24 +6,29 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { readBundle, writeBundle, type BundleArray } from '../core/array-bundle.ts';
+import { readBundle, readBundleMeta, writeBundle, type BundleArray } from '../core/array-bundle.ts';
 import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
 
 const FILE = 'search-index.bundle';
-/** 2: the pruning's per-term bounds, people bit sets and work sets, and the person → works links. */
-const FORMAT = 2;
+/**
+ * 2: the pruning's per-term bounds, people bit sets and work sets, and the person → works links.
+ * 3: each work's length, year, citations and kind, so that an ingest's update can lay the index out again (index-update.ts).
+ */
+const FORMAT = 3;
 
 interface Meta {
   format: number;
   version: string;
   asOf: number;
+  latestDataYear: number | null;
   careersPresent: boolean;
+  worksSorted: boolean;
 }
 
 /** The index file of a store's cache folder. */
 export const searchIndexFile = (dir: string): string => path.join(dir, FILE);
 
-const NUMERIC = ['termStart', 'postWork', 'postTf', 'norm', 'termMaxPart', 'termBitSet', 'termPeopleBits', 'termWorkSet', 'workSetBits', 'workSetRank', 'workPeopleStart', 'workPeople', 'personWorksStart', 'personWorks', 'sourceH', 'cites', 'h', 'recent', 'nWorks', 'firstWorkYear'] as const;
+const NUMERIC = ['termStart', 'postWork', 'postTf', 'norm', 'termMaxPart', 'termBitSet', 'termPeopleBits', 'termWorkSet', 'workSetBits', 'workSetRank', 'workPeopleStart', 'workPeople', 'personWorksStart', 'personWorks', 'docLen', 'workYear', 'workCites', 'profileDoc', 'sourceH', 'cites', 'h', 'recent', 'nWorks', 'firstWorkYear'] as const;
 
 /** Keep the parts of a freshly built index (before SearchIndex consumes their facts) for the next process. */
 export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts, version: string): void {
@@ -66,19 +71,42 @@ export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts
   if (dict.length > 65_535) return; // not a dictionary any more: the next process builds the index itself
   const arrays: Record<string, BundleArray> = { hasFacts, abroad, returnee, firstYear, hasName, origin, basis, current, types };
   for (const k of NUMERIC) arrays[k] = parts[k];
-  const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, careersPresent: parts.careersPresent };
+  const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, latestDataYear: parts.latestDataYear, careersPresent: parts.careersPresent, worksSorted: parts.worksSorted };
   writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, personIds: parts.personIds, names, dict } });
+}
+
+/** The data version of the index on disk (its header alone), null when there is none of this format. */
+export function searchIndexFileVersion(dir: string | null): string | null {
+  if (!dir) return null;
+  const meta = readBundleMeta<Meta>(searchIndexFile(dir));
+  return meta?.format === FORMAT ? meta.version : null;
 }
 
 /** The parts of the index on disk if it was built from this data version; a file of another is deleted. */
 export function readSearchIndexFile(dir: string | null, version: string): SearchIndexParts | null {
+  const kept = readSearchIndexFileOf(dir);
+  if (kept && kept.version === version) return kept.parts;
+  if (kept && dir) rmSync(searchIndexFile(dir), { force: true });
+  return null;
+}
+
+/** The index on disk and the data version it holds, whichever (an older one may be updated); a damaged file or one of another format is deleted. */
+export function readSearchIndexFileOf(dir: string | null): { version: string; parts: SearchIndexParts } | null {
   if (!dir) return null;
   const file = searchIndexFile(dir);
   // Ids and names (millions; a query shows a handful, a look-up bisects) are decoded when asked for.
   const b = readBundle<Meta>(file, { lazyLines: ['workIds', 'personIds', 'names'] });
-  const parts = b && b.meta.format === FORMAT && b.meta.version === version ? toParts(b.meta, b.arrays, b.lines) : null;
-  if (!parts) rmSync(file, { force: true });
-  return parts;
+  const parts = b && b.meta.format === FORMAT && typeof b.meta.version === 'string' ? toParts(b.meta, b.arrays, b.lines) : null;
+  if (!parts) {
+    rmSync(file, { force: true });
+    return null;
+  }
+  return { version: b!.meta.version, parts };
+}
+
+/** Delete the index on disk (an older one that could not be updated may name an erased person). */
+export function dropSearchIndexFile(dir: string | null): void {
+  if (dir) rmSync(searchIndexFile(dir), { force: true });
 }
 
 function toParts(meta: Meta, a: Record<string, BundleArray>, l: Record<string, readonly string[]>): SearchIndexParts | null {
@@ -126,6 +154,10 @@ function toParts(meta: Meta, a: Record<string, BundleArray>, l: Record<string, r
     workSetBits: n('workSetBits'),
     workSetRank: n('workSetRank'),
     workIds: l['workIds'] as string[],
+    docLen: n('docLen'),
+    workYear: n('workYear'),
+    workCites: n('workCites'),
+    profileDoc: n('profileDoc'),
     workPeopleStart: n('workPeopleStart'),
     workPeople: n('workPeople'),
     personWorksStart: n('personWorksStart'),
@@ -140,7 +172,9 @@ function toParts(meta: Meta, a: Record<string, BundleArray>, l: Record<string, r
     firstWorkYear: n('firstWorkYear'),
     facts,
     asOf: meta.asOf,
+    latestDataYear: meta.latestDataYear ?? null,
     careersPresent: meta.careersPresent,
+    worksSorted: meta.worksSorted === true,
     forward: undefined,
   };
 }

@@ -95,6 +95,11 @@ export interface SearchIndexParts {
   workSetBits: Int32Array;
   workSetRank: Int32Array;
   workIds: string[];
+  /** Per work: length (weighted term count), year (0 unknown), citations, 1 for an expertise document (what an update lays out again). */
+  docLen: Float32Array;
+  workYear: Int32Array;
+  workCites: Int32Array;
+  profileDoc: Uint8Array;
   workPeopleStart: Int32Array;
   workPeople: Int32Array;
   /** Person → works CSR (ascending work ordinals), the transpose of workPeople. */
@@ -110,7 +115,11 @@ export interface SearchIndexParts {
   firstWorkYear: Int32Array;
   facts: (PersonFactsInput | undefined)[];
   asOf: number;
+  /** The latest year with a known country in the careers' affiliation-years when the index was made. */
+  latestDataYear: number | null;
   careersPresent: boolean;
+  /** Works in id order (each segment: works, then expertise documents): an update can follow only then. */
+  worksSorted: boolean;
   forward: { start: Int32Array; terms: Int32Array; tf: Float32Array } | undefined;
 }
 
@@ -191,6 +200,11 @@ export class SearchIndex {
     }
     this.pruned = new TopPeople({ ...parts, idf: this.idf });
     this.matches = new MatchCount(parts, nP);
+  }
+
+  /** The arrays the index answers from, facts aside (they live in the index's own arrays): an update reads them, never writes. */
+  get parts(): Readonly<SearchIndexParts> {
+    return this.p;
   }
 
   get size(): { people: number; works: number } {

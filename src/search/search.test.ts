@@ -9,7 +9,7 @@ import { DuckDBStore } from '../store/duckdb/duckdb-store.ts';
 import { migrate } from '../store/migrate.ts';
 import type { Store } from '../store/store.ts';
 import { hIndex, invalidateSearchIndex, searchIndexFor, searchPeople, searchPersonIds, tokenize, type SearchInput } from './index.ts';
-import { UNPUBLISHED_STATUS } from './build-from-store.ts';
+import { UNPUBLISHED_STATUS } from './store-records.ts';
 import { loadRealData } from './real-data-fixture.ts';
 
 let store: Store;

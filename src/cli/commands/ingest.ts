@@ -9,7 +9,6 @@ import { splitLanded, type SkippedFile } from '../../ingest/landed-files.ts';
 import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
 import { refreshDerived } from '../../derived/refresh-derived.ts';
 import { sweepAfterLanding } from '../../teams/notify.ts';
-import { invalidateSearchIndex } from '../../search/index.ts';
 import type { Command } from '../command.ts';
 import { printJson } from '../output.ts';
 import { progressBar, showIngestProgress } from '../progress.ts';
@@ -122,7 +121,6 @@ export const ingestCommand: Command = {
     const derived = refresh ? await refreshDerived(store) : null;
     const careers = derived?.careers ?? null;
     const mentorships = derived?.mentorships ?? null;
-    invalidateSearchIndex(store);
     const alerts = careers ? await sweepAfterLanding(store) : null;
     if (alerts && !ctx.json) ctx.stderr.write(`${alerts}\n`);
     const seconds = (Date.now() - started) / 1000;

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { AtlasError } from '../../core/errors.ts';
 import { refreshDerived } from '../../derived/refresh-derived.ts';
 import { sweepAfterLanding } from '../../teams/notify.ts';
-import { invalidateSearchIndex } from '../../search/index.ts';
 import { PULLERS, createJob, isInterrupted, jobToResume, listJobs, markRefreshed, pullerFor, runPull, type HttpEvent, type PullContext, type PullJob, type PullProgress, type PullRunResult } from '../../pull/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Command, CommandContext, OptionSpec, ParsedValues } from '../command.ts';
@@ -123,7 +122,6 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
   const careers = derived?.careers ?? null;
   const mentorships = derived?.mentorships ?? null;
   if (refresh) await markRefreshed(store, result.job, refreshStartedAt);
-  invalidateSearchIndex(store);
   const alerts = careers ? await sweepAfterLanding(store) : null;
   if (alerts && !ctx.json) ctx.stderr.write(`${alerts}\n`);
   const seconds = (Date.now() - started) / 1000;

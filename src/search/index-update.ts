@@ -1,0 +1,299 @@
+/**
+ * Bringing the search index up to date after ingests, instead of building it again from every work.
+ *
+ * Ingests since the index's data version (with no erasure and no merge in between: network/tie-graph-update.ts
+ * `updatableSince`) change a known set of documents: the works with a newer row, new authorship rows or rows a
+ * replaced record took away (`work_changes`, kept by the ingest), and the expertise documents of the people with
+ * new keyword rows or keywords a replaced record took away (`tie_changes`). Only these are read from the store
+ * and tokenised again (by the builder a full build uses); every other work's postings, length, year, citations
+ * and people are copied from the old index, renumbered (works stay in id order, people in person_id order, both
+ * merged with the new ones). New people come with their rows (a person's row is written once, by the ingest that
+ * first names them). What depends on every work — BM25 length normalisers (the average length moves), idf, the
+ * pruning's bounds and bit sets, each person's citations, h-index and recent works (asOf may move) — is laid out
+ * again by the code a build uses (index-layout.ts), in passes over the arrays. Career facts are read again whole:
+ * the careers refresh after an ingest derives every person's career again.
+ *
+ * The result equals a full build of the store as it is now (index-update.test.ts), but for the numbering of
+ * terms (new terms come last; a term is only ever a key, so no answer depends on it).
+ */
+import type { Queryable, SqlValue } from '../store/store.ts';
+import { addExpertise, addWorks, forPeople, readPersonFacts } from './store-records.ts';
+import { EXPERTISE_DOC_PREFIX, SearchIndexBuilder, type AddedRecords } from './index-builder.ts';
+import { finishIndex, type IndexCore } from './index-layout.ts';
+import type { SearchIndexParts } from './search-index.ts';
+
+/** Works whose rows, or whose authorships, ingests after run `$<at>` wrote or took away. */
+const changedWorksSql = (at: number): string => `
+  SELECT work_id FROM works WHERE run_id > $${at}
+  UNION SELECT work_id FROM authorships WHERE run_id > $${at}
+  UNION SELECT work_id FROM work_changes WHERE run_id > $${at}`;
+
+/** People whose keywords ingests after run `$<at>` wrote or took away. */
+const changedExpertiseSql = (at: number): string => `
+  SELECT person_id FROM person_keywords WHERE run_id > $${at}
+  UNION SELECT person_id FROM tie_changes WHERE run_id > $${at}`;
+
+export interface SearchUpdateFigures {
+  /** Documents read and tokenised again (works and expertise documents), and how many of them are gone now. */
+  changedDocuments: number;
+  removedDocuments: number;
+  addedPeople: number;
+  /** Milliseconds: reading and tokenising the changed documents, the people and their facts, merging the arrays, the layout. */
+  ms: { documents: number; people: number; merge: number; layout: number };
+}
+
+/** The index of the store as it is now, from `old` (made as of run `since`): see the module's note. */
+export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndexParts>, since: number): Promise<{ parts: SearchIndexParts; figures: SearchUpdateFigures }> {
+  let t = performance.now();
+  const ms = { documents: 0, people: 0, merge: 0, layout: 0 };
+  const lap = (k: keyof typeof ms): void => {
+    const now = performance.now();
+    ms[k] = now - t;
+    t = now;
+  };
+  // the changed documents, as a build would make them
+  const b = new SearchIndexBuilder();
+  const params: SqlValue[] = [since];
+  await addWorks(db, b, `WHERE work_id IN (${changedWorksSql(1)})`, params);
+  const expertiseOf = new Set<string>();
+  for await (const batch of db.iterate<{ person_id: string }>(changedExpertiseSql(1), params)) for (const r of batch) expertiseOf.add(r.person_id);
+  await addExpertise(db, b, `WHERE person_id IN (${changedExpertiseSql(1)})`, params);
+  const added = b.added();
+  const changed = new Set<string>();
+  for await (const batch of db.iterate<{ work_id: string }>(changedWorksSql(1), params)) for (const r of batch) changed.add(r.work_id);
+  for (const p of expertiseOf) changed.add(`${EXPERTISE_DOC_PREFIX}${p}`);
+  lap('documents');
+
+  // people: the old ones, those the changed documents link, the new rows, and everyone with career facts
+  const newRows = new Map<string, { name: string | null; sourceH: number }>();
+  await forPeople(db, 'WHERE run_id > $1', params, (p) => newRows.set(p.person_id, { name: p.display_name, sourceH: p.source_h_index ?? -1 }));
+  const { facts, careersPresent, latestDataYear } = await readPersonFacts(db);
+  const oldPeople = Array.from(old.personIds);
+  const known = new Set(oldPeople);
+  const arriving = new Set<string>();
+  const consider = (id: string): void => {
+    if (!known.has(id)) arriving.add(id);
+  };
+  for (const id of added.linkPerson) consider(id);
+  for (const id of newRows.keys()) consider(id);
+  for (const id of facts.keys()) consider(id);
+  const people = mergeSorted(oldPeople, [...arriving].sort(codeUnitOrder));
+  lap('people');
+
+  const core = mergeIndex(old, added, changed, people, oldPeople.length);
+  // names and source h-index: the old people's as they were (a person's row is written once), the new rows'
+  for (const [id, r] of newRows) {
+    const p = people.index(id);
+    core.names[p] = r.name;
+    core.sourceH[p] = r.sourceH;
+  }
+  for (const [id, f] of facts) core.facts[people.index(id)] = f;
+  lap('merge');
+  const parts = finishIndex({ ...core, latestDataYear, careersPresent, worksSorted: true });
+  lap('layout');
+  return { parts, figures: { changedDocuments: changed.size, removedDocuments: changed.size - added.workIds.length, addedPeople: arriving.size, ms } };
+}
+
+const codeUnitOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Two sorted id lists merged: the list, where each old entry went, and a look-up of any id's position. */
+interface Merged {
+  ids: string[];
+  /** New position of old entry i. */
+  fromOld: Int32Array;
+  index(id: string): number;
+}
+
+function mergeSorted(old: readonly string[], arriving: readonly string[]): Merged {
+  const ids: string[] = new Array(old.length + arriving.length);
+  const fromOld = new Int32Array(old.length);
+  const positions = new Map<string, number>();
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < ids.length; k++) {
+    if (j >= arriving.length || (i < old.length && (old[i] as string) < (arriving[j] as string))) {
+      fromOld[i] = k;
+      ids[k] = old[i++] as string;
+    } else {
+      positions.set(arriving[j] as string, k);
+      ids[k] = arriving[j++] as string;
+    }
+  }
+  const at = (id: string): number => {
+    const p = positions.get(id);
+    if (p !== undefined) return p;
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = ids[mid] as string;
+      if (v === id) return mid;
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    throw new Error(`person ${id} is not in the merged list`);
+  };
+  return { ids, fromOld, index: at };
+}
+
+/**
+ * The old index's documents without the changed ones, merged with the changed documents that are there now: both
+ * segments (works, then expertise documents) in id order, the postings of each term in work order.
+ */
+function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, changed: ReadonlySet<string>, people: Merged, oldPeople: number): Omit<IndexCore, 'latestDataYear' | 'careersPresent' | 'worksSorted'> {
+  const oldIds = Array.from(old.workIds);
+  const nW0 = oldIds.length;
+  // the order of the added documents: works by id, then expertise documents by id
+  const order = Array.from({ length: added.workIds.length }, (_, i) => i).sort((x, y) => (added.profileDoc[x] as number) - (added.profileDoc[y] as number) || codeUnitOrder(added.workIds[x] as string, added.workIds[y] as string));
+  // walk both lists at once: old works kept (not changed), added ones slotted in by segment and id
+  const oldToNew = new Int32Array(nW0).fill(-1);
+  const addedToNew = new Int32Array(added.workIds.length);
+  const workIds: string[] = [];
+  const from: number[] = []; // ≥ 0: old ordinal; < 0: −1 − added ordinal
+  let i = 0;
+  let j = 0;
+  const segOld = (w: number): number => old.profileDoc[w] as number;
+  while (i < nW0 || j < order.length) {
+    while (i < nW0 && changed.has(oldIds[i] as string)) i++;
+    const a = j < order.length ? (order[j] as number) : -1;
+    if (i >= nW0 && a < 0) break;
+    const takeOld = a < 0 || (i < nW0 && (segOld(i) < (added.profileDoc[a] as number) || (segOld(i) === added.profileDoc[a] && (oldIds[i] as string) < (added.workIds[a] as string))));
+    if (takeOld) {
+      oldToNew[i] = workIds.length;
+      from.push(i);
+      workIds.push(oldIds[i++] as string);
+    } else {
+      addedToNew[a] = workIds.length;
+      from.push(-1 - a);
+      workIds.push(added.workIds[a] as string);
+      j++;
+    }
+  }
+  const nW = workIds.length;
+
+  // per work
+  const docLen = new Float32Array(nW);
+  const workYear = new Int32Array(nW);
+  const workCites = new Int32Array(nW);
+  const profileDoc = new Uint8Array(nW);
+  for (let w = 0; w < nW; w++) {
+    const f = from[w] as number;
+    const [src, k] = f >= 0 ? [old, f] : [added, -1 - f];
+    docLen[w] = src.docLen[k] as number;
+    workYear[w] = src.workYear[k] as number;
+    workCites[w] = src.workCites[k] as number;
+    profileDoc[w] = src.profileDoc[k] as number;
+  }
+
+  // postings: the added ones grouped by (old or new) term, in new work order
+  const nT0 = old.termStart.length - 1;
+  const termOfAdded = new Int32Array(added.terms.size);
+  const newTerms: string[] = [];
+  for (const [term, id] of added.terms) {
+    const o = old.terms.get(term);
+    termOfAdded[id] = o !== undefined ? o : nT0 + newTerms.push(term) - 1;
+  }
+  const nTx = nT0 + newTerms.length;
+  const addCount = new Int32Array(nTx + 1);
+  for (let p = 0; p < added.pTerm.length; p++) addCount[(termOfAdded[added.pTerm[p] as number] as number) + 1]!++;
+  for (let tt = 0; tt < nTx; tt++) addCount[tt + 1] = (addCount[tt + 1] as number) + (addCount[tt] as number);
+  const addFill = addCount.slice(0, nTx);
+  const addWork = new Int32Array(added.pTerm.length);
+  const addTf = new Float32Array(added.pTerm.length);
+  for (const a of order) {
+    for (let p = added.workPostStart[a] as number; p < (added.workPostStart[a + 1] as number); p++) {
+      const at = addFill[termOfAdded[added.pTerm[p] as number] as number]!++;
+      addWork[at] = addedToNew[a] as number;
+      addTf[at] = added.pTf[p] as number;
+    }
+  }
+  // each term: its kept old postings (renumbered, still ascending) and its added ones, merged; terms left with
+  // none are dropped, as a build would never have made them
+  const { termStart: oS, postWork: oW, postTf: oF } = old;
+  let total = 0;
+  const kept = new Int32Array(nTx);
+  for (let tt = 0; tt < nTx; tt++) {
+    let n = (addCount[tt + 1] as number) - (addCount[tt] as number);
+    if (tt < nT0) for (let p = oS[tt] as number; p < (oS[tt + 1] as number); p++) if ((oldToNew[oW[p] as number] as number) >= 0) n++;
+    kept[tt] = n;
+    total += n;
+  }
+  const termNames: string[] = new Array(nT0);
+  for (const [term, id] of old.terms) termNames[id] = term;
+  const terms = new Map<string, number>();
+  const termStart: number[] = [0];
+  const postWork = new Int32Array(total);
+  const postTf = new Float32Array(total);
+  let at = 0;
+  for (let tt = 0; tt < nTx; tt++) {
+    if (kept[tt] === 0) continue;
+    terms.set(tt < nT0 ? (termNames[tt] as string) : (newTerms[tt - nT0] as string), terms.size);
+    let p = tt < nT0 ? (oS[tt] as number) : 0;
+    const pEnd = tt < nT0 ? (oS[tt + 1] as number) : 0;
+    let q = addCount[tt] as number;
+    const qEnd = addCount[tt + 1] as number;
+    for (;;) {
+      while (p < pEnd && (oldToNew[oW[p] as number] as number) < 0) p++;
+      const ow = p < pEnd ? (oldToNew[oW[p] as number] as number) : -1;
+      if (ow < 0 && q >= qEnd) break;
+      if (ow >= 0 && (q >= qEnd || ow < (addWork[q] as number))) {
+        postWork[at] = ow;
+        postTf[at++] = oF[p++] as number;
+      } else {
+        postWork[at] = addWork[q] as number;
+        postTf[at++] = addTf[q++] as number;
+      }
+    }
+    termStart.push(at);
+  }
+
+  // work → people: the kept works' people renumbered, the added works' people in the order they were linked, once each
+  const linksOf: number[][] = [];
+  for (let l = 0; l < added.linkWork.length; l++) {
+    const a = added.linkWork[l] as number;
+    const p = people.index(added.linkPerson[l] as string);
+    const list = (linksOf[a] ??= []);
+    if (!list.includes(p)) list.push(p);
+  }
+  const workPeopleStart = new Int32Array(nW + 1);
+  let links = 0;
+  for (let w = 0; w < nW; w++) {
+    const f = from[w] as number;
+    links += f >= 0 ? (old.workPeopleStart[f + 1] as number) - (old.workPeopleStart[f] as number) : (linksOf[-1 - f]?.length ?? 0);
+    workPeopleStart[w + 1] = links;
+  }
+  const workPeople = new Int32Array(links);
+  const { fromOld } = people;
+  for (let w = 0, k = 0; w < nW; w++) {
+    const f = from[w] as number;
+    if (f >= 0) for (let x = old.workPeopleStart[f] as number; x < (old.workPeopleStart[f + 1] as number); x++) workPeople[k++] = fromOld[old.workPeople[x] as number] as number;
+    else for (const p of linksOf[-1 - f] ?? []) workPeople[k++] = p;
+  }
+
+  // people: the old ones' names and source h-index where they went
+  const nP = people.ids.length;
+  const names: (string | null)[] = new Array<string | null>(nP).fill(null);
+  const sourceH = new Int32Array(nP).fill(-1);
+  for (let p = 0; p < oldPeople; p++) {
+    const n = fromOld[p] as number;
+    names[n] = old.names[p] ?? null;
+    sourceH[n] = old.sourceH[p] as number;
+  }
+  return {
+    terms,
+    termStart: Int32Array.from(termStart),
+    postWork,
+    postTf,
+    workIds,
+    docLen,
+    workYear,
+    workCites,
+    profileDoc,
+    workPeopleStart,
+    workPeople,
+    personIds: people.ids,
+    names,
+    sourceH,
+    facts: new Array(nP),
+  };
+}
