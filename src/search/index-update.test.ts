@@ -133,6 +133,11 @@ for (const backend of BACKENDS) {
       const before = contents(old) as { postings: Record<string, string> };
       expect(before.postings['zyxwvut']).toBeUndefined();
       await step([path.join(dir, 'corl2021.json'), path.join(dir, 'profiles.json')]);
+      // the ingest kept which works the replaced record's rows were taken from: the replaced paper's
+      const [{ run }] = (await store.query<{ run: number }>(`SELECT MAX(run_id) AS run FROM ingest_runs`)) as [{ run: number }];
+      expect((await store.query(`SELECT DISTINCT work_id FROM work_changes WHERE run_id = $1`, [run])).map((r) => r['work_id'])).toEqual(
+        (await store.query(`SELECT work_id FROM works WHERE title LIKE 'Zyxwvut%'`)).map((r) => r['work_id']),
+      );
       const after = contents(old) as { postings: Record<string, string>; works: string[] };
       expect(after.postings['zyxwvut']).toBeDefined();
       // "annealing" was in Ada's expertise only, which is gone (no keyword row of hers is new: only what the

@@ -1,7 +1,7 @@
 /**
  * Bringing the search index up to date after ingests, instead of building it again from every work.
  *
- * Ingests since the index's data version (with no erasure and no merge in between: network/tie-graph-update.ts
+ * Ingests since the index's data version (with no erasure and no merge in between: store/repo/data-version.ts
  * `updatableSince`) change a known set of documents: the works with a newer row, new authorship rows or rows a
  * replaced record took away (`work_changes`, kept by the ingest), and the expertise documents of the people with
  * new keyword rows or keywords a replaced record took away (`tie_changes`). Only these are read from the store
