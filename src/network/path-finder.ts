@@ -40,6 +40,10 @@ export class PathFinder {
   private touched: number[] = [];
   private readonly seen: Uint8Array;
   private readonly inNext: Uint8Array;
+  /** The graph's ties; of a graph read from its file, only the rows `need` was called for (csr.ts LazyRows). */
+  private readonly targets: Int32Array;
+  private readonly costs: Float64Array;
+  private readonly need: (u: number) => void;
 
   /**
    * `blocked` (1 per node index) marks nodes no path may step onto or pass through: in a graph holding every
@@ -52,6 +56,10 @@ export class PathFinder {
   ) {
     this.seen = new Uint8Array(graph.ids.length);
     this.inNext = new Uint8Array(graph.ids.length);
+    const { lazy } = graph;
+    this.targets = lazy ? lazy.targets : graph.targets;
+    this.costs = lazy ? lazy.costs : graph.costs;
+    this.need = lazy ? (u) => lazy.need(u) : () => {};
   }
 
   private isBlocked(v: number): boolean {
@@ -98,8 +106,9 @@ export class PathFinder {
     const memo = this.lazy[r] as Map<number, number>;
     const known = memo.get(v);
     if (known !== undefined) return known;
-    const { offsets, targets, costs } = this.graph;
+    const { offsets } = this.graph, { targets, costs } = this;
     let best = this.h(r - 1, v);
+    this.need(v);
     const end = offsets[v + 1] as number;
     for (let e = offsets[v] as number; e < end; e++) {
       const u = targets[e] as number;
@@ -116,7 +125,7 @@ export class PathFinder {
   /** Hop-limited Bellman–Ford from the target for levels 0 … maxLevel (see prepare). */
   private bounds(target: number, maxLevel: number, exclude: number): void {
     this.reset();
-    const { offsets, targets, costs } = this.graph;
+    const { offsets } = this.graph, { targets, costs } = this;
     const h0 = this.level(0);
     for (let r = 1; r <= maxLevel; r++) this.level(r);
     h0[target] = 0;
@@ -130,6 +139,7 @@ export class PathFinder {
       for (const u of changed) {
         if (u === exclude || this.isBlocked(u)) continue;
         const base = hp[u] as number;
+        this.need(u);
         const end = offsets[u + 1] as number;
         for (let e = offsets[u] as number; e < end; e++) {
           const v = targets[e] as number;
@@ -170,7 +180,7 @@ export class PathFinder {
     if (!Number.isInteger(maxHops) || maxHops < 1) throw new AtlasError('BAD_ARGUMENT', `max hops must be a positive integer (got ${maxHops})`);
     if (source === target) throw new AtlasError('BAD_ARGUMENT', 'the target is the source itself');
     if (root && source !== root.node) throw new AtlasError('BAD_ARGUMENT', 'a path from a root starts at the root');
-    const { offsets, targets, costs, ids } = this.graph;
+    const { offsets, ids } = this.graph, { targets, costs } = this;
     this.prepare(target, maxHops - 1, source);
     // partial paths as a parent-pointer tree
     const node: number[] = [source], parent: number[] = [-1], edge: number[] = [-1], depth: number[] = [0], g: number[] = [0];
@@ -201,6 +211,7 @@ export class PathFinder {
       if (d >= maxHops) continue;
       const r = maxHops - d - 1;
       const fromRoot = root !== undefined && u === root.node;
+      if (!fromRoot) this.need(u);
       const tg = fromRoot ? root.targets : targets, cs = fromRoot ? root.costs : costs;
       const end = fromRoot ? root.targets.length : (offsets[u + 1] as number);
       for (let e = fromRoot ? 0 : (offsets[u] as number); e < end; e++) {
