@@ -3,9 +3,10 @@
  * built from the store (the search index, the tie graph) is kept for the next process. Layout: "ATLASAB1", u32 header length, the
  * header as JSON (meta, and the name, type and length of each section), then each section at an 8-byte boundary —
  * arrays as they are in memory (little-endian), string lists as UTF-8 lines. Written to a temporary name and
- * renamed, so a reader sees a whole file or none; anything that is not one whole bundle reads as null.
+ * renamed, so a reader sees a whole file or none; anything that is not one whole bundle reads as null. A reader that
+ * needs only some sections, or parts of them, keeps the file open instead (BundleFile) and reads them when asked.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 const MAGIC = 'ATLASAB1';
@@ -111,65 +112,259 @@ export function readBundle<M>(file: string, options: { lazyLines?: readonly stri
   return decodeBundle<M>(bytes, options);
 }
 
-/**
- * A string list read from a bundle without making a string of every line: an array-like (index, length,
- * iteration) whose lines are decoded when asked for — for lists of millions of which a query reads a handful.
- */
-function lazyLines(buf: Buffer, start: number, bytes: number, count: number): string[] | null {
-  const ends = new Int32Array(count);
-  let n = 0;
-  for (let i = buf.indexOf(10, start), end = start + bytes; i >= 0 && i < end; i = buf.indexOf(10, i + 1)) {
-    if (n === count) return null;
-    ends[n++] = i;
-  }
-  if (n !== count - 1) return null;
-  ends[n] = start + bytes;
-  const at = (i: number): string | undefined => (i >= 0 && i < count ? buf.toString('utf8', i === 0 ? start : (ends[i - 1] as number) + 1, ends[i]) : undefined);
-  return new Proxy([] as string[], {
-    get(target, prop, receiver) {
-      if (typeof prop === 'string') {
-        if (prop === 'length') return count;
-        const c = prop.charCodeAt(0);
-        if (c >= 48 && c <= 57) return at(Number(prop));
-      }
-      if (prop === Symbol.iterator) return function* () { for (let i = 0; i < count; i++) yield at(i) as string; };
-      return Reflect.get(target, prop, receiver);
-    },
-    // so that Array.prototype methods called on it (map, forEach, slice) see every line
-    has(target, prop) {
-      if (typeof prop === 'string' && /^\d+$/.test(prop)) return Number(prop) < count;
-      return Reflect.has(target, prop);
-    },
-  });
-}
-
-export function decodeBundle<M>(bytes: Buffer, options: { lazyLines?: readonly string[] } = {}): Bundle<M> | null {
-  if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC) return null;
-  const headLen = bytes.readUInt32LE(8);
+/** The header of a bundle: its meta, and where each section lies (byte offsets in the file); null when it is not one of `size` bytes. */
+function layoutOf<M>(head: Buffer, size: number): { meta: M; sections: Map<string, SectionAt> } | null {
+  if (head.length < 12 || head.toString('latin1', 0, 8) !== MAGIC) return null;
+  const headLen = head.readUInt32LE(8);
+  if (12 + headLen > head.length) return null;
   let header: { meta: M; sections: Section[] };
   try {
-    header = JSON.parse(bytes.toString('utf8', 12, 12 + headLen)) as { meta: M; sections: Section[] };
+    header = JSON.parse(head.toString('utf8', 12, 12 + headLen)) as { meta: M; sections: Section[] };
   } catch {
     return null;
   }
-  const buf = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
+  if (!Array.isArray(header.sections)) return null;
+  const sections = new Map<string, SectionAt>();
   let at = align8(12 + headLen);
-  const arrays: Record<string, BundleArray> = {};
-  const lines: Record<string, string[]> = {};
   for (const s of header.sections) {
-    if (at + s.bytes > buf.length) return null;
-    if (s.kind === 'lines') {
-      const lazy = s.length > 0 && options.lazyLines?.includes(s.name);
-      const list = s.length === 0 ? [] : lazy ? lazyLines(buf, at, s.bytes, s.length) : buf.toString('utf8', at, at + s.bytes).split('\n');
-      if (!list || list.length !== s.length) return null;
-      lines[s.name] = list;
-    } else {
-      const C = KINDS[s.kind];
-      if (!C || s.bytes !== s.length * C.BYTES_PER_ELEMENT) return null;
-      arrays[s.name] = new C(buf.buffer as ArrayBuffer, buf.byteOffset + at, s.length);
-    }
+    if (s.kind !== 'lines' && !(Object.hasOwn(KINDS, s.kind) && s.bytes === s.length * KINDS[s.kind].BYTES_PER_ELEMENT)) return null;
+    if (!(Number.isInteger(s.bytes) && s.bytes >= 0 && at + s.bytes <= size)) return null;
+    sections.set(s.name, { ...s, at });
     at = align8(at + s.bytes);
   }
-  if (at !== buf.length) return null;
-  return { meta: header.meta, arrays, lines };
+  return at === size ? { meta: header.meta, sections } : null;
+}
+
+/** Where a section lies in its bundle's file. */
+export interface SectionAt extends Section {
+  /** Byte offset in the file. */
+  at: number;
+}
+
+/** The lines of a string-list section (its bytes in `buf` from `start`), each found by the end of the one before. */
+class LineList {
+  private constructor(
+    private readonly buf: Buffer,
+    private readonly start: number,
+    private readonly ends: Int32Array,
+  ) {}
+
+  /** null when the bytes do not hold exactly `count` lines. */
+  static of(buf: Buffer, start: number, bytes: number, count: number): LineList | null {
+    const ends = new Int32Array(count);
+    let n = 0;
+    for (let i = buf.indexOf(10, start), end = start + bytes; i >= 0 && i < end; i = buf.indexOf(10, i + 1)) {
+      if (n === count) return null;
+      ends[n++] = i;
+    }
+    if (n !== count - 1) return null;
+    ends[n] = start + bytes;
+    return new LineList(buf, start, ends);
+  }
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  private from(i: number): number {
+    return i === 0 ? this.start : (this.ends[i - 1] as number) + 1;
+  }
+
+  at(i: number): string | undefined {
+    return i >= 0 && i < this.ends.length ? this.buf.toString('utf8', this.from(i), this.ends[i]) : undefined;
+  }
+
+  /**
+   * Whether the lines at these indices are in strictly ascending JavaScript string order, compared as bytes (no
+   * string made): UTF-8 byte order is code point order, which is JavaScript's (UTF-16 code unit) order except
+   * between a character of U+E000–U+FFFF and one past U+FFFF — lead bytes 0xEE and up, compared as strings.
+   */
+  ascending(order: Int32Array): boolean {
+    const { buf } = this;
+    for (let k = 1; k < order.length; k++) {
+      const i = order[k - 1] as number, j = order[k] as number;
+      let a = this.from(i), b = this.from(j);
+      const aEnd = this.ends[i] as number, bEnd = this.ends[j] as number;
+      while (a < aEnd && b < bEnd && buf[a] === buf[b]) a++, b++;
+      if (b === bEnd) return false; // equal, or line j is a prefix of line i
+      if (a === aEnd) continue; // line i is a prefix of line j
+      const x = buf[a] as number, y = buf[b] as number;
+      if (x >= 0xee || y >= 0xee ? !((this.at(i) as string) < (this.at(j) as string)) : x > y) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The lines as an array-like (index, length, iteration) whose lines are decoded when asked for — for lists of
+   * millions of which a query reads a handful.
+   */
+  toArray(): string[] {
+    const count = this.length;
+    const at = (i: number): string | undefined => this.at(i);
+    return new Proxy([] as string[], {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string') {
+          if (prop === 'length') return count;
+          const c = prop.charCodeAt(0);
+          if (c >= 48 && c <= 57) return at(Number(prop));
+        }
+        if (prop === Symbol.iterator) return function* () { for (let i = 0; i < count; i++) yield at(i) as string; };
+        return Reflect.get(target, prop, receiver);
+      },
+      // so that Array.prototype methods called on it (map, forEach, slice) see every line
+      has(target, prop) {
+        if (typeof prop === 'string' && /^\d+$/.test(prop)) return Number(prop) < count;
+        return Reflect.has(target, prop);
+      },
+    });
+  }
+}
+
+/** A string list of `count` lines from `bytes` bytes of `buf` at `start`, eager or lazy (LineList); null when the count is wrong. */
+function linesOf(buf: Buffer, start: number, bytes: number, count: number, lazy: boolean): string[] | null {
+  if (count === 0) return bytes === 0 ? [] : null;
+  const list = lazy ? (LineList.of(buf, start, bytes, count)?.toArray() ?? null) : buf.toString('utf8', start, start + bytes).split('\n');
+  return list && list.length === count ? list : null;
+}
+
+export function decodeBundle<M>(bytes: Buffer, options: { lazyLines?: readonly string[] } = {}): Bundle<M> | null {
+  const layout = layoutOf<M>(bytes, bytes.length);
+  if (!layout) return null;
+  const buf = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
+  const arrays: Record<string, BundleArray> = {};
+  const lines: Record<string, string[]> = {};
+  for (const s of layout.sections.values()) {
+    if (s.kind === 'lines') {
+      const list = linesOf(buf, s.at, s.bytes, s.length, options.lazyLines?.includes(s.name) ?? false);
+      if (!list) return null;
+      lines[s.name] = list;
+    } else {
+      arrays[s.name] = new KINDS[s.kind](buf.buffer as ArrayBuffer, buf.byteOffset + s.at, s.length);
+    }
+  }
+  return { meta: layout.meta, arrays, lines };
+}
+
+/** Descriptors of BundleFiles collected while open: closed then. */
+const openFiles = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // closed already
+  }
+});
+
+/** Bytes per read: a read of 2 GiB or more is refused by the platform. */
+const READ_CHUNK = 1 << 30;
+
+/**
+ * A bundle file kept open after its header was read, whose sections are read when asked — whole, or some of their
+ * elements. Every read is from the file that was opened (the same inode): writers put a new bundle in place by
+ * renaming it over the old one and never write into a file, so a file replaced or deleted since by another process
+ * reads as it was when opened. The descriptor is closed by close(), or when this object is collected (until then, a
+ * deleted file keeps its disk space); a read after close() throws.
+ */
+export class BundleFile<M> {
+  private fd: number | null;
+
+  private constructor(
+    /** The path it was opened at (for messages: another file may be there by now). */
+    readonly path: string,
+    fd: number,
+    readonly meta: M,
+    private readonly sections: ReadonlyMap<string, SectionAt>,
+  ) {
+    this.fd = fd;
+    openFiles.register(this, fd, this);
+  }
+
+  /** The bundle at `file`, its header read; null when the file is missing or not one whole bundle. */
+  static open<M>(file: string): BundleFile<M> | null {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      let head = Buffer.alloc(Math.min(size, 64 * 1024));
+      let n = readSync(fd, head, 0, head.length, 0);
+      const headLen = n >= 12 ? head.readUInt32LE(8) : 0;
+      if (n >= 12 && 12 + headLen > n && 12 + headLen <= size) {
+        head = Buffer.alloc(12 + headLen);
+        n = readSync(fd, head, 0, head.length, 0);
+      }
+      const layout = layoutOf<M>(head.subarray(0, n), size);
+      if (layout) return new BundleFile<M>(file, fd, layout.meta, layout.sections);
+    } catch {
+      // unreadable: as if missing
+    }
+    closeSync(fd);
+    return null;
+  }
+
+  section(name: string): SectionAt | undefined {
+    return this.sections.get(name);
+  }
+
+  /**
+   * Elements [from, to) of an array section, read into the same positions of `into` — an array of the section's
+   * type and length, which may be filled this way part by part as the parts are needed.
+   */
+  readInto(name: string, into: BundleArray, from = 0, to = into.length): void {
+    const s = this.sections.get(name);
+    if (!s || s.kind === 'lines' || !(into instanceof KINDS[s.kind]) || into.length !== s.length) throw new Error(`${this.path}: no ${into.constructor.name} section "${name}" of ${into.length} elements`);
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= s.length)) throw new RangeError(`${this.path}: elements ${from}–${to} of section "${name}" (${s.length})`);
+    const size = into.BYTES_PER_ELEMENT;
+    this.readBytes(new Uint8Array(into.buffer, into.byteOffset + from * size, (to - from) * size), s.at + from * size);
+  }
+
+  /** A whole array section in new memory; null when there is no array section of that name. */
+  array(name: string): BundleArray | null {
+    const s = this.sections.get(name);
+    if (!s || s.kind === 'lines') return null;
+    const a = new KINDS[s.kind](s.length);
+    this.readInto(name, a);
+    return a;
+  }
+
+  /**
+   * A whole string-list section; `lazy`: its lines decoded when asked for (see LineList), with `ascending` telling
+   * whether the lines at given indices are in ascending order without making their strings. null when there is
+   * no such section or it does not hold its number of lines.
+   */
+  lines(name: string, lazy = false): { list: string[]; ascending: (order: Int32Array) => boolean } | null {
+    const s = this.sections.get(name);
+    if (!s || s.kind !== 'lines') return null;
+    const buf = Buffer.allocUnsafeSlow(s.bytes);
+    this.readBytes(buf, s.at);
+    if (lazy && s.length > 0) {
+      const lines = LineList.of(buf, 0, s.bytes, s.length);
+      return lines ? { list: lines.toArray(), ascending: (order) => lines.ascending(order) } : null;
+    }
+    const list = linesOf(buf, 0, s.bytes, s.length, false);
+    return list ? { list, ascending: (order) => order.every((j, k) => k === 0 || (list[order[k - 1] as number] as string) < (list[j] as string)) } : null;
+  }
+
+  private readBytes(into: Uint8Array, position: number): void {
+    if (this.fd === null) throw new Error(`${this.path} was closed: its sections can no longer be read`);
+    for (let at = 0; at < into.length; ) {
+      const n = readSync(this.fd, into, at, Math.min(into.length - at, READ_CHUNK), position + at);
+      // a bundle is never written in place; a shorter file than its header says was cut by someone else
+      if (n === 0) throw new Error(`${this.path} is shorter than when it was opened: it was cut in place by another process`);
+      at += n;
+    }
+  }
+
+  get closed(): boolean {
+    return this.fd === null;
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    openFiles.unregister(this);
+    closeSync(this.fd);
+    this.fd = null;
+  }
 }

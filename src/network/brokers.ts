@@ -52,7 +52,9 @@ export function rankBrokers(graph: TieGraph, me: number | RootTies, targets: rea
 /** A node's own ties as a root. */
 function rowOf(graph: TieGraph, u: number): RootTies {
   const from = graph.offsets[u] as number, to = graph.offsets[u + 1] as number;
-  return { node: u, targets: graph.targets.subarray(from, to), costs: graph.costs.subarray(from, to) };
+  graph.lazy?.need(u);
+  const { targets, costs } = graph.lazy ?? graph;
+  return { node: u, targets: targets.subarray(from, to), costs: costs.subarray(from, to) };
 }
 
 export interface BrokersOptions extends TieParams {

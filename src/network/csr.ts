@@ -30,7 +30,26 @@ export interface TieGraph {
   /** −ln(1 − exp(−w)): the cost of crossing the tie. */
   readonly costs: Float64Array;
   readonly kinds: Uint8Array;
+  /**
+   * A graph read from its file (file-tie-graph.ts) brings the arrays above in whole on first use (an update, an
+   * export), and offers its rows as a search reaches them instead: what a path query reads.
+   */
+  readonly lazy?: LazyRows | undefined;
 }
+
+/**
+ * The ties of a graph read from its file, read as they are needed: row u of `targets` and `costs` holds its values
+ * once `need(u)` was called (the other rows hold zeros until then), and `weight(e)` reads one tie's weight.
+ */
+export interface LazyRows {
+  need(u: number): void;
+  readonly targets: Int32Array;
+  readonly costs: Float64Array;
+  weight(e: number): number;
+}
+
+/** The weight of entry e, without bringing in every weight of a graph read from its file. */
+export const tieWeight = (g: TieGraph, e: number): number => (g.lazy ? g.lazy.weight(e) : (g.weights[e] as number));
 
 /** Edge cost from weight: p = 1 − e^(−w) computed as −expm1(−w) to keep precision for small w. */
 export function tieCost(w: number): number {

@@ -8,7 +8,7 @@
  */
 import { AtlasError } from '../core/errors.ts';
 import type { TieGraph } from './csr.ts';
-import { tieCost } from './csr.ts';
+import { tieCost, tieWeight } from './csr.ts';
 import type { RootTies } from './path-finder.ts';
 import { meNode } from './tie-graph.ts';
 
@@ -50,7 +50,7 @@ export function ownerTiesOf(graph: TieGraph, owner: string, contacts: ReadonlyAr
 export const nodeIdOf = (graph: TieGraph, root: OwnerTies) => (i: number): string => (i === root.node ? root.id : (graph.ids[i] as string));
 
 /** The weight of a hop of a found path (entry index, or −1−j for the root's j-th tie: see FoundPath). */
-export const hopWeight = (graph: TieGraph, root: OwnerTies, e: number): number => (e < 0 ? (root.weights[-1 - e] as number) : (graph.weights[e] as number));
+export const hopWeight = (graph: TieGraph, root: OwnerTies, e: number): number => (e < 0 ? (root.weights[-1 - e] as number) : tieWeight(graph, e));
 
 /** The error for an owner without a contact list: every intro path starts with one of the owner's contacts. */
 export function noContacts(owner: string): AtlasError {

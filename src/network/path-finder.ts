@@ -9,7 +9,7 @@
  * (cost, hops, node id sequence) as docs/network.md specifies.
  */
 import { AtlasError } from '../core/errors.ts';
-import type { TieGraph } from './csr.ts';
+import type { LazyRows, TieGraph } from './csr.ts';
 import { MinHeap } from './min-heap.ts';
 
 export interface FoundPath {
@@ -35,11 +35,19 @@ export interface RootTies {
 const slack = (c: number): number => 1e-9 * Math.max(1, Math.abs(c));
 
 export class PathFinder {
-  /** levels[r][v] = h_r(v); Infinity where unreached. Reset after each use through `touched`. */
+  /**
+   * levels[r][v] = h_r(v) for the nodes `seen` (set to Infinity on every level when first seen); any other node is
+   * unreached. So the arrays need no filling: a new finder (one per intro request) touches only the memory of the
+   * nodes its search reaches, not 8 MB per level at a million people.
+   */
   private levels: Float64Array[] = [];
   private touched: number[] = [];
   private readonly seen: Uint8Array;
   private readonly inNext: Uint8Array;
+  /** The graph's ties; of a graph read from its file, only the rows `need` was called for (csr.ts LazyRows). */
+  private readonly targets: Int32Array;
+  private readonly costs: Float64Array;
+  private readonly rows: LazyRows | undefined;
 
   /**
    * `blocked` (1 per node index) marks nodes no path may step onto or pass through: in a graph holding every
@@ -52,6 +60,9 @@ export class PathFinder {
   ) {
     this.seen = new Uint8Array(graph.ids.length);
     this.inNext = new Uint8Array(graph.ids.length);
+    this.rows = graph.lazy;
+    this.targets = this.rows ? this.rows.targets : graph.targets;
+    this.costs = this.rows ? this.rows.costs : graph.costs;
   }
 
   private isBlocked(v: number): boolean {
@@ -59,16 +70,20 @@ export class PathFinder {
   }
 
   private level(r: number): Float64Array {
-    while (this.levels.length <= r) this.levels.push(new Float64Array(this.graph.ids.length).fill(Infinity));
+    while (this.levels.length <= r) this.levels.push(new Float64Array(this.graph.ids.length));
     return this.levels[r] as Float64Array;
   }
 
   private reset(): void {
-    for (const v of this.touched) {
-      this.seen[v] = 0;
-      for (const lv of this.levels) lv[v] = Infinity;
-    }
+    for (const v of this.touched) this.seen[v] = 0;
     this.touched = [];
+  }
+
+  /** Mark v reached: unreached (Infinity) on every level until a walk to it is found. */
+  private touch(v: number): void {
+    this.seen[v] = 1;
+    this.touched.push(v);
+    for (const lv of this.levels) lv[v] = Infinity;
   }
 
   private precomputed = 0;
@@ -94,12 +109,13 @@ export class PathFinder {
 
   /** h_r(v) after prepare(). */
   h(r: number, v: number): number {
-    if (r <= this.precomputed) return (this.levels[r] as Float64Array)[v] as number;
+    if (r <= this.precomputed) return this.seen[v] ? ((this.levels[r] as Float64Array)[v] as number) : Infinity;
     const memo = this.lazy[r] as Map<number, number>;
     const known = memo.get(v);
     if (known !== undefined) return known;
-    const { offsets, targets, costs } = this.graph;
+    const { offsets } = this.graph, { targets, costs } = this;
     let best = this.h(r - 1, v);
+    this.rows?.need(v);
     const end = offsets[v + 1] as number;
     for (let e = offsets[v] as number; e < end; e++) {
       const u = targets[e] as number;
@@ -116,12 +132,11 @@ export class PathFinder {
   /** Hop-limited Bellman–Ford from the target for levels 0 … maxLevel (see prepare). */
   private bounds(target: number, maxLevel: number, exclude: number): void {
     this.reset();
-    const { offsets, targets, costs } = this.graph;
+    const { offsets } = this.graph, { targets, costs } = this;
     const h0 = this.level(0);
     for (let r = 1; r <= maxLevel; r++) this.level(r);
+    this.touch(target);
     h0[target] = 0;
-    this.seen[target] = 1;
-    this.touched.push(target);
     let changed = [target];
     for (let r = 1; r <= maxLevel && changed.length; r++) {
       const hp = this.levels[r - 1] as Float64Array, hr = this.levels[r] as Float64Array;
@@ -130,15 +145,13 @@ export class PathFinder {
       for (const u of changed) {
         if (u === exclude || this.isBlocked(u)) continue;
         const base = hp[u] as number;
+        this.rows?.need(u);
         const end = offsets[u + 1] as number;
         for (let e = offsets[u] as number; e < end; e++) {
           const v = targets[e] as number;
           const c = (costs[e] as number) + base;
+          if (!this.seen[v]) this.touch(v);
           if (c < (hr[v] as number)) {
-            if (!this.seen[v]) {
-              this.seen[v] = 1;
-              this.touched.push(v);
-            }
             hr[v] = c;
             if (!this.inNext[v]) {
               this.inNext[v] = 1;
@@ -170,7 +183,7 @@ export class PathFinder {
     if (!Number.isInteger(maxHops) || maxHops < 1) throw new AtlasError('BAD_ARGUMENT', `max hops must be a positive integer (got ${maxHops})`);
     if (source === target) throw new AtlasError('BAD_ARGUMENT', 'the target is the source itself');
     if (root && source !== root.node) throw new AtlasError('BAD_ARGUMENT', 'a path from a root starts at the root');
-    const { offsets, targets, costs, ids } = this.graph;
+    const { offsets, ids } = this.graph, { targets, costs } = this;
     this.prepare(target, maxHops - 1, source);
     // partial paths as a parent-pointer tree
     const node: number[] = [source], parent: number[] = [-1], edge: number[] = [-1], depth: number[] = [0], g: number[] = [0];
@@ -201,6 +214,7 @@ export class PathFinder {
       if (d >= maxHops) continue;
       const r = maxHops - d - 1;
       const fromRoot = root !== undefined && u === root.node;
+      if (!fromRoot) this.rows?.need(u);
       const tg = fromRoot ? root.targets : targets, cs = fromRoot ? root.costs : costs;
       const end = fromRoot ? root.targets.length : (offsets[u + 1] as number);
       for (let e = fromRoot ? 0 : (offsets[u] as number); e < end; e++) {

@@ -143,7 +143,8 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
     figures = u.figures;
     built = u;
   } else {
-    // an older file that cannot be updated may name an erased person: it goes now
+    // an older file that cannot be updated may name an erased person: it goes now (and the graph read from it)
+    file?.release();
     dropTieGraphFile(dir, params);
     tieGraphOrigins.built++;
     built = await buildTieGraph(db, params, { owners: 'none', allPeople: true });

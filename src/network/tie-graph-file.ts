@@ -6,13 +6,15 @@
  *
  * The file is a bundle (core/array-bundle.ts): the CSR arrays as they are in memory (weights and costs f64,
  * offsets and targets i32, kinds u8), the node indices in order of their ids (i32: the look-up by id bisects it,
- * SortedIdIndex) and the node ids as lines; meta: the data version and the resolved parameters.
+ * SortedIdIndex) and the node ids as lines; meta: the data version and the resolved parameters. A graph is read
+ * back without its ties, which it reads from the file kept open as they are needed (file-tie-graph.ts).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { decodeBundle, encodeBundle, readBundle, readBundleMeta, writeBundle, type Bundle } from '../core/array-bundle.ts';
+import { BundleFile, decodeBundle, encodeBundle, readBundleMeta, writeBundle, type Bundle } from '../core/array-bundle.ts';
 import { idOrder, SortedIdIndex, type TieGraph } from './csr.ts';
+import { FileTieGraph } from './file-tie-graph.ts';
 import type { MentorLayer, ResolvedTieParams } from './tie-graph.ts';
 
 const SUFFIX = '.tiegraph';
@@ -49,27 +51,41 @@ export function encodeTieGraph(graph: TieGraph, version: string, p: ResolvedTieP
   return encodeBundle(bundleOf(graph, version, p, mentors));
 }
 
-/** The graph of a bundle written by encodeTieGraph; null when it is not one (or not whole). */
+/** A graph with what its file says of it. */
 export interface GraphFile {
   graph: TieGraph;
   version: string;
   params: [number, number, number];
   mentors: MentorLayer;
+  /** Let go of the file behind the graph (one no caller holds any more: see FileTieGraph); nothing for bytes decoded whole. */
+  release(): void;
 }
 
-/** The graph of a bundle written by encodeTieGraph; null when it is not one (or not whole). */
+/** Whether these arrays are a graph of n nodes and m directed entries: offsets rising from 0 to m, the id order and the mentor layer in range. */
+function consistent(n: number, m: number, offsets: Int32Array, order: Int32Array, mentors: MentorLayer): boolean {
+  const { a, b, w } = mentors;
+  if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== m || order.length !== n || b.length !== a.length || w.length !== a.length) return false;
+  for (let u = 0; u < n; u++) if (!((offsets[u] as number) <= (offsets[u + 1] as number))) return false;
+  for (let i = 0; i < n; i++) if (!((order[i] as number) >= 0 && (order[i] as number) < n)) return false;
+  for (let i = 0; i < a.length; i++) if (!((a[i] as number) >= 0 && (a[i] as number) < n && (b[i] as number) >= 0 && (b[i] as number) < n)) return false;
+  return true;
+}
+
+/** Whether the ids at `order` ascend strictly (JavaScript string order), as SortedIdIndex needs. */
+const ascending = (ids: readonly string[], order: Int32Array): boolean => order.every((j, k) => k === 0 || (ids[order[k - 1] as number] as string) < (ids[j] as string));
+
+/** The graph of a bundle written by encodeTieGraph, decoded whole; null when it is not one (or not whole). */
 function graphOf(b: Bundle<Meta> | null): GraphFile | null {
   if (!b || b.meta.holds !== HOLDS) return null;
   const { weights, costs, offsets, targets, kinds, order, mentorA, mentorB, mentorW } = b.arrays;
   const ids = b.lines['ids'] as string[] | undefined;
   if (!(weights instanceof Float64Array && costs instanceof Float64Array && offsets instanceof Int32Array && targets instanceof Int32Array && kinds instanceof Uint8Array && order instanceof Int32Array) || !ids) return null;
-  if (!(mentorA instanceof Int32Array && mentorB instanceof Int32Array && mentorW instanceof Float64Array) || mentorB.length !== mentorA.length || mentorW.length !== mentorA.length) return null;
+  if (!(mentorA instanceof Int32Array && mentorB instanceof Int32Array && mentorW instanceof Float64Array)) return null;
   const n = ids.length, m = targets.length;
-  if (offsets.length !== n + 1 || offsets[n] !== m || weights.length !== m || costs.length !== m || kinds.length !== m || order.length !== n) return null;
-  for (let i = 1; i < n; i++) if (!((ids[order[i - 1] as number] as string) < (ids[order[i] as number] as string))) return null;
-  for (let i = 0; i < mentorA.length; i++) if (!((mentorA[i] as number) >= 0 && (mentorA[i] as number) < n && (mentorB[i] as number) >= 0 && (mentorB[i] as number) < n)) return null;
+  const mentors = { a: mentorA, b: mentorB, w: mentorW };
+  if (weights.length !== m || costs.length !== m || kinds.length !== m || !consistent(n, m, offsets, order, mentors) || !ascending(ids, order)) return null;
   const graph: TieGraph = { ids, index: new SortedIdIndex(ids, order), offsets, targets, weights, costs, kinds };
-  return { graph, version: b.meta.version, params: b.meta.params, mentors: { a: mentorA, b: mentorB, w: mentorW } };
+  return { graph, version: b.meta.version, params: b.meta.params, mentors, release: () => {} };
 }
 
 /** Read a graph from bytes written by encodeTieGraph; null when they are not one (or not whole). */
@@ -77,24 +93,60 @@ export function decodeTieGraph(bytes: Buffer): GraphFile | null {
   return graphOf(decodeBundle<Meta>(bytes));
 }
 
+/** The element type and length of each array section of a graph of n nodes, m entries and `mentors` mentorships. */
+const shapeOf = (n: number, m: number, mentors: number) =>
+  ({ weights: ['f64', m], costs: ['f64', m], targets: ['i32', m], kinds: ['u8', m], offsets: ['i32', n + 1], order: ['i32', n], mentorA: ['i32', mentors], mentorB: ['i32', mentors], mentorW: ['f64', mentors] }) as const;
+
+/**
+ * The graph of an open bundle written by encodeTieGraph, its ties left in the file (FileTieGraph); null when it is
+ * not one. What is read here is checked as a whole read is (decodeTieGraph); the ties are checked by their sections'
+ * types and lengths.
+ */
+function fileGraphOf(file: BundleFile<Meta>): GraphFile | null {
+  const { meta } = file;
+  const idsAt = file.section('ids'), targetsAt = file.section('targets'), mentorsAt = file.section('mentorA');
+  if (meta.holds !== HOLDS || !idsAt || !targetsAt || !mentorsAt) return null;
+  const shape = shapeOf(idsAt.length, targetsAt.length, mentorsAt.length);
+  for (const [name, [kind, length]] of Object.entries(shape)) {
+    const s = file.section(name);
+    if (s?.kind !== kind || s.length !== length) return null;
+  }
+  const [offsets, order, a, b, w] = (['offsets', 'order', 'mentorA', 'mentorB', 'mentorW'] as const).map((name) => file.array(name));
+  const ids = file.lines('ids', true);
+  if (!(offsets instanceof Int32Array && order instanceof Int32Array && a instanceof Int32Array && b instanceof Int32Array && w instanceof Float64Array) || !ids) return null;
+  const mentors = { a, b, w };
+  if (!consistent(ids.list.length, targetsAt.length, offsets, order, mentors) || !ids.ascending(order)) return null;
+  const graph = new FileTieGraph(file, ids.list, order, offsets);
+  return { graph, version: meta.version, params: meta.params, mentors, release: () => graph.close() };
+}
+
 /** The graph on disk for these parameters if it was built from this data version; a file of another is deleted. */
 export function readTieGraphFile(dir: string | null, version: string, p: ResolvedTieParams): TieGraph | null {
   const got = readTieGraphFileOf(dir, p);
   if (got && got.version === version) return got.graph;
+  got?.release();
   if (dir) rmSync(fileFor(dir, p), { force: true });
   return null;
 }
 
 /**
  * The graph on disk for these parameters, of whichever data version it names (an older one can be brought up to
- * date: tie-graph-update.ts); a file that is not a whole graph of these parameters is deleted.
+ * date: tie-graph-update.ts); a file that is not a whole graph of these parameters is deleted. Its ties stay in the
+ * file, read as they are needed (FileTieGraph): `release()` the graph when no caller will use it.
  */
 export function readTieGraphFileOf(dir: string | null, p: ResolvedTieParams): GraphFile | null {
   if (!dir) return null;
-  const file = fileFor(dir, p);
-  const got = graphOf(readBundle<Meta>(file));
+  const at = fileFor(dir, p);
+  const file = BundleFile.open<Meta>(at);
+  let got: GraphFile | null = null;
+  try {
+    got = file && fileGraphOf(file);
+  } catch {
+    // unreadable: as if damaged
+  }
   if (got && JSON.stringify(got.params) === JSON.stringify(paramsKey(p))) return got;
-  rmSync(file, { force: true });
+  file?.close();
+  rmSync(at, { force: true });
   return null;
 }
 

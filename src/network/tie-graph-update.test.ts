@@ -23,7 +23,8 @@ import type { TieGraph } from './csr.ts';
 import { PathFinder } from './path-finder.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS, resolveTieParams, type BuiltTieGraph } from './tie-graph.ts';
 import { tieGraphFor, tieGraphOrigins } from './tie-graph-cache.ts';
-import { readTieGraphFileOf } from './tie-graph-file.ts';
+import { readTieGraphFileOf, writeTieGraphFile } from './tie-graph-file.ts';
+import { FileTieGraph } from './file-tie-graph.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { updateTieGraph } from './tie-graph-update.ts';
 
@@ -62,19 +63,30 @@ function samePaths(a: TieGraph, b: TieGraph, pairs = 40): number {
 
 for (const backend of BACKENDS) {
   describe(`tie graph updated after an ingest (${backend})`, () => {
-    it('equals the graph built from scratch after new papers, a profile and re-derived mentorships', async () => {
+    for (const from of ['memory', 'file'] as const) it(`equals the graph built from scratch after new papers, a profile and re-derived mentorships (the older graph ${from === 'memory' ? 'built in this process' : 'read from its file, some of its rows read by queries'})`, async () => {
       const store = await openFreshStore(backend);
+      const dir = mkdtempSync(path.join(tmpdir(), 'atlas-update-from-'));
       try {
         await ingestFiles(store, [dataPath('paperlists', 'corl2022.json.gz'), EDUCATION_FILES[1] as string]);
         await refreshDerived(store);
         const p = await resolveTieParams(store, DEFAULT_TIE_PARAMS);
-        const old = await buildTieGraph(store, p, { owners: 'none', allPeople: true });
         const v0 = (await dataVersions(store)).withoutContacts;
+        let old = await buildTieGraph(store, p, { owners: 'none', allPeople: true });
+        if (from === 'file') {
+          writeTieGraphFile(dir, old.graph, v0, p, 2, old.mentors);
+          const read = readTieGraphFileOf(dir, p);
+          expect(read?.graph).toBeInstanceOf(FileTieGraph);
+          expect(samePaths(old.graph, read!.graph)).toBeGreaterThan(10);
+          expect((read!.graph as FileTieGraph).wholeArrays).toEqual([]);
+          old = { graph: read!.graph, params: p, mentors: read!.mentors };
+        }
         await ingestFiles(store, [EDUCATION_FILES[0] as string]);
         await refreshDerived(store);
         const since = await updatableSince(store, v0, (await dataVersions(store)).withoutContacts);
         expect(since).not.toBeNull();
         const updated = await updateTieGraph(store, old, since as number);
+        // the update read the file's arrays whole: nothing of it is left to read, and it is closed
+        if (old.graph instanceof FileTieGraph) expect(old.graph.fileOpen).toBe(false);
         const fresh = await buildTieGraph(store, p, { owners: 'none', allPeople: true });
         // the same people; a node whose last tie went stays, tieless, until the next full build
         const leftover = nodes(updated.graph).filter((id) => !fresh.graph.index.has(id));
@@ -95,6 +107,7 @@ for (const backend of BACKENDS) {
         expect(updated.graph.index.get('nobody')).toBeUndefined();
       } finally {
         await store.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     }, 240_000);
 

@@ -172,8 +172,10 @@ function grown(index: NodeIndex, added: ReadonlyMap<string, number>): NodeIndex 
  * Which rows lose entries is found from the changed nodes' own old rows (ties are symmetric), so untouched rows —
  * nearly all of them — are copied in blocks, and only the touched ones are looked at entry by entry.
  */
-function mergeRows(old: TieGraph, delta: TieGraph, inA: Uint8Array): TieGraph {
-  const n = delta.ids.length, n0 = old.ids.length;
+function mergeRows(oldGraph: TieGraph, deltaGraph: TieGraph, inA: Uint8Array): TieGraph {
+  // every array taken once: a graph read from its file brings each in whole on first use (file-tie-graph.ts)
+  const old = arraysOf(oldGraph), delta = arraysOf(deltaGraph);
+  const n = deltaGraph.ids.length, n0 = oldGraph.ids.length;
   const dropped = new Int32Array(n);
   for (let a = 0; a < n0; a++) {
     if (!inA[a]) continue;
@@ -188,7 +190,7 @@ function mergeRows(old: TieGraph, delta: TieGraph, inA: Uint8Array): TieGraph {
   for (let u = 0; u < n; u++) offsets[u + 1] = (offsets[u] as number) + (inA[u] ? deltaLen(u) : oldLen(u) - (dropped[u] as number) + deltaLen(u));
   const m = offsets[n] as number;
   const targets = new Int32Array(m), weights = new Float64Array(m), costs = new Float64Array(m), kinds = new Uint8Array(m);
-  const put = (o: number, src: TieGraph, e: number): void => {
+  const put = (o: number, src: Arrays, e: number): void => {
     targets[o] = src.targets[e] as number;
     weights[o] = src.weights[e] as number;
     costs[o] = src.costs[e] as number;
@@ -222,5 +224,9 @@ function mergeRows(old: TieGraph, delta: TieGraph, inA: Uint8Array): TieGraph {
     while (d < dEnd) put(o++, delta, d++);
     u++;
   }
-  return { ids: delta.ids, index: delta.index, offsets, targets, weights, costs, kinds };
+  return { ids: deltaGraph.ids, index: deltaGraph.index, offsets, targets, weights, costs, kinds };
 }
+
+type Arrays = Pick<TieGraph, 'offsets' | 'targets' | 'weights' | 'costs' | 'kinds'>;
+
+const arraysOf = ({ offsets, targets, weights, costs, kinds }: TieGraph): Arrays => ({ offsets, targets, weights, costs, kinds });
