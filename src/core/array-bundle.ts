@@ -80,14 +80,19 @@ export function writeBundle<M>(file: string, b: Bundle<M>): boolean {
   }
 }
 
-/** The meta of a bundle file, read from its first bytes only; null when it is not a bundle. */
-export function readBundleMeta<M>(file: string): M | null {
-  let fd: number;
+/** A file opened for reading; null when it cannot be (missing, unreadable). */
+function openOrNull(file: string): number | null {
   try {
-    fd = openSync(file, 'r');
+    return openSync(file, 'r');
   } catch {
     return null;
   }
+}
+
+/** The meta of a bundle file, read from its first bytes only; null when it is not a bundle. */
+export function readBundleMeta<M>(file: string): M | null {
+  const fd = openOrNull(file);
+  if (fd === null) return null;
   try {
     const head = Buffer.alloc(64 * 1024);
     const n = readSync(fd, head, 0, head.length, 0);
@@ -280,12 +285,8 @@ export class BundleFile<M> {
 
   /** The bundle at `file`, its header read; null when the file is missing or not one whole bundle. */
   static open<M>(file: string): BundleFile<M> | null {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch {
-      return null;
-    }
+    const fd = openOrNull(file);
+    if (fd === null) return null;
     try {
       const size = fstatSync(fd).size;
       let head = Buffer.alloc(Math.min(size, 64 * 1024));

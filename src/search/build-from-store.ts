@@ -19,7 +19,8 @@ export async function buildSearchIndex(store: Store, options: { asOf?: number } 
   return new SearchIndex(await buildSearchIndexParts(store, options));
 }
 
-async function buildSearchIndexParts(store: Store, options: { asOf?: number } = {}): Promise<SearchIndexParts> {
+/** The parts a full build makes of the store as it is now (before a SearchIndex takes their facts). */
+export async function buildSearchIndexParts(store: Store, options: { asOf?: number } = {}): Promise<SearchIndexParts> {
   const b = new SearchIndexBuilder();
   await addWorks(store, b, '', []);
   await addExpertise(store, b, '', []);

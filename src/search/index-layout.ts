@@ -8,36 +8,14 @@
 import { BM25, RECENT_YEARS, hIndex } from './rank.ts';
 import { buildTermPeopleBits } from './match-count.ts';
 import { buildWorkSets } from './work-sets.ts';
-import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
+import type { SearchIndexParts } from './search-index.ts';
 
-/** What a build or an update makes; the rest of SearchIndexParts is computed from it (finishIndex). */
-export interface IndexCore {
-  terms: Map<string, number>;
-  /** Term → works CSR, ascending work ordinals within a term. */
-  termStart: Int32Array;
-  postWork: Int32Array;
-  postTf: Float32Array;
-  /** Works (published works in work_id order, then expertise documents in person_id order). */
-  workIds: string[];
-  /** Per work: its length (weighted term count), year (0 unknown), citations (≥ 0), 1 for an expertise document. */
-  docLen: Float32Array;
-  workYear: Int32Array;
-  workCites: Int32Array;
-  profileDoc: Uint8Array;
-  /** Work → people CSR: each work's people in authorship order, each once; ordinals into personIds. */
-  workPeopleStart: Int32Array;
-  workPeople: Int32Array;
-  /** People in person_id code-unit order (the tie-break), their names, source h-index (−1 none) and career facts. */
-  personIds: string[];
-  names: (string | null)[];
-  sourceH: Int32Array;
-  facts: (PersonFactsInput | undefined)[];
-  /** The latest year with a known country in the careers' affiliation-years (a later asOf than any work's year). */
-  latestDataYear: number | null;
-  careersPresent: boolean;
-  /** Whether the works came in code-unit order of their ids, each segment (works, expertise documents) by itself: an update can follow only then. */
-  worksSorted: boolean;
-}
+/** What a build or an update makes (see SearchIndexParts); the rest of the parts is computed from it (finishIndex). */
+export type IndexCore = Pick<
+  SearchIndexParts,
+  | 'terms' | 'termStart' | 'postWork' | 'postTf' | 'workIds' | 'docLen' | 'workYear' | 'workCites' | 'profileDoc' | 'workPeopleStart' | 'workPeople'
+  | 'personIds' | 'names' | 'sourceH' | 'facts' | 'latestDataYear' | 'careersPresent' | 'worksSorted'
+>;
 
 /** Whether ids are in code-unit order, ascending, from `from` to `to`. */
 export function sortedIds(ids: readonly string[], from = 0, to = ids.length): boolean {

@@ -19,24 +19,11 @@ import { dataVersions, updatableSince } from '../store/repo/data-version.ts';
 import { migrate } from '../store/migrate.ts';
 import type { Store } from '../store/store.ts';
 import { BACKENDS, reopenableStore } from '../store/test-backends.ts';
-import { buildSearchIndex, searchIndexFor, searchIndexOrigins } from './build-from-store.ts';
-import { SearchIndexBuilder } from './index-builder.ts';
+import { buildSearchIndex, buildSearchIndexParts, searchIndexFor, searchIndexOrigins } from './build-from-store.ts';
 import { updateSearchIndex } from './index-update.ts';
-import { addExpertise, addWorks, forPeople, readPersonFacts } from './store-records.ts';
 import { SearchIndex, type SearchIndexParts } from './search-index.ts';
 
 const PROFILES = dataPath('openreview-samples', 'profiles-v2-page.json');
-
-/** The parts a full build makes of the store as it is now (before a SearchIndex takes their facts). */
-async function builtParts(store: Store): Promise<SearchIndexParts> {
-  const b = new SearchIndexBuilder();
-  await addWorks(store, b, '', []);
-  await addExpertise(store, b, '', []);
-  await forPeople(store, '', [], (p) => b.addPerson(p.person_id, p.display_name, p.source_h_index));
-  const { facts, careersPresent, latestDataYear } = await readPersonFacts(store);
-  for (const [id, f] of facts) b.setFacts(id, f);
-  return b.buildParts({ latestDataYear, careersPresent });
-}
 
 /** Everything an index holds, by id (term numbering aside: a term is a key, new terms come last in an update). */
 function contents(p: SearchIndexParts): Record<string, unknown> {
@@ -102,7 +89,7 @@ for (const backend of BACKENDS) {
     it('equals a full build after new papers and profiles, a replaced paper and a shorter expertise list', async () => {
       await ingestFiles(store, [dataPath('paperlists', 'corl2021.json.gz'), dataPath('openreview-samples', 'profile-v1-Yang_Liu3.json')]);
       await refreshDerived(store);
-      let old = await builtParts(store);
+      let old = await buildSearchIndexParts(store);
       let v0 = (await dataVersions(store)).withoutContacts;
       const step = async (files: string[]): Promise<void> => {
         await ingestFiles(store, files);
@@ -110,7 +97,7 @@ for (const backend of BACKENDS) {
         const since = await updatableSince(store, v0, (await dataVersions(store)).withoutContacts);
         expect(since).not.toBeNull();
         const { parts, figures } = await updateSearchIndex(store, old, since as number);
-        const fresh = await builtParts(store);
+        const fresh = await buildSearchIndexParts(store);
         expect(contents(parts)).toEqual(contents(fresh));
         expect(contents(parts)).not.toEqual(contents(old));
         expect(figures.changedDocuments).toBeGreaterThan(0);

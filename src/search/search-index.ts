@@ -81,6 +81,7 @@ export interface IndexStats {
 
 export interface SearchIndexParts {
   terms: Map<string, number>;
+  /** Term → works CSR, ascending work ordinals within a term. */
   termStart: Int32Array;
   postWork: Int32Array;
   postTf: Float32Array;
@@ -94,17 +95,20 @@ export interface SearchIndexParts {
   termWorkSet: Int32Array;
   workSetBits: Int32Array;
   workSetRank: Int32Array;
+  /** Published works in work_id order, then expertise documents in person_id order. */
   workIds: string[];
   /** Per work: length (weighted term count), year (0 unknown), citations, 1 for an expertise document (what an update lays out again). */
   docLen: Float32Array;
   workYear: Int32Array;
   workCites: Int32Array;
   profileDoc: Uint8Array;
+  /** Work → people CSR: each work's people in authorship order, each once. */
   workPeopleStart: Int32Array;
   workPeople: Int32Array;
   /** Person → works CSR (ascending work ordinals), the transpose of workPeople. */
   personWorksStart: Int32Array;
   personWorks: Int32Array;
+  /** People in person_id code-unit order (the tie-break); names; source h-index (−1: none). */
   personIds: string[];
   names: (string | null)[];
   sourceH: Int32Array;
