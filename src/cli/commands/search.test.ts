@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshCareers } from '../../careers/index.ts';
+import { dataPath } from '../../core/paths.ts';
+import { invalidateSearchIndex } from '../../search/index.ts';
+import { searchIndexOrigins } from '../../search/build-from-store.ts';
 import { loadRealData } from '../../search/real-data-fixture.ts';
 import { openStore } from '../../store/open-store.ts';
 import { runCaptured, type CliOutcome } from '../run-captured.ts';
@@ -53,4 +56,36 @@ describe('atlas search', () => {
     expect(c.code).toBe(2);
     expect(c.err).toMatch(/^error \[BAD_ARGUMENT\]: --origin: unknown country code "Korea"/);
   });
+});
+
+describe('atlas ingest keeps the search index current', () => {
+  it('a later ingest brings the kept index up to date there and then; the next search reads it and answers as a build does', async () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'atlas-search-kept-'));
+    const file = path.join(d, 'atlas.duckdb');
+    const run = (...args: string[]): Promise<CliOutcome> => runCaptured([...args, '--db', file]);
+    try {
+      // no index kept yet: the ingest builds none
+      expect((await run('ingest', dataPath('paperlists', 'corl2021.json.gz'))).err).not.toMatch(/search index/);
+      expect((await run('search', 'robot manipulation', '--limit', '5')).code).toBe(0);
+      const r = await run('ingest', dataPath('paperlists', 'corl2022.json.gz'));
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(/search index brought up to date in \d+\.\d s/);
+      const before = { ...searchIndexOrigins };
+      const kept = await run('search', 'robot manipulation', '--limit', '20', '--json');
+      expect(searchIndexOrigins).toEqual({ ...before, read: before.read + 1 });
+      const store = await openStore(file);
+      try {
+        invalidateSearchIndex(store);
+      } finally {
+        await store.close();
+      }
+      const built = await run('search', 'robot manipulation', '--limit', '20', '--json');
+      expect(searchIndexOrigins.built).toBe(before.built + 1);
+      const results = (o: CliOutcome): unknown => (JSON.parse(o.out) as { results: unknown; total: number }).results;
+      expect(results(kept)).toEqual(results(built));
+      expect((results(kept) as unknown[]).length).toBe(20);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
