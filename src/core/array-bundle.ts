@@ -10,6 +10,8 @@ import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rena
 import path from 'node:path';
 
 const MAGIC = 'ATLASAB1';
+/** The suffix of the section holding an indexed list's line ends (byte offsets in its section, each line's end excluded). */
+export const ENDS = '.ends';
 const KINDS = { i32: Int32Array, f32: Float32Array, f64: Float64Array, u8: Uint8Array, i8: Int8Array, u16: Uint16Array } as const;
 type Kind = keyof typeof KINDS;
 export type BundleArray = Int32Array<ArrayBufferLike> | Float32Array<ArrayBufferLike> | Float64Array<ArrayBufferLike> | Uint8Array<ArrayBufferLike> | Int8Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike>;
@@ -34,6 +36,11 @@ export interface Bundle<M> {
   arrays: Record<string, BundleArray>;
   /** String lists; no string may contain a line break (writeBundle refuses them). */
   lines: Record<string, readonly string[]>;
+  /**
+   * Lists of `lines` written with each line's end as well (a section "<name>.ends"), so that a reader can read one
+   * line without the others (file-lines.ts).
+   */
+  indexed?: readonly string[];
 }
 
 /** A bundle as the bytes of its file, in parts (so a large one is never copied into one buffer); null when a line holds a line break. */
@@ -50,6 +57,18 @@ export function encodeBundle<M>(b: Bundle<M>): Buffer[] | null {
     const buf = Buffer.from(list.join('\n'), 'utf8');
     sections.push({ name, kind: 'lines', length: list.length, bytes: buf.length });
     body.push(buf, Buffer.alloc(align8(buf.length) - buf.length));
+  }
+  for (const name of b.indexed ?? []) {
+    const list = b.lines[name] ?? [];
+    const ends = new Float64Array(list.length);
+    let at = 0;
+    for (let i = 0; i < list.length; i++) {
+      at += Buffer.byteLength(list[i] as string, 'utf8');
+      ends[i] = at++;
+    }
+    const buf = Buffer.from(ends.buffer, ends.byteOffset, ends.byteLength);
+    sections.push({ name: `${name}${ENDS}`, kind: 'f64', length: ends.length, bytes: buf.length });
+    body.push(buf);
   }
   const head = Buffer.from(JSON.stringify({ meta: b.meta, sections }), 'utf8');
   const pre = Buffer.alloc(align8(12 + head.length));
@@ -204,25 +223,35 @@ class LineList {
    * millions of which a query reads a handful.
    */
   toArray(): string[] {
-    const count = this.length;
-    const at = (i: number): string | undefined => this.at(i);
-    return new Proxy([] as string[], {
-      get(target, prop, receiver) {
-        if (typeof prop === 'string') {
-          if (prop === 'length') return count;
-          const c = prop.charCodeAt(0);
-          if (c >= 48 && c <= 57) return at(Number(prop));
-        }
-        if (prop === Symbol.iterator) return function* () { for (let i = 0; i < count; i++) yield at(i) as string; };
-        return Reflect.get(target, prop, receiver);
-      },
-      // so that Array.prototype methods called on it (map, forEach, slice) see every line
-      has(target, prop) {
-        if (typeof prop === 'string' && /^\d+$/.test(prop)) return Number(prop) < count;
-        return Reflect.has(target, prop);
-      },
-    });
+    return listView(this.length, (i) => this.at(i));
   }
+}
+
+/**
+ * An array-like of `count` strings (index, length, iteration, and the Array.prototype methods that read through
+ * them) each made by `at` when asked for — for lists of millions of which a query reads a handful. `whole`, when
+ * given, makes every line at once for an iteration (cheaper than one `at` each).
+ */
+export function listView(count: number, at: (i: number) => string | undefined, whole?: () => readonly string[]): string[] {
+  return new Proxy([] as string[], {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string') {
+        if (prop === 'length') return count;
+        const c = prop.charCodeAt(0);
+        if (c >= 48 && c <= 57) return at(Number(prop));
+      }
+      if (prop === Symbol.iterator) {
+        if (whole) return () => whole()[Symbol.iterator]();
+        return function* () { for (let i = 0; i < count; i++) yield at(i) as string; };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+    // so that Array.prototype methods called on it (map, forEach, slice) see every line
+    has(target, prop) {
+      if (typeof prop === 'string' && /^\d+$/.test(prop)) return Number(prop) < count;
+      return Reflect.has(target, prop);
+    },
+  });
 }
 
 /** A string list of `count` lines from `bytes` bytes of `buf` at `start`, eager or lazy (LineList); null when the count is wrong. */
@@ -321,12 +350,16 @@ export class BundleFile<M> {
     this.readBytes(new Uint8Array(into.buffer, into.byteOffset + from * size, (to - from) * size), s.at + from * size);
   }
 
+  /** An array of the section's type and length, all zeros (filled by readInto as parts are needed); null when there is no array section of that name. */
+  emptyArray(name: string): BundleArray | null {
+    const s = this.sections.get(name);
+    return !s || s.kind === 'lines' ? null : new KINDS[s.kind](s.length);
+  }
+
   /** A whole array section in new memory; null when there is no array section of that name. */
   array(name: string): BundleArray | null {
-    const s = this.sections.get(name);
-    if (!s || s.kind === 'lines') return null;
-    const a = new KINDS[s.kind](s.length);
-    this.readInto(name, a);
+    const a = this.emptyArray(name);
+    if (a) this.readInto(name, a);
     return a;
   }
 
@@ -346,6 +379,23 @@ export class BundleFile<M> {
     }
     const list = linesOf(buf, 0, s.bytes, s.length, false);
     return list ? { list, ascending: (order) => order.every((j, k) => k === 0 || (list[order[k - 1] as number] as string) < (list[j] as string)) } : null;
+  }
+
+  /** Elements [from, to) of an array section, in new memory. */
+  slice(name: string, from: number, to: number): BundleArray {
+    const s = this.sections.get(name);
+    if (!s || s.kind === 'lines') throw new Error(`${this.path}: no array section "${name}"`);
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= s.length)) throw new RangeError(`${this.path}: elements ${from}–${to} of section "${name}" (${s.length})`);
+    const a = new KINDS[s.kind](to - from);
+    this.readBytes(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), s.at + from * a.BYTES_PER_ELEMENT);
+    return a;
+  }
+
+  /** `length` bytes of the file from `position`, in new memory. */
+  bytes(position: number, length: number): Buffer {
+    const buf = Buffer.allocUnsafe(length);
+    this.readBytes(buf, position);
+    return buf;
   }
 
   private readBytes(into: Uint8Array, position: number): void {

@@ -51,6 +51,7 @@ export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndex
     ms[k] = now - t;
     t = now;
   };
+  old.lazy?.all(); // an index read from its file: every posting and column in before they are copied
   // the changed documents, as a build would make them
   const b = new SearchIndexBuilder();
   const params: SqlValue[] = [since];

@@ -53,13 +53,12 @@ export const sat = (x: number, k: number): number => (x <= 0 ? 0 : x / (x + k));
 
 /** Impact multiplier ≥ 1. */
 export function impactMultiplier(f: Omit<RankFactors, 'relevance'>, w: RankWeights = DEFAULT_WEIGHTS): number {
-  return (
-    1 +
-    w.citations * sat(f.citations, SATURATION.citations) +
-    w.h * sat(f.h, SATURATION.h) +
-    w.recent * sat(f.recent, SATURATION.recent) +
-    w.rising * sat(f.rising, SATURATION.rising)
-  );
+  return impactOf(f.citations, f.h, f.recent, f.rising, w);
+}
+
+/** impactMultiplier of the factors given one by one (no object: the index computes it for every person). */
+export function impactOf(citations: number, h: number, recent: number, rising: number, w: RankWeights): number {
+  return 1 + w.citations * sat(citations, SATURATION.citations) + w.h * sat(h, SATURATION.h) + w.recent * sat(recent, SATURATION.recent) + w.rising * sat(rising, SATURATION.rising);
 }
 
 export function combineScore(f: RankFactors, w: RankWeights = DEFAULT_WEIGHTS): number {

@@ -14,7 +14,9 @@ import { storeCacheDir } from '../store/cache-dir.ts';
 import { migrate } from '../store/migrate.ts';
 import type { Store } from '../store/store.ts';
 import { BACKENDS, reopenableStore } from '../store/test-backends.ts';
-import { buildSearchIndex, invalidateSearchIndex, searchIndexOrigins } from './build-from-store.ts';
+import { buildSearchIndex, invalidateSearchIndex, searchIndexFor, searchIndexOrigins } from './build-from-store.ts';
+import { FilePostings } from './file-postings.ts';
+import { queryTerms } from './tokenize.ts';
 import { searchIndexFile } from './search-index-file.ts';
 import { searchPeople } from './search-people.ts';
 
@@ -81,6 +83,25 @@ for (const backend of BACKENDS) {
       expect(read).toEqual(built);
       // and the stats of the read index equal a fresh build's
       expect((await buildSearchIndex(store)).stats().postings).toBeGreaterThan(0);
+    });
+
+    it('a read index reads from its file only the postings of the terms queries name and the lines it shows', async () => {
+      await answers(store);
+      await reopen();
+      const index = await searchIndexFor(store);
+      expect(searchIndexOrigins.read).toBeGreaterThan(0);
+      const lazy = index.parts.lazy as FilePostings;
+      expect(lazy).toBeInstanceOf(FilePostings);
+      expect(lazy.termsRead).toBe(0);
+      const known = (q: string): number => queryTerms(q).filter((t) => index.parts.terms.has(t)).length;
+      const r = await searchPeople(store, 'robot manipulation', { limit: 5 });
+      expect(r.results.length).toBe(5);
+      expect(lazy.termsRead).toBe(known('robot manipulation'));
+      await searchPeople(store, 'grasping robot', { country: 'US' });
+      expect(lazy.termsRead).toBe(known('robot manipulation grasping'));
+      expect(lazy.termsRead).toBeLessThan(index.parts.terms.size / 100);
+      expect(lazy.listsLoaded).toBe(0);
+      expect(lazy.complete).toBe(false);
     });
 
     it('after an ingest the next caller updates the file\'s index (answering as a build does), and its file replaces the old one', async () => {

@@ -6,15 +6,20 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { readBundle, readBundleMeta, writeBundle, type BundleArray } from '../core/array-bundle.ts';
+import { BundleFile, readBundleMeta, writeBundle, type BundleArray } from '../core/array-bundle.ts';
+import { FileLines } from '../core/file-lines.ts';
+import { FilePostings, POSTINGS, UPDATE_ONLY, type LazySection } from './file-postings.ts';
 import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
 
 const FILE = 'search-index.bundle';
 /**
  * 2: the pruning's per-term bounds, people bit sets and work sets, and the person → works links.
  * 3: each work's length, year, citations and kind, so that an ingest's update can lay the index out again (index-update.ts).
+ * 4: the ends of the work ids', person ids' and names' lines, so that a reader reads only the lines it shows (core/file-lines.ts).
  */
-const FORMAT = 3;
+const FORMAT = 4;
+/** The lists read line by line when asked for. */
+const BY_LINE = ['workIds', 'personIds', 'names'] as const;
 
 interface Meta {
   format: number;
@@ -72,7 +77,7 @@ export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts
   const arrays: Record<string, BundleArray> = { hasFacts, abroad, returnee, firstYear, hasName, origin, basis, current, types };
   for (const k of NUMERIC) arrays[k] = parts[k];
   const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, latestDataYear: parts.latestDataYear, careersPresent: parts.careersPresent, worksSorted: parts.worksSorted };
-  writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, personIds: parts.personIds, names, dict } });
+  writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, personIds: parts.personIds, names, dict }, indexed: BY_LINE });
 }
 
 /** The data version of the index on disk (its header alone), null when there is none of this format. */
@@ -90,18 +95,28 @@ export function readSearchIndexFile(dir: string | null, version: string): Search
   return null;
 }
 
-/** The index on disk and the data version it holds, whichever (an older one may be updated); a damaged file or one of another format is deleted. */
+/**
+ * The index on disk and the data version it holds, whichever (an older one may be updated); a damaged file or one
+ * of another format is deleted. The postings are read term by term as queries name them, the columns only an
+ * update needs when it asks (file-postings.ts); ids and names (millions; a query shows a handful, a look-up
+ * bisects) are decoded when asked for.
+ */
 export function readSearchIndexFileOf(dir: string | null): { version: string; parts: SearchIndexParts } | null {
   if (!dir) return null;
   const file = searchIndexFile(dir);
-  // Ids and names (millions; a query shows a handful, a look-up bisects) are decoded when asked for.
-  const b = readBundle<Meta>(file, { lazyLines: ['workIds', 'personIds', 'names'] });
-  const parts = b && b.meta.format === FORMAT && typeof b.meta.version === 'string' ? toParts(b.meta, b.arrays, b.lines) : null;
+  const f = BundleFile.open<Meta>(file);
+  let parts: SearchIndexParts | null = null;
+  try {
+    parts = f && f.meta.format === FORMAT && typeof f.meta.version === 'string' ? toParts(f) : null;
+  } catch {
+    parts = null; // unreadable: as if damaged
+  }
   if (!parts) {
+    f?.close();
     rmSync(file, { force: true });
     return null;
   }
-  return { version: b!.meta.version, parts };
+  return { version: f!.meta.version, parts };
 }
 
 /** Delete the index on disk (an older one that could not be updated may name an erased person). */
@@ -109,10 +124,33 @@ export function dropSearchIndexFile(dir: string | null): void {
   if (dir) rmSync(searchIndexFile(dir), { force: true });
 }
 
-function toParts(meta: Meta, a: Record<string, BundleArray>, l: Record<string, readonly string[]>): SearchIndexParts | null {
+function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
+  const meta = f.meta;
   const FACTS = ['hasFacts', 'abroad', 'returnee', 'firstYear', 'hasName', 'origin', 'basis', 'current', 'types'] as const;
-  for (const k of [...NUMERIC, ...FACTS]) if (!a[k]) return null;
-  for (const k of ['terms', 'workIds', 'personIds', 'names', 'dict']) if (!l[k]) return null;
+  const lazySections = new Set<string>([...POSTINGS, ...UPDATE_ONLY]);
+  const a: Record<string, BundleArray> = {};
+  for (const k of [...NUMERIC, ...FACTS]) {
+    const arr = lazySections.has(k) ? f.emptyArray(k) : f.array(k);
+    if (!arr) return null;
+    a[k] = arr;
+  }
+  const l: Record<string, readonly string[]> = {};
+  for (const k of ['terms', 'dict']) {
+    const lines = f.lines(k);
+    if (!lines) return null;
+    l[k] = lines.list;
+  }
+  const byLine: FileLines[] = [];
+  for (const k of BY_LINE) {
+    const lines = FileLines.of(f as BundleFile<unknown>, k);
+    if (!lines) return null;
+    byLine.push(lines);
+    l[k] = lines.toArray();
+  }
+  const termStart = a['termStart'] as Int32Array;
+  if (!(termStart instanceof Int32Array) || termStart.length !== l['terms']!.length + 1 || termStart[0] !== 0 || termStart[termStart.length - 1] !== a['postWork']!.length || a['postTf']!.length !== a['postWork']!.length) return null;
+  for (let t = 1; t < termStart.length; t++) if ((termStart[t] as number) < (termStart[t - 1] as number)) return null;
+  const lazy = new FilePostings(f as BundleFile<unknown>, termStart, byLine, Object.fromEntries([...lazySections].map((k) => [k, a[k]])) as Record<LazySection, BundleArray>);
   const personIds = l['personIds'] as string[];
   const nP = personIds.length;
   const terms = new Map<string, number>();
@@ -176,5 +214,6 @@ function toParts(meta: Meta, a: Record<string, BundleArray>, l: Record<string, r
     careersPresent: meta.careersPresent,
     worksSorted: meta.worksSorted === true,
     forward: undefined,
+    lazy,
   };
 }

@@ -3,11 +3,12 @@
  * per-person impact figures and career facts for exact filtering. Queries are synchronous and allocation-light:
  * scratch arrays sized to the corpus are reused between queries.
  */
-import { RECENT_YEARS, TOP_DECAY, combineScore, risingStar, type RankFactors, type RankWeights, DEFAULT_WEIGHTS } from './rank.ts';
+import { RECENT_YEARS, TOP_DECAY, combineScore, impactOf, risingStar, type RankFactors, type RankWeights, DEFAULT_WEIGHTS } from './rank.ts';
 import { queryTerms } from './tokenize.ts';
 import { MatchCount, bitSetWords } from './match-count.ts';
 import { TopHeap, insertTop, popcount, selectTop } from './top-k.ts';
 import { TopPeople } from './top-people.ts';
+import type { LazyParts } from './file-postings.ts';
 
 /** Career facts of one person (from the careers table and the latest affiliation-year), as given to the builder. */
 export interface PersonFactsInput {
@@ -125,6 +126,8 @@ export interface SearchIndexParts {
   /** Works in id order (each segment: works, then expertise documents): an update can follow only then. */
   worksSorted: boolean;
   forward: { start: Int32Array; terms: Int32Array; tf: Float32Array } | undefined;
+  /** Parts read from a file: the postings are read as queries name their terms, the rest when an update asks (file-postings.ts). */
+  lazy?: LazyParts;
 }
 
 /** Query terms tracked per work in a small-integer bit mask (bit 30 marks a touched work; kept below 2^31 so V8 stays on small integers). */
@@ -279,8 +282,9 @@ export class SearchIndex {
 
   /** Career age in the index's asOf year: asOf − first year + 1 (first year from careers, else first work). */
   careerAge(p: number): number | null {
-    const { firstYear } = this.firstYearOf(p);
-    return firstYear === null ? null : this.asOf - firstYear + 1;
+    const fy = this.firstYear[p] as number;
+    const first = fy > 0 ? fy : (this.p.firstWorkYear[p] as number);
+    return first > 0 ? this.asOf - first + 1 : null;
   }
 
   /** True when person p passes every filter. Country filters compare codes exactly; unknown never matches. */
@@ -310,7 +314,13 @@ export class SearchIndex {
     const n = this.p.personIds.length;
     const values = new Float64Array(n);
     let max = 0;
-    for (let p = 0; p < n; p++) max = Math.max(max, (values[p] = combineScore(this.factors(p, 1), w)));
+    // combineScore(this.factors(p, 1), w), without the objects: 1 × the same multiplier
+    const { cites, h, recent } = this.p;
+    for (let p = 0; p < n; p++) {
+      const hp = h[p] as number;
+      const age = this.careerAge(p);
+      max = Math.max(max, (values[p] = impactOf(cites[p] as number, hp, recent[p] as number, risingStar(hp, age), w)));
+    }
     this.impactCache = { key, values, max };
     return this.impactCache;
   }
@@ -336,6 +346,7 @@ export class SearchIndex {
       if (id === undefined) unknownTerms.push(term);
       else known.push({ term, id, bit: i < MAX_BITS ? 1 << i : 0 });
     });
+    this.p.lazy?.terms(known.map((k) => k.id));
     const limit = options.limit ?? 20;
     const offset = options.offset ?? 0;
     const { values: impact, max: maxImpact } = this.impactFor(options.weights ?? DEFAULT_WEIGHTS);
@@ -528,6 +539,9 @@ export class SearchIndex {
     };
   }
 
+  /** The estimate of the strings' bytes (they do not change): made once. */
+  private stringBytes: number | undefined;
+
   stats(): IndexStats {
     const p = this.p;
     const typed = [
@@ -536,12 +550,7 @@ export class SearchIndex {
       ...(this.exhaustiveScratch ? Object.values(this.exhaustiveScratch) : []), ...(this.passingCache ? [this.passingCache.bits] : []),
       ...(p.forward ? [p.forward.start, p.forward.terms, p.forward.tf] : []),
     ].reduce((s, a) => s + a.byteLength, 0) + this.pruned.bytes + this.matches.bytes;
-    let strings = 0;
-    for (const id of p.workIds) strings += 16 + 2 * id.length + 8;
-    for (const id of p.personIds) strings += 16 + 2 * id.length + 8;
-    for (const n of p.names) strings += n ? 16 + 2 * n.length + 8 : 8;
-    let dict = 0;
-    for (const t of p.terms.keys()) dict += 16 + 2 * t.length + 24;
+    const strings = (this.stringBytes ??= estimateStringBytes(p));
     return {
       people: p.personIds.length,
       works: p.workIds.length,
@@ -551,7 +560,7 @@ export class SearchIndex {
       asOf: this.asOf,
       careersPresent: this.careersPresent,
       typedArrayBytes: typed,
-      estimatedBytes: typed + strings + dict,
+      estimatedBytes: typed + strings,
     };
   }
 
@@ -559,4 +568,28 @@ export class SearchIndex {
   get recentWindow(): { from: number; to: number } {
     return { from: this.asOf - RECENT_YEARS + 1, to: this.asOf };
   }
+}
+
+/** Strings sampled per list for the estimate: lists read from a file are read line by line (a sample is a read each). */
+const STRING_SAMPLE = 256;
+
+/**
+ * Bytes the index's strings take, estimated: V8 strings of 2-byte characters and a pointer each (16 + 2·length + 8),
+ * from at most STRING_SAMPLE strings spread over each list (exact for shorter lists), and the term dictionary.
+ */
+function estimateStringBytes(p: Readonly<SearchIndexParts>): number {
+  const list = (l: readonly (string | null)[]): number => {
+    const n = l.length;
+    if (n === 0) return 0;
+    const k = Math.min(n, STRING_SAMPLE);
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const s = l[Math.floor((j * n) / k)];
+      sum += s ? 16 + 2 * s.length + 8 : 8;
+    }
+    return Math.round((sum * n) / k);
+  };
+  let dict = 0;
+  for (const t of p.terms.keys()) dict += 16 + 2 * t.length + 24;
+  return list(p.workIds) + list(p.personIds) + list(p.names) + dict;
 }

@@ -1,0 +1,58 @@
+/**
+ * A string list of a bundle file (array-bundle.ts) written with its line ends (`indexed`), read one line at a time
+ * from the file when asked for: a new process shows a page of hits (a few dozen ids and names) or bisects for one
+ * id without reading or splitting millions of them. `load()` reads the whole list at once (an update or a rewrite
+ * walks every line), and an iteration does the same first; after it the file is no longer read.
+ */
+import { ENDS, listView, type BundleFile } from './array-bundle.ts';
+
+export class FileLines {
+  private whole: readonly string[] | null = null;
+
+  private constructor(
+    private readonly file: BundleFile<unknown>,
+    private readonly name: string,
+    private readonly at: number,
+    readonly length: number,
+  ) {}
+
+  /** The list `name` of the file, or null when it was not written indexed (or its ends do not fit its section). */
+  static of(file: BundleFile<unknown>, name: string): FileLines | null {
+    const s = file.section(name);
+    const e = file.section(`${name}${ENDS}`);
+    if (!s || s.kind !== 'lines' || !e || e.kind !== 'f64' || e.length !== s.length) return null;
+    if (s.length === 0) return s.bytes === 0 ? new FileLines(file, name, s.at, 0) : null;
+    const last = file.slice(`${name}${ENDS}`, s.length - 1, s.length)[0];
+    return last === s.bytes ? new FileLines(file, name, s.at, s.length) : null;
+  }
+
+  /** Line i (undefined past the end). */
+  line(i: number): string | undefined {
+    if (this.whole) return this.whole[i];
+    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) return undefined;
+    const ends = this.file.slice(`${this.name}${ENDS}`, Math.max(0, i - 1), i + 1);
+    const from = i === 0 ? 0 : (ends[0] as number) + 1;
+    const to = ends[ends.length - 1] as number;
+    if (!(from <= to)) throw new Error(`${this.file.path}: line ${i} of "${this.name}" ends before it starts: the file is damaged`);
+    return this.file.bytes(this.at + from, to - from).toString('utf8');
+  }
+
+  /** Every line read now, in one read; later look-ups answer from memory. */
+  load(): readonly string[] {
+    if (!this.whole) {
+      const list = this.file.lines(this.name)?.list;
+      if (!list || list.length !== this.length) throw new Error(`${this.file.path}: the list "${this.name}" does not hold its ${this.length} lines: the file is damaged`);
+      this.whole = list;
+    }
+    return this.whole;
+  }
+
+  get loaded(): boolean {
+    return this.whole !== null;
+  }
+
+  /** The list as an array-like whose lines are read when asked for (listView). */
+  toArray(): string[] {
+    return listView(this.length, (i) => this.line(i), () => this.load());
+  }
+}

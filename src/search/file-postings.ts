@@ -1,0 +1,81 @@
+/**
+ * The postings of a search index read from its file (search-index-file.ts) term by term, when a query first names
+ * the term: a new process (every `atlas search`) reads the per-work and per-person arrays and leaves the postings —
+ * most of the file, 400 MB of 700 at a million people — where they are. The postings arrays are allocated at their
+ * full length (zero pages take no memory until written) and each term's range is read into its place, so every
+ * reader (the pruned path, the match count) indexes them as it would a built index. The columns only an update
+ * reads (each work's length, year, citations and kind) are read with everything else by `all()`, which an update
+ * calls before it copies the index — the id and name lists too, read line by line until then (core/file-lines.ts);
+ * the file is closed then.
+ *
+ * The file stays open (BundleFile): a newer index renamed over it, or its deletion, changes nothing this index reads.
+ */
+import type { BundleArray, BundleFile } from '../core/array-bundle.ts';
+import type { FileLines } from '../core/file-lines.ts';
+
+/** What a SearchIndexParts read from a file still has to read before a part of it is used. */
+export interface LazyParts {
+  /** Read the postings of these terms, those not read yet. */
+  terms(ids: readonly number[]): void;
+  /** Read everything not read yet (an update copies every posting and column); the file is closed after. */
+  all(): void;
+}
+
+/** Sections read by `all()` only, besides the postings. */
+export const UPDATE_ONLY = ['docLen', 'workYear', 'workCites', 'profileDoc'] as const;
+/** Sections read term by term. */
+export const POSTINGS = ['postWork', 'postTf'] as const;
+export type LazySection = (typeof POSTINGS)[number] | (typeof UPDATE_ONLY)[number];
+
+export class FilePostings implements LazyParts {
+  private readonly termRead: Uint8Array;
+  private done = false;
+
+  constructor(
+    private readonly file: BundleFile<unknown>,
+    /** Checked by the caller: ascending from 0 to the postings' length. */
+    private readonly termStart: Int32Array,
+    /** Lists read line by line until an update needs them whole. */
+    private readonly lists: readonly FileLines[],
+    /** Full-length arrays of the file's types, filled as they are read. */
+    readonly arrays: Readonly<Record<LazySection, BundleArray>>,
+  ) {
+    this.termRead = new Uint8Array(termStart.length - 1);
+  }
+
+  terms(ids: readonly number[]): void {
+    if (this.done) return;
+    for (const t of ids) {
+      if (this.termRead[t]) continue;
+      const from = this.termStart[t] as number, to = this.termStart[t + 1] as number;
+      for (const name of POSTINGS) this.file.readInto(name, this.arrays[name], from, to);
+      this.termRead[t] = 1;
+    }
+  }
+
+  all(): void {
+    if (this.done) return;
+    // each section whole in one read (the terms read before are read again: the same bytes)
+    for (const name of [...POSTINGS, ...UPDATE_ONLY]) this.file.readInto(name, this.arrays[name]);
+    for (const l of this.lists) l.load();
+    this.termRead.fill(1);
+    this.done = true;
+    this.file.close();
+  }
+
+  /** Terms whose postings were read so far (for tests and benchmarks). */
+  get termsRead(): number {
+    let n = 0;
+    for (const r of this.termRead) n += r;
+    return n;
+  }
+
+  /** Lists read whole so far (for tests and benchmarks). */
+  get listsLoaded(): number {
+    return this.lists.filter((l) => l.loaded).length;
+  }
+
+  get complete(): boolean {
+    return this.done;
+  }
+}
