@@ -94,11 +94,13 @@ export const demoCommand: Command = {
       }
       if (values['no-serve']) return;
       const { app, url } = await startServer(store, { host: values['host'] as string, port, web: true, log: (l) => ctx.stderr.write(l + '\n') });
-      ctx.stdout.write(`\ndashboard: ${url}  (Ctrl-C to stop)\n`);
-      await new Promise<void>((resolve) => {
+      // Signal handlers before the URL: whoever waits for the URL may signal at once.
+      const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      ctx.stdout.write(`\ndashboard: ${url}  (Ctrl-C to stop)\n`);
+      await stopped;
       await app.close();
     } finally {
       await store.close();

@@ -33,10 +33,9 @@ Endpoints: /api/... (see /docs and /openapi.json); the dashboard at /.`,
     const rateLimit = rawLimit === undefined ? undefined : Number(rawLimit) === 0 ? (false as const) : Number(rawLimit);
     const store = await ctx.store();
     const { app, url } = await startServer(store, { host, port, rateLimit, web: values['no-web'] !== true, log: (l) => ctx.stderr.write(l + '\n') });
-    if (ctx.json) ctx.stdout.write(JSON.stringify({ url, db: ctx.db, docs: `${url}docs` }) + '\n');
-    else ctx.stdout.write(`talent-atlas dashboard: ${url}\nAPI docs: ${url}docs   (database: ${ctx.db}; Ctrl-C to stop)\n`);
-    // Serve until SIGINT/SIGTERM; then close the server so the CLI closes the store cleanly.
-    await new Promise<void>((resolve) => {
+    // Serve until SIGINT/SIGTERM; then close the server so the CLI closes the store cleanly. The handlers are in place
+    // before the URL is printed: whoever waits for the URL may signal at once.
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -45,6 +44,9 @@ Endpoints: /api/... (see /docs and /openapi.json); the dashboard at /.`,
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    if (ctx.json) ctx.stdout.write(JSON.stringify({ url, db: ctx.db, docs: `${url}docs` }) + '\n');
+    else ctx.stdout.write(`talent-atlas dashboard: ${url}\nAPI docs: ${url}docs   (database: ${ctx.db}; Ctrl-C to stop)\n`);
+    await stopped;
     return 0;
   },
 };
