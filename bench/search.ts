@@ -107,22 +107,31 @@ const writeMs = performance.now() - tw;
 const fileMb = statSync(searchIndexFile(fileDir)).size / 2 ** 20;
 const index = new SearchIndex(parts);
 const stats = index.stats();
-const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
-  const { readSearchIndexFile } = await import(${JSON.stringify(path.resolve('src/search/search-index-file.ts'))});
-  const { SearchIndex } = await import(${JSON.stringify(path.resolve('src/search/search-index.ts'))});
-  const t0 = performance.now();
-  const parts = readSearchIndexFile(${JSON.stringify(fileDir)}, 'bench');
-  const t1 = performance.now();
-  const index = new SearchIndex(parts);
-  const t2 = performance.now();
-  const r = index.query(${JSON.stringify(vocab[25] + ' ' + vocab[400])}, { limit: 20 });
-  const t3 = performance.now();
-  console.log(JSON.stringify({ readMs: t1 - t0, setUpMs: t2 - t1, queryMs: t3 - t2, total: r.total, rss: process.memoryUsage().rss }));
-`], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' } });
+/** A new process reads the file and answers one query — as `atlas search` does, with or without the huge pages
+ *  bin/atlas.js asks glibc for (docs/search.md, "Cold start"). The file is in the page cache (just written). */
+function coldAnswer(query: string, hugePages: boolean): { readMs: number; setUpMs: number; queryMs: number; total: number; rss: number } {
+  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' };
+  if (hugePages) env['GLIBC_TUNABLES'] = [process.env['GLIBC_TUNABLES'], 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':');
+  else delete env['GLIBC_TUNABLES'];
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+    const { readSearchIndexFile } = await import(${JSON.stringify(path.resolve('src/search/search-index-file.ts'))});
+    const { SearchIndex } = await import(${JSON.stringify(path.resolve('src/search/search-index.ts'))});
+    const t0 = performance.now();
+    const parts = readSearchIndexFile(${JSON.stringify(fileDir)}, 'bench');
+    const t1 = performance.now();
+    const index = new SearchIndex(parts);
+    const t2 = performance.now();
+    const r = index.query(${JSON.stringify(query)}, { limit: 20 });
+    const t3 = performance.now();
+    console.log(JSON.stringify({ readMs: t1 - t0, setUpMs: t2 - t1, queryMs: t3 - t2, total: r.total, rss: process.memoryUsage().rss }));
+  `], { encoding: 'utf8', env });
+  const out = JSON.parse(child.stdout.trim().split('\n').pop() || '{}') as { readMs?: number; setUpMs?: number; queryMs?: number; total?: number; rss?: number };
+  if (child.status !== 0 || out.readMs === undefined) throw new Error(`the cold-start child failed: ${child.stderr}`);
+  return out as { readMs: number; setUpMs: number; queryMs: number; total: number; rss: number };
+}
+const coldQueries = [vocab[25] + ' ' + vocab[400], vocab[0] + ' ' + vocab[1]];
+const colds = coldQueries.flatMap((q) => [true, false].map((hugePages) => ({ q, hugePages, ...coldAnswer(q, hugePages) })));
 rmSync(fileDir, { recursive: true, force: true });
-const cold = JSON.parse(child.stdout.trim().split('\n').pop() || '{}') as { readMs?: number; setUpMs?: number; queryMs?: number; total?: number; rss?: number };
-if (child.status !== 0 || cold.readMs === undefined) throw new Error(`the cold-start child failed: ${child.stderr}`);
-
 
 // queries: 2–4 words from mid-frequency ranks (20..3000) — the shape of topic queries — plus two with a top-10 word;
 // then a set built around the most frequent words (ranks 0–9: in 11–77% of all works), alone, together and with topic
@@ -202,4 +211,10 @@ console.log(`query top-20 with filters career-age 1..8, min-h 2, pruned: median 
 console.log(`pruned = exhaustive (hits, scores, works, matched terms, total): ${equal}/${all.length} queries, with filters ${equalFiltered}/${all.length}`);
 console.log(`full-scan baseline (${sTimes.length} queries): median ${median(sTimes).toFixed(1)} ms → index is ${(median(sTimes) / median(qTimes)).toFixed(1)}× faster; same top-20 and total in ${agree}/${sTimes.length}`);
 console.log(`target: p95 ≤ 150 ms over all ${all.length} queries → ${pct(qTimes, 0.95) <= 150 ? 'PASS' : 'FAIL'} (p95 ${pct(qTimes, 0.95).toFixed(1)} ms); results equal → ${equal === all.length && equalFiltered === all.length ? 'PASS' : 'FAIL'}`);
-console.log(`index file: ${Math.round(fileMb)} MB (forward index not kept), written in ${(writeMs / 1000).toFixed(2)} s; a new process reads it in ${((cold.readMs ?? 0) / 1000).toFixed(2)} s, sets the index up in ${((cold.setUpMs ?? 0) / 1000).toFixed(2)} s and answers a first query (${cold.total} people) in ${(cold.queryMs ?? 0).toFixed(0)} ms: cold answer ${(((cold.readMs ?? 0) + (cold.setUpMs ?? 0) + (cold.queryMs ?? 0)) / 1000).toFixed(2)} s, against ${((tBuild - t0) / 1000).toFixed(1)} s to build it here (${((tBuild - t0) / ((cold.readMs ?? 0) + (cold.setUpMs ?? 0) + (cold.queryMs ?? 0))).toFixed(1)}×); child RSS ${mb(cold.rss ?? 0)} MB`);
+console.log(`index file: ${Math.round(fileMb)} MB (forward index not kept), written in ${(writeMs / 1000).toFixed(2)} s; build in this run ${((tBuild - t0) / 1000).toFixed(1)} s`);
+for (const c of colds) {
+  const total = c.readMs + c.setUpMs + c.queryMs;
+  console.log(`  cold "${c.q}" ${c.hugePages ? 'huge pages' : 'no huge pages'}: read ${c.readMs.toFixed(0)} ms + set up ${c.setUpMs.toFixed(0)} ms + first query (${c.total} people) ${c.queryMs.toFixed(0)} ms = ${(total / 1000).toFixed(2)} s (${((tBuild - t0) / total).toFixed(0)}× faster than the build); child RSS ${mb(c.rss)} MB`);
+}
+const coldWorst = Math.max(...colds.filter((c) => c.hugePages).map((c) => c.readMs + c.setUpMs + c.queryMs));
+console.log(`target: cold answer < 1 s (as bin/atlas.js runs, huge pages) → ${coldWorst < 1000 ? 'PASS' : 'FAIL'} (worst ${(coldWorst / 1000).toFixed(2)} s)`);

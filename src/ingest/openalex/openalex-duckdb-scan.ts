@@ -33,7 +33,8 @@ export type ScanOutcome = { staged: true; records: number; lastSeq: number } | {
 
 const INSTITUTION = `{"id":"VARCHAR","display_name":"VARCHAR","country_code":"VARCHAR","type":"VARCHAR","ror":"VARCHAR"}`;
 const NAMED = `[{"display_name":"VARCHAR"}]`;
-const STRUCTURE: Record<OpenAlexEntity, string> = {
+/** The fields of each entity the project stores, as json_transform structures (bench/ingest.ts loads the same columns). */
+export const STRUCTURE: Record<OpenAlexEntity, string> = {
   author: `{"id":"VARCHAR","display_name":"VARCHAR","orcid":"VARCHAR","updated_date":"VARCHAR","cited_by_count":"DOUBLE","works_count":"DOUBLE",
     "summary_stats":{"h_index":"DOUBLE"},"affiliations":[{"institution":${INSTITUTION},"years":["DOUBLE"]}]}`,
   work: `{"id":"VARCHAR","title":"VARCHAR","display_name":"VARCHAR","doi":"VARCHAR","updated_date":"VARCHAR","publication_year":"DOUBLE",
