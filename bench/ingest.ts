@@ -6,6 +6,7 @@
  * every field with an auto-detected schema is printed beside it.
  * Each side runs in its own child process, so each peak RSS is its own.
  * Targets (issue 16): ratio ours/duckdb-load ≥ 0.5, peak RSS < 2 GiB.   npx tsx bench/ingest.ts [--authors N] [--quick]
+ * BENCH_TRACE=300 prints each of the ingest's statements slower than 300 ms (docs/ingest.md, where the time goes).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { synthesize } from '../src/synth/index.ts';
 import { openStore } from '../src/store/open-store.ts';
+import type { SqlValue, Store } from '../src/store/store.ts';
 import { ingestFiles } from '../src/ingest/run-ingest.ts';
 import { STRUCTURE } from '../src/ingest/openalex/openalex-duckdb-scan.ts';
 
@@ -82,8 +84,25 @@ async function load(authorsFile: string, worksFile: string, dir: string, mode: '
   return { records: Number(row?.['n']), seconds, rss: peakRss(), detail: `two tables of ${what} (${fmt(Number(row?.['items']))} authorships), no checks, no indexes` };
 }
 
+/** BENCH_TRACE=ms: every statement of the store slower than that printed to stderr with its time (where the time goes). */
+function traceStatements(store: Store, overMs: number): void {
+  for (const method of ['exec', 'query'] as const) {
+    const run = store[method].bind(store) as (sql: string, params?: readonly SqlValue[]) => Promise<unknown>;
+    (store as unknown as Record<string, unknown>)[method] = async (sql: string, params?: readonly SqlValue[]): Promise<unknown> => {
+      const t = performance.now();
+      try {
+        return await run(sql, params);
+      } finally {
+        const ms = performance.now() - t;
+        if (ms > overMs) process.stderr.write(`${(ms / 1000).toFixed(2).padStart(7)} s  ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+      }
+    };
+  }
+}
+
 async function ours(authorsFile: string, worksFile: string, dir: string): Promise<Measured> {
   const store = await openStore(path.join(dir, 'bench.duckdb'));
+  if (process.env['BENCH_TRACE']) traceStatements(store, Number(process.env['BENCH_TRACE']) || 300);
   const t = performance.now();
   const r = await ingestFiles(store, [authorsFile, worksFile], { source: 'openalex' });
   const seconds = (performance.now() - t) / 1000;
