@@ -8,14 +8,14 @@
 import { BM25, RECENT_YEARS, hIndex } from './rank.ts';
 import { buildTermPeopleBits } from './match-count.ts';
 import { buildWorkSets } from './work-sets.ts';
-import type { SearchIndexParts } from './search-index.ts';
+import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
 
 /** What a build or an update makes (see SearchIndexParts); the rest of the parts is computed from it (finishIndex). */
 export type IndexCore = Pick<
   SearchIndexParts,
   | 'terms' | 'termStart' | 'postWork' | 'postTf' | 'workIds' | 'docLen' | 'workYear' | 'workCites' | 'profileDoc' | 'workPeopleStart' | 'workPeople'
-  | 'personIds' | 'names' | 'sourceH' | 'facts' | 'latestDataYear' | 'careersPresent' | 'worksSorted'
->;
+  | 'personIds' | 'names' | 'sourceH' | 'latestDataYear' | 'careersPresent' | 'worksSorted'
+> & { facts: (PersonFactsInput | undefined)[] };
 
 /** Whether ids are in code-unit order, ascending, from `from` to `to`. */
 export function sortedIds(ids: readonly string[], from = 0, to = ids.length): boolean {

@@ -41,7 +41,7 @@ function contents(p: SearchIndexParts): Record<string, unknown> {
   });
   const people = personIds.map((id, x) => {
     const worksOf = Array.from(p.personWorks.subarray(p.personWorksStart[x], p.personWorksStart[x + 1]), (w) => workIds[w]);
-    return `${id}|${p.names[x]}|${p.sourceH[x]}|${p.cites[x]}|${p.h[x]}|${p.recent[x]}|${p.nWorks[x]}|${p.firstWorkYear[x]}|${JSON.stringify(p.facts[x] ?? null)}|${worksOf.join(',')}`;
+    return `${id}|${p.names[x]}|${p.sourceH[x]}|${p.cites[x]}|${p.h[x]}|${p.recent[x]}|${p.nWorks[x]}|${p.firstWorkYear[x]}|${JSON.stringify(p.facts.at(x) ?? null)}|${worksOf.join(',')}`;
   });
   return { terms: p.terms.size, postings, works, people, asOf: p.asOf, latestDataYear: p.latestDataYear, careersPresent: p.careersPresent, worksSorted: p.worksSorted };
 }
@@ -65,7 +65,7 @@ function answersOf(index: SearchIndex): unknown[] {
 }
 
 function withoutFacts(p: SearchIndexParts): SearchIndexParts {
-  return { ...p, facts: [...p.facts] };
+  return { ...p, facts: Array.from({ length: p.facts.length }, (_, i) => p.facts.at(i)) };
 }
 
 for (const backend of BACKENDS) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { BundleFile, readBundleMeta, writeBundle, type BundleArray } from '../core/array-bundle.ts';
 import { FileLines } from '../core/file-lines.ts';
 import { FilePostings, POSTINGS, UPDATE_ONLY, type LazySection } from './file-postings.ts';
-import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
+import type { PersonFactsInput, PersonFactsList, SearchIndexParts } from './search-index.ts';
 
 const FILE = 'search-index.bundle';
 /**
@@ -60,7 +60,7 @@ export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts
   const names: string[] = [];
   const tri = (b: boolean | null | undefined): number => (b === null || b === undefined ? -1 : b ? 1 : 0);
   for (let i = 0; i < nP; i++) {
-    const f = parts.facts[i];
+    const f = parts.facts.at(i);
     hasFacts[i] = f ? 1 : 0;
     abroad[i] = tri(f?.abroad);
     returnee[i] = tri(f?.returnee);
@@ -160,21 +160,25 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
   const dict = l['dict'] as string[];
   const text = (c: number): string | null => (c === 0 ? null : (dict[c] ?? null));
   const bool = (v: number): boolean | null => (v < 0 ? null : v === 1);
-  const facts: (PersonFactsInput | undefined)[] = new Array(nP);
-  for (let i = 0; i < nP; i++) {
-    if (!hasFacts![i]) continue;
-    const y = firstYear![i] as number;
-    const t = text(types![i] as number);
-    facts[i] = {
-      origin: text(origin![i] as number),
-      originBasis: text(basis![i] as number),
-      currentCountry: text(current![i] as number),
-      abroad: bool(abroad![i] as number),
-      returnee: bool(returnee![i] as number),
-      firstYear: y < 0 ? null : y,
-      latestInstitutionTypes: t ? t.split('\t') : [],
-    };
-  }
+  // made when asked, not kept: SearchIndex codes each person's facts into its own arrays once, so a million objects
+  // held together (and the garbage collector copying them) are never needed
+  const facts: PersonFactsList = {
+    length: nP,
+    at(i: number): PersonFactsInput | undefined {
+      if (!hasFacts![i]) return undefined;
+      const y = firstYear![i] as number;
+      const t = text(types![i] as number);
+      return {
+        origin: text(origin![i] as number),
+        originBasis: text(basis![i] as number),
+        currentCountry: text(current![i] as number),
+        abroad: bool(abroad![i] as number),
+        returnee: bool(returnee![i] as number),
+        firstYear: y < 0 ? null : y,
+        latestInstitutionTypes: t ? t.split('\t') : [],
+      };
+    },
+  };
   // names: null where there is none, else the line (decoded when a hit shows it)
   const nameLines = l['names'] as string[];
   const names = new Proxy(nameLines, { get: (t, k, r) => (typeof k === 'string' && /^\d+$/.test(k) ? (hasName![Number(k)] ? Reflect.get(t, k, r) : Number(k) < nP ? null : undefined) : Reflect.get(t, k, r)) }) as (string | null)[];

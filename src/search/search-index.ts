@@ -10,6 +10,12 @@ import { TopHeap, insertTop, popcount, selectTop } from './top-k.ts';
 import { TopPeople } from './top-people.ts';
 import type { LazyParts } from './file-postings.ts';
 
+/** Person facts by ordinal; an array is one. */
+export interface PersonFactsList {
+  readonly length: number;
+  at(i: number): PersonFactsInput | undefined;
+}
+
 /** Career facts of one person (from the careers table and the latest affiliation-year), as given to the builder. */
 export interface PersonFactsInput {
   origin?: string | null;
@@ -118,7 +124,8 @@ export interface SearchIndexParts {
   recent: Int32Array;
   nWorks: Int32Array;
   firstWorkYear: Int32Array;
-  facts: (PersonFactsInput | undefined)[];
+  /** Career facts by person ordinal: an array, or (read from a file) one made when asked — SearchIndex reads each once. */
+  facts: PersonFactsList;
   asOf: number;
   /** The latest year with a known country in the careers' affiliation-years when the index was made. */
   latestDataYear: number | null;
@@ -184,7 +191,7 @@ export class SearchIndex {
       return i;
     };
     for (let i = 0; i < nP; i++) {
-      const f = parts.facts[i];
+      const f = parts.facts.at(i);
       if (!f) continue;
       this.origin[i] = code(f.origin);
       this.current[i] = code(f.currentCountry);
@@ -198,7 +205,7 @@ export class SearchIndex {
         if (b >= 0) this.instMask[i] = (this.instMask[i] as number) | (1 << b);
       }
     }
-    parts.facts.length = 0; // facts now live in the typed arrays
+    parts.facts = []; // facts now live in the typed arrays
     const nT = parts.terms.size;
     this.idf = new Float32Array(nT);
     for (let t = 0; t < nT; t++) {
