@@ -6,7 +6,7 @@ import { unusedSpaceNote } from '../store/repo/unused-space.ts';
 import { openStore, resolveDbLocation } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import type { Command, CommandContext } from './command.ts';
-import { COMMANDS } from './commands/index.ts';
+import { loadCommand, loadCommands } from './commands/index.ts';
 
 /** Commands that write facts and derive after them, or derive themselves: no freshness check before they run. */
 const WRITES_OR_REDERIVES = new Set(['ingest', 'pull', 'refresh-careers', 'demo', 'synth', 'merge', 'split', 'erase', 'contacts', 'resolve', 'vacuum']);
@@ -23,9 +23,10 @@ Global options:
 Commands:
 `;
 
-function helpText(): string {
-  const w = Math.max(...COMMANDS.map((c) => c.name.length));
-  return GLOBAL_HELP + COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n') + '\n\nRun `atlas <command> --help` for a command\'s options.\n';
+async function helpText(): Promise<string> {
+  const commands = await loadCommands();
+  const w = Math.max(...commands.map((c) => c.name.length));
+  return GLOBAL_HELP + commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n') + '\n\nRun `atlas <command> --help` for a command\'s options.\n';
 }
 
 export async function runCli(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): Promise<number> {
@@ -33,10 +34,10 @@ export async function runCli(argv: string[], io: { stdout: NodeJS.WritableStream
   const stdout = io.stdout as CommandContext['stdout'];
   const stderr = io.stderr as CommandContext['stderr'];
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    stdout.write(helpText());
+    stdout.write(await helpText());
     return name ? 0 : 1;
   }
-  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
+  const command: Command | undefined = await loadCommand(name);
   if (!command) {
     stderr.write(`error [BAD_ARGUMENT]: unknown command "${name}". Run \`atlas --help\` for the list.\n`);
     return 2;

@@ -4,13 +4,11 @@ import path from 'node:path';
 import { dataPath } from '../../core/paths.ts';
 import { AtlasError } from '../../core/errors.ts';
 import { openStore } from '../../store/open-store.ts';
-import { ingestFiles } from '../../ingest/run-ingest.ts';
 import { refreshCareers } from '../../careers/index.ts';
 import { refreshMentorships } from '../../mentors/index.ts';
 import { importContacts } from '../../network/index.ts';
 import { storeStats } from '../../store/repo/stats.ts';
 import { educationSummary } from '../../store/repo/education-summary.ts';
-import { startServer } from '../../api/index.ts';
 import type { Command } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
 import { progressBar, showIngestProgress } from '../progress.ts';
@@ -49,6 +47,8 @@ export const demoCommand: Command = {
   counts, then serves the dashboard until Ctrl-C.`,
   options: { port: { type: 'string', default: '7300' }, host: { type: 'string', default: '127.0.0.1' }, 'no-serve': { type: 'boolean' } },
   async run(ctx, values) {
+    // the ingest's readers and the server load when the demo runs, not with every `atlas` command
+    const [{ ingestFiles }, { startServer }] = await Promise.all([import('../../ingest/run-ingest.ts'), import('../../api/index.ts')]);
     const db = ctx.argv.includes('--db') || process.env['ATLAS_DB'] ? ctx.db : 'atlas-demo.duckdb';
     if (/^postgres/.test(db)) throw new AtlasError('BAD_ARGUMENT', 'the demo recreates its database; give it a DuckDB file path, not a server URL');
     const port = Number(values['port']);

@@ -1,35 +1,56 @@
-/** The command registry: every `atlas` command, in the order `atlas --help` lists them. Add one import and one entry per command. */
+/**
+ * The command registry: every `atlas` command, in the order `atlas --help` lists them, each by its name and the
+ * module that defines it. A command's module (and what it imports) is loaded only when that command runs or help
+ * lists them all: `atlas search` does not load the server, the ingest's readers or the pullers (each module costs a
+ * new process ~2–3 ms through tsx; all of them ~0.8 s). Add one entry per command; commands.test.ts checks the names.
+ */
 import type { Command } from '../command.ts';
-import { bandsCommand } from './bands.ts';
-import { gapCommand } from './gap.ts';
-import { subsidyCommand } from './subsidy.ts';
-import { careerCommand, refreshCareersCommand } from './career.ts';
-import { cohortCommand } from './cohort.ts';
-import { diasporaCommand } from './diaspora.ts';
-import { flowsCommand } from './flows.ts';
-import { institutionCommand } from './institution.ts';
-import { returneesCommand } from './returnees.ts';
-import { serveCommand } from './serve.ts';
-import { searchCommand } from './search.ts';
-import { contactsCommand } from './contacts.ts';
-import { introCommand } from './intro.ts';
-import { brokersCommand } from './brokers.ts';
-import { mergeCommand } from './merge.ts';
-import { splitCommand } from './split.ts';
-import { resolveCommand } from './resolve.ts';
-import { eraseCommand } from './erase.ts';
-import { ingestCommand } from './ingest.ts';
-import { statsCommand } from './stats.ts';
-import { personCommand } from './person.ts';
-import { exportCommand } from './export.ts';
-import { demoCommand } from './demo.ts';
-import { synthCommand } from './synth.ts';
-import { mentorsCommand } from './mentors.ts';
-import { pullCommand } from './pull.ts';
-import { vacuumCommand } from './vacuum.ts';
-import { usersCommand } from './users.ts';
-import { auditCommand } from './audit.ts';
-import { shortlistCommand } from './shortlist.ts';
-import { alertsCommand, watchCommand } from './watch.ts';
 
-export const COMMANDS: Command[] = [demoCommand, ingestCommand, pullCommand, statsCommand, personCommand, exportCommand, synthCommand, serveCommand, searchCommand, flowsCommand, diasporaCommand, returneesCommand, cohortCommand, institutionCommand, careerCommand, refreshCareersCommand, bandsCommand, gapCommand, subsidyCommand, contactsCommand, introCommand, brokersCommand, shortlistCommand, watchCommand, alertsCommand, mentorsCommand, resolveCommand, mergeCommand, splitCommand, eraseCommand, vacuumCommand, usersCommand, auditCommand];
+const REGISTRY: ReadonlyArray<readonly [name: string, load: () => Promise<Command>]> = [
+  ['demo', async () => (await import('./demo.ts')).demoCommand],
+  ['ingest', async () => (await import('./ingest.ts')).ingestCommand],
+  ['pull', async () => (await import('./pull.ts')).pullCommand],
+  ['stats', async () => (await import('./stats.ts')).statsCommand],
+  ['person', async () => (await import('./person.ts')).personCommand],
+  ['export', async () => (await import('./export.ts')).exportCommand],
+  ['synth', async () => (await import('./synth.ts')).synthCommand],
+  ['serve', async () => (await import('./serve.ts')).serveCommand],
+  ['search', async () => (await import('./search.ts')).searchCommand],
+  ['flows', async () => (await import('./flows.ts')).flowsCommand],
+  ['diaspora', async () => (await import('./diaspora.ts')).diasporaCommand],
+  ['returnees', async () => (await import('./returnees.ts')).returneesCommand],
+  ['cohort', async () => (await import('./cohort.ts')).cohortCommand],
+  ['institution', async () => (await import('./institution.ts')).institutionCommand],
+  ['career', async () => (await import('./career.ts')).careerCommand],
+  ['refresh-careers', async () => (await import('./career.ts')).refreshCareersCommand],
+  ['bands', async () => (await import('./bands.ts')).bandsCommand],
+  ['gap', async () => (await import('./gap.ts')).gapCommand],
+  ['subsidy', async () => (await import('./subsidy.ts')).subsidyCommand],
+  ['contacts', async () => (await import('./contacts.ts')).contactsCommand],
+  ['intro', async () => (await import('./intro.ts')).introCommand],
+  ['brokers', async () => (await import('./brokers.ts')).brokersCommand],
+  ['shortlist', async () => (await import('./shortlist.ts')).shortlistCommand],
+  ['watch', async () => (await import('./watch.ts')).watchCommand],
+  ['alerts', async () => (await import('./watch.ts')).alertsCommand],
+  ['mentors', async () => (await import('./mentors.ts')).mentorsCommand],
+  ['resolve', async () => (await import('./resolve.ts')).resolveCommand],
+  ['merge', async () => (await import('./merge.ts')).mergeCommand],
+  ['split', async () => (await import('./split.ts')).splitCommand],
+  ['erase', async () => (await import('./erase.ts')).eraseCommand],
+  ['vacuum', async () => (await import('./vacuum.ts')).vacuumCommand],
+  ['users', async () => (await import('./users.ts')).usersCommand],
+  ['audit', async () => (await import('./audit.ts')).auditCommand],
+];
+
+/** Every command's name, in help order. */
+export const COMMAND_NAMES: readonly string[] = REGISTRY.map(([name]) => name);
+
+/** The command of that name, loaded; undefined for none. */
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  return REGISTRY.find(([n]) => n === name)?.[1]();
+}
+
+/** Every command, loaded, in help order. */
+export async function loadCommands(): Promise<Command[]> {
+  return Promise.all(REGISTRY.map(([, load]) => load()));
+}

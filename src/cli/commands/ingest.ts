@@ -3,7 +3,7 @@ import { storedCommandLine } from '../command-line.ts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AtlasError, InputError } from '../../core/errors.ts';
-import { ingestFiles, type IngestResult } from '../../ingest/run-ingest.ts';
+import type { IngestResult } from '../../ingest/run-ingest.ts';
 import { inputFiles } from '../../ingest/input-files.ts';
 import { splitLanded, type SkippedFile } from '../../ingest/landed-files.ts';
 import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
@@ -68,6 +68,8 @@ export const ingestCommand: Command = {
     resume: { type: 'boolean' },
   },
   async run(ctx, values, files) {
+    // the readers load when an ingest runs, not with every `atlas` command
+    const { ingestFiles } = await import('../../ingest/run-ingest.ts');
     if (files.length === 0) throw new AtlasError('BAD_ARGUMENT', 'give at least one file or folder to ingest, e.g. `atlas ingest data/openalex-samples/openalex-research-rag/authors_sample.json`');
     const onError = values['on-error'];
     if (onError !== 'fail' && onError !== 'skip') throw new AtlasError('BAD_ARGUMENT', `--on-error must be "fail" or "skip", not "${String(onError)}"`);

@@ -1,5 +1,4 @@
 /** `atlas serve`: the REST API and the dashboard on one port; builds the dashboard first when needed and prints the URL. */
-import { startServer } from '../../api/index.ts';
 import { badArgument } from '../../core/errors.ts';
 import type { Command } from '../command.ts';
 
@@ -26,6 +25,8 @@ request needs \`Authorization: Bearer <key>\`, and the dashboard asks for the ke
 Endpoints: /api/... (see /docs and /openapi.json); the dashboard at /.`,
   options: { port: { type: 'string' }, host: { type: 'string' }, 'no-web': { type: 'boolean' }, 'rate-limit': { type: 'string' } },
   async run(ctx, values) {
+    // the server (Fastify, the dashboard's assets) is loaded when served, not by every `atlas` command
+    const { startServer } = await import('../../api/index.ts');
     const port = parsePort(values['port'] as string | undefined);
     const host = (values['host'] as string | undefined) ?? '127.0.0.1';
     const rawLimit = values['rate-limit'] as string | undefined;
