@@ -1,6 +1,6 @@
 /**
  * The search index on disk, on both backends with real Paper Copilot lists and derived careers: a new process (a
- * new store object on the same database) reads the index the last one built and answers every query exactly as
+ * new store object on the same database; plus real OpenAlex authors, whose institutions have types) reads the index the last one built and answers every query exactly as
  * a built one does (filters, facts and explanations included); after an ingest the next caller updates it; an
  * erasure deletes the file at once and no later file names the person; a damaged file is never used.
  */
@@ -28,6 +28,7 @@ const QUERIES: Array<[string, Record<string, unknown>]> = [
   ['policy', { abroad: true }],
   ['navigation', { careerAge: '0..8' }],
   ['vision language', { origin: 'CN', limit: 30 }],
+  ['learning', { institutionType: 'company', limit: 30 }],
 ];
 
 async function answers(store: Store): Promise<unknown[]> {
@@ -63,6 +64,8 @@ for (const backend of BACKENDS) {
       store = await open();
       await migrate(store);
       await ingestFiles(store, [dataPath('paperlists', 'corl2021.json.gz')]);
+      // OpenAlex authors: institutions with types, so the read facts include the latest institution types
+      await ingestFiles(store, [dataPath('openalex-samples', 'openalex-research-rag', 'authors_sample.json')], { source: 'openalex' });
       await refreshCareersKeepingParams(store);
     }, 120_000);
 
@@ -81,6 +84,16 @@ for (const backend of BACKENDS) {
       const read = await answers(store);
       expect(searchIndexOrigins).toEqual({ ...before, built: before.built + 1, read: before.read + 1 });
       expect(read).toEqual(built);
+      // every person's facts as the read index coded them from the file's columns, as a build codes them
+      const readIndex = await searchIndexFor(store);
+      const builtIndex = await buildSearchIndex(store);
+      const n = readIndex.size.people;
+      expect(builtIndex.size.people).toBe(n);
+      const infos = (ix: typeof readIndex) => Array.from({ length: n }, (_, p) => ix.personInfo(p));
+      const fromFile = infos(readIndex);
+      expect(fromFile).toEqual(infos(builtIndex));
+      expect(fromFile.filter((f) => f.latestInstitutionTypes.length > 0).length).toBeGreaterThan(0);
+      expect(fromFile.filter((f) => f.originBasis !== null && f.abroad !== null && f.firstYear !== null).length).toBeGreaterThan(0);
       // and the stats of the read index equal a fresh build's
       expect((await buildSearchIndex(store)).stats().postings).toBeGreaterThan(0);
     });

@@ -164,6 +164,7 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
   // held together (and the garbage collector copying them) are never needed
   const facts: PersonFactsList = {
     length: nP,
+    coded: { dict, has: hasFacts!, abroad: abroad!, returnee: returnee!, firstYear: firstYear!, origin: origin!, basis: basis!, current: current!, types: types! },
     at(i: number): PersonFactsInput | undefined {
       if (!hasFacts![i]) return undefined;
       const y = firstYear![i] as number;

@@ -14,6 +14,24 @@ import type { LazyParts } from './file-postings.ts';
 export interface PersonFactsList {
   readonly length: number;
   at(i: number): PersonFactsInput | undefined;
+  /** The same facts as columns of codes (how the index file keeps them), read without an object per person. */
+  readonly coded?: CodedPersonFacts;
+}
+
+/**
+ * Person facts as columns: `has` 0/1; `abroad`, `returnee` −1 (unknown) / 0 / 1; `firstYear` −1 for none; `origin`,
+ * `basis`, `current` codes into `dict` (0 = none); `types` a code of the latest institution types joined by tabs.
+ */
+export interface CodedPersonFacts {
+  dict: readonly string[];
+  has: ArrayLike<number>;
+  abroad: ArrayLike<number>;
+  returnee: ArrayLike<number>;
+  firstYear: ArrayLike<number>;
+  origin: ArrayLike<number>;
+  basis: ArrayLike<number>;
+  current: ArrayLike<number>;
+  types: ArrayLike<number>;
 }
 
 /** Career facts of one person (from the careers table and the latest affiliation-year), as given to the builder. */
@@ -179,6 +197,21 @@ export class SearchIndex {
     this.firstYear = new Int32Array(nP);
     this.instMask = new Uint32Array(nP);
     this.originBasis = new Array<string | null>(nP).fill(null);
+    if (parts.facts.coded) this.codeColumns(parts.facts.coded, nP);
+    else this.codeFacts(parts.facts, nP);
+    parts.facts = []; // facts now live in the typed arrays
+    const nT = parts.terms.size;
+    this.idf = new Float32Array(nT);
+    for (let t = 0; t < nT; t++) {
+      const df = (parts.termStart[t + 1] as number) - (parts.termStart[t] as number);
+      this.idf[t] = Math.log(1 + (nW - df + 0.5) / (df + 0.5));
+    }
+    this.pruned = new TopPeople({ ...parts, idf: this.idf });
+    this.matches = new MatchCount(parts, nP);
+  }
+
+  /** Each person's facts into the index's arrays: countries and institution types numbered as first met. */
+  private codeFacts(facts: PersonFactsList, nP: number): void {
     const cc = new Map<string, number>();
     const code = (c: string | null | undefined): number => {
       if (!c) return 0;
@@ -191,7 +224,7 @@ export class SearchIndex {
       return i;
     };
     for (let i = 0; i < nP; i++) {
-      const f = parts.facts.at(i);
+      const f = facts.at(i);
       if (!f) continue;
       this.origin[i] = code(f.origin);
       this.current[i] = code(f.currentCountry);
@@ -199,21 +232,55 @@ export class SearchIndex {
       this.flags[i] = (careers ? FLAG_CAREERS : 0) | (f.abroad ? FLAG_ABROAD : 0) | (f.returnee ? FLAG_RETURNEE : 0);
       this.firstYear[i] = f.firstYear ?? 0;
       this.originBasis[i] = f.originBasis ?? null;
-      for (const t of f.latestInstitutionTypes ?? []) {
-        let b = this.instTypes.indexOf(t);
-        if (b < 0 && this.instTypes.length < 32) b = this.instTypes.push(t) - 1;
-        if (b >= 0) this.instMask[i] = (this.instMask[i] as number) | (1 << b);
+      for (const t of f.latestInstitutionTypes ?? []) this.instMask[i] = (this.instMask[i] as number) | this.typeBit(t);
+    }
+  }
+
+  /**
+   * The same from columns of codes, in the same order — so countries, institution types and their bits come out as
+   * codeFacts makes them — with each dictionary entry numbered once instead of each person's strings looked up.
+   */
+  private codeColumns(c: CodedPersonFacts, nP: number): void {
+    const country = new Int32Array(c.dict.length).fill(-1);
+    country[0] = 0;
+    const code = (d: number): number => {
+      let i = country[d] as number;
+      if (i < 0) {
+        i = this.countries.length;
+        this.countries.push(c.dict[d] as string);
+        country[d] = i;
       }
+      return i;
+    };
+    const typeMask = new Uint32Array(c.dict.length);
+    const typeKnown = new Uint8Array(c.dict.length);
+    typeKnown[0] = 1;
+    for (let i = 0; i < nP; i++) {
+      if (!c.has[i]) continue;
+      this.origin[i] = code(c.origin[i] as number);
+      this.current[i] = code(c.current[i] as number);
+      const abroad = c.abroad[i] as number;
+      this.flags[i] = (abroad >= 0 ? FLAG_CAREERS : 0) | (abroad === 1 ? FLAG_ABROAD : 0) | (c.returnee[i] === 1 ? FLAG_RETURNEE : 0);
+      const y = c.firstYear[i] as number;
+      this.firstYear[i] = y < 0 ? 0 : y;
+      const b = c.basis[i] as number;
+      this.originBasis[i] = b === 0 ? null : (c.dict[b] ?? null);
+      const t = c.types[i] as number;
+      if (!typeKnown[t]) {
+        let m = 0;
+        for (const type of (c.dict[t] as string).split('\t')) m |= this.typeBit(type);
+        typeMask[t] = m;
+        typeKnown[t] = 1;
+      }
+      this.instMask[i] = typeMask[t] as number;
     }
-    parts.facts = []; // facts now live in the typed arrays
-    const nT = parts.terms.size;
-    this.idf = new Float32Array(nT);
-    for (let t = 0; t < nT; t++) {
-      const df = (parts.termStart[t + 1] as number) - (parts.termStart[t] as number);
-      this.idf[t] = Math.log(1 + (nW - df + 0.5) / (df + 0.5));
-    }
-    this.pruned = new TopPeople({ ...parts, idf: this.idf });
-    this.matches = new MatchCount(parts, nP);
+  }
+
+  /** The bit of an institution type, numbered when first met (the first 32; later ones get none: 0). */
+  private typeBit(t: string): number {
+    let b = this.instTypes.indexOf(t);
+    if (b < 0 && this.instTypes.length < 32) b = this.instTypes.push(t) - 1;
+    return b >= 0 ? 1 << b : 0;
   }
 
   /** The arrays the index answers from, facts aside (they live in the index's own arrays): an update reads them, never writes. */
