@@ -67,10 +67,13 @@ export async function tiesEvidence(db: Queryable, pairs: ReadonlyArray<readonly 
       `WITH pairs(a, b) AS (VALUES ${values}),
        shared AS (
          SELECT DISTINCT pr.a, pr.b, x.work_id FROM pairs pr
-         JOIN authorships x ON x.person_id = pr.a JOIN authorships y ON y.work_id = x.work_id AND y.person_id = pr.b)
-       SELECT s.a, s.b, w.work_id, w.title, w.year,
-         COALESCE(w.author_count, (SELECT COUNT(DISTINCT z.person_id) FROM authorships z WHERE z.work_id = w.work_id)) AS k
-       FROM works w JOIN shared s ON s.work_id = w.work_id
+         JOIN authorships x ON x.person_id = pr.a JOIN authorships y ON y.work_id = x.work_id AND y.person_id = pr.b),
+       -- authors counted for the shared works only: as a correlated subquery DuckDB counted every work's (1.3 s at 5M authorships)
+       counted AS (
+         SELECT z.work_id, COUNT(DISTINCT z.person_id) AS n FROM authorships z
+         WHERE z.work_id IN (SELECT work_id FROM shared) GROUP BY z.work_id)
+       SELECT s.a, s.b, w.work_id, w.title, w.year, COALESCE(w.author_count, c.n) AS k
+       FROM works w JOIN shared s ON s.work_id = w.work_id LEFT JOIN counted c ON c.work_id = w.work_id
        ORDER BY s.a, s.b, w.year DESC, w.work_id`,
       params,
     );
