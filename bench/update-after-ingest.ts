@@ -66,6 +66,13 @@ function ties(g: TieGraph): string[] {
   return out.sort();
 }
 
+/** Whether two graphs hold the same ties, compared tie by tie (one JSON string of 14M ties is over V8's limit). */
+function sameTies(a: TieGraph, b: TieGraph): boolean {
+  const x = ties(a);
+  const y = ties(b);
+  return x.length === y.length && x.every((t, i) => t === y[i]);
+}
+
 /** Queries over the synthetic vocabulary: single topic words, pairs, and the most frequent words. */
 const QUERIES = ['learning', 'neural network', 'robot manipulation', 'reinforcement learning policy', 'graph', 'language model', 'vision transformer', 'optimization', 'data', 'deep learning'];
 const answers = (index: SearchIndex): string => JSON.stringify(QUERIES.map((q) => index.query(q, { limit: 20 })));
@@ -127,7 +134,7 @@ try {
   t = performance.now();
   const fresh = await buildTieGraph(store, updated.params, { owners: 'none', allPeople: true });
   const buildMs = performance.now() - t;
-  const same = JSON.stringify(ties(updated.graph)) === JSON.stringify(ties(fresh.graph));
+  const same = sameTies(updated.graph, fresh.graph);
   if (lastTieGraphUpdate) {
     const f = lastTieGraphUpdate;
     console.log(`  the update: ${f.changedPeople.toLocaleString()} people's ties read again (${f.recomputedTies.toLocaleString()} ties), ${f.addedNodes} nodes added; ms: changed people ${f.ms.people.toFixed(0)}, mentorship diff ${f.ms.mentorships.toFixed(0)}, their ties ${f.ms.ties.toFixed(0)}, array merge ${f.ms.merge.toFixed(0)}, file write ${f.writeMs.toFixed(0)}`);
