@@ -107,9 +107,11 @@ const writeMs = performance.now() - tw;
 const fileMb = statSync(searchIndexFile(fileDir)).size / 2 ** 20;
 const index = new SearchIndex(parts);
 const stats = index.stats();
+/** What a new process measured: reading the file, setting the index up, its first query; matches; its RSS. */
+type Cold = { readMs: number; setUpMs: number; queryMs: number; total: number; rss: number };
 /** A new process reads the file and answers one query — as `atlas search` does, with or without the huge pages
  *  bin/atlas.js asks glibc for (docs/search.md, "Cold start"). The file is in the page cache (just written). */
-function coldAnswer(query: string, hugePages: boolean): { readMs: number; setUpMs: number; queryMs: number; total: number; rss: number } {
+function coldAnswer(query: string, hugePages: boolean): Cold {
   const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' };
   if (hugePages) env['GLIBC_TUNABLES'] = [process.env['GLIBC_TUNABLES'], 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':');
   else delete env['GLIBC_TUNABLES'];
@@ -125,9 +127,9 @@ function coldAnswer(query: string, hugePages: boolean): { readMs: number; setUpM
     const t3 = performance.now();
     console.log(JSON.stringify({ readMs: t1 - t0, setUpMs: t2 - t1, queryMs: t3 - t2, total: r.total, rss: process.memoryUsage().rss }));
   `], { encoding: 'utf8', env });
-  const out = JSON.parse(child.stdout.trim().split('\n').pop() || '{}') as { readMs?: number; setUpMs?: number; queryMs?: number; total?: number; rss?: number };
+  const out = JSON.parse(child.stdout.trim().split('\n').pop() || '{}') as Partial<Cold>;
   if (child.status !== 0 || out.readMs === undefined) throw new Error(`the cold-start child failed: ${child.stderr}`);
-  return out as { readMs: number; setUpMs: number; queryMs: number; total: number; rss: number };
+  return out as Cold;
 }
 const coldQueries = [vocab[25] + ' ' + vocab[400], vocab[0] + ' ' + vocab[1]];
 const colds = coldQueries.flatMap((q) => [true, false].map((hugePages) => ({ q, hugePages, ...coldAnswer(q, hugePages) })));

@@ -1,7 +1,7 @@
 /**
- * The search index on disk, on both backends with real Paper Copilot lists and derived careers: a new process (a
- * new store object on the same database; plus real OpenAlex authors, whose institutions have types) reads the index the last one built and answers every query exactly as
- * a built one does (filters, facts and explanations included); after an ingest the next caller updates it; an
+ * The search index on disk, on both backends with real Paper Copilot lists, real OpenAlex authors (whose
+ * institutions have types) and derived careers: a new process (a new store object on the same database) reads the
+ * index the last one built and answers every query exactly as a built one does (filters, facts and explanations included); after an ingest the next caller updates it; an
  * erasure deletes the file at once and no later file names the person; a damaged file is never used.
  */
 import { readFileSync, truncateSync } from 'node:fs';

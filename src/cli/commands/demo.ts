@@ -10,6 +10,7 @@ import { importContacts } from '../../network/index.ts';
 import { storeStats } from '../../store/repo/stats.ts';
 import { educationSummary } from '../../store/repo/education-summary.ts';
 import type { Command } from '../command.ts';
+import { stopSignal } from '../stop-signal.ts';
 import { formatTable, printJson } from '../output.ts';
 import { progressBar, showIngestProgress } from '../progress.ts';
 
@@ -47,8 +48,8 @@ export const demoCommand: Command = {
   counts, then serves the dashboard until Ctrl-C.`,
   options: { port: { type: 'string', default: '7300' }, host: { type: 'string', default: '127.0.0.1' }, 'no-serve': { type: 'boolean' } },
   async run(ctx, values) {
-    // the ingest's readers and the server load when the demo runs, not with every `atlas` command
-    const [{ ingestFiles }, { startServer }] = await Promise.all([import('../../ingest/run-ingest.ts'), import('../../api/index.ts')]);
+    // the ingest's readers (and below, the server) load when the demo runs, not with every `atlas` command
+    const { ingestFiles } = await import('../../ingest/run-ingest.ts');
     const db = ctx.argv.includes('--db') || process.env['ATLAS_DB'] ? ctx.db : 'atlas-demo.duckdb';
     if (/^postgres/.test(db)) throw new AtlasError('BAD_ARGUMENT', 'the demo recreates its database; give it a DuckDB file path, not a server URL');
     const port = Number(values['port']);
@@ -93,12 +94,9 @@ export const demoCommand: Command = {
         ctx.stdout.write(`\ntry: atlas person '~Yang_Liu3' --db ${db}   atlas mentors '~Yang_Liu3' --db ${db}   atlas person A5023888391 --db ${db}   atlas flows --venue ICML --year 2023 --db ${db}   atlas search "reinforcement learning robot manipulation" --db ${db}\n`);
       }
       if (values['no-serve']) return;
+      const { startServer } = await import('../../api/index.ts');
       const { app, url } = await startServer(store, { host: values['host'] as string, port, web: true, log: (l) => ctx.stderr.write(l + '\n') });
-      // Signal handlers before the URL: whoever waits for the URL may signal at once.
-      const stopped = new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      const stopped = stopSignal();
       ctx.stdout.write(`\ndashboard: ${url}  (Ctrl-C to stop)\n`);
       await stopped;
       await app.close();

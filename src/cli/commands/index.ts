@@ -2,7 +2,7 @@
  * The command registry: every `atlas` command, in the order `atlas --help` lists them, each by its name and the
  * module that defines it. A command's module (and what it imports) is loaded only when that command runs or help
  * lists them all: `atlas search` does not load the server, the ingest's readers or the pullers (each module costs a
- * new process ~2–3 ms through tsx; all of them ~0.8 s). Add one entry per command; commands.test.ts checks the names.
+ * new process ~2–3 ms through tsx; all of them ~0.8 s). Add one entry per command; registry.test.ts checks the names.
  */
 import type { Command } from '../command.ts';
 

@@ -1,6 +1,7 @@
 /** `atlas serve`: the REST API and the dashboard on one port; builds the dashboard first when needed and prints the URL. */
 import { badArgument } from '../../core/errors.ts';
 import type { Command } from '../command.ts';
+import { stopSignal } from '../stop-signal.ts';
 
 function parsePort(raw: string | undefined): number {
   if (raw === undefined) return 7300;
@@ -34,20 +35,12 @@ Endpoints: /api/... (see /docs and /openapi.json); the dashboard at /.`,
     const rateLimit = rawLimit === undefined ? undefined : Number(rawLimit) === 0 ? (false as const) : Number(rawLimit);
     const store = await ctx.store();
     const { app, url } = await startServer(store, { host, port, rateLimit, web: values['no-web'] !== true, log: (l) => ctx.stderr.write(l + '\n') });
-    // Serve until SIGINT/SIGTERM; then close the server so the CLI closes the store cleanly. The handlers are in place
-    // before the URL is printed: whoever waits for the URL may signal at once.
-    const stopped = new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void app.close().then(() => resolve());
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    // Serve until SIGINT/SIGTERM; then close the server so the CLI closes the store cleanly.
+    const stopped = stopSignal();
     if (ctx.json) ctx.stdout.write(JSON.stringify({ url, db: ctx.db, docs: `${url}docs` }) + '\n');
     else ctx.stdout.write(`talent-atlas dashboard: ${url}\nAPI docs: ${url}docs   (database: ${ctx.db}; Ctrl-C to stop)\n`);
     await stopped;
+    await app.close();
     return 0;
   },
 };
