@@ -6,6 +6,7 @@
  */
 import { mentorsOf, type MentorTie as MentorsTie } from '../mentors/index.ts';
 import type { Queryable, Row } from '../store/store.ts';
+import { CAREER_COLUMNS } from '../careers/refresh-careers.ts';
 
 /** A position text a source gave for the years of a span (e.g. "Intern+PhD student", "Associate Professor"). */
 export interface SpanPosition {
@@ -219,7 +220,7 @@ export async function loadProfile(db: Queryable, personId: string, options: { wo
      ORDER BY shared_works DESC, b.person_id LIMIT ${options.coauthorsLimit}`,
     [personId],
   );
-  const career = (await tableExists(db, 'careers')) ? ((await db.query(`SELECT * FROM careers WHERE person_id = $1`, [personId]))[0] ?? null) : null;
+  const career = (await tableExists(db, 'careers')) ? ((await db.query(`SELECT ${CAREER_COLUMNS.map((c) => c.name).join(', ')} FROM careers WHERE person_id = $1`, [personId]))[0] ?? null) : null;
   const [params] = career ? await db.query<{ origin_years: number }>(`SELECT origin_years FROM career_params WHERE id = 1`) : [];
   const origin: OriginEvidence | null = career
     ? {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { deriveCareer, refreshCareers, storedCareerParams, type CareerAffiliationYear, type CareerEducation } from '../careers/index.ts';
+import { CAREER_COLUMNS, deriveCareer, refreshCareers, storedCareerParams, type CareerAffiliationYear, type CareerEducation } from '../careers/index.ts';
 import { dataPath } from '../core/paths.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
@@ -100,7 +100,7 @@ for (const backend of BACKENDS) {
       const eduBy = groupBy(edu, (r) => r['person_id'] ?? '');
       const { stored, careers, moves } = await withStore(db, async (s) => ({
         stored: await storedCareerParams(s),
-        careers: await s.query('SELECT * FROM careers ORDER BY person_id'),
+        careers: await s.query(`SELECT ${CAREER_COLUMNS.map((c) => c.name).join(', ')} FROM careers ORDER BY person_id`), // the derived columns (not the refresh id)
         moves: await s.query(`SELECT person_id, level, seq, from_place, to_place, year FROM moves ORDER BY person_id, level, seq`),
       }));
       expect(stored.referenceYear).toBe(referenceYear);

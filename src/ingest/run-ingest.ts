@@ -229,6 +229,11 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
     await db.exec(`INSERT INTO work_changes (run_id, work_id)
       SELECT ${runId}, work_id FROM works WHERE record_key IN ${replaced}
       UNION SELECT ${runId}, work_id FROM authorships WHERE record_key IN ${replaced}`);
+    // whose careers lose facts (careers/refresh-careers.ts derives them again)
+    await db.exec(`INSERT INTO career_changes (run_id, person_id)
+      SELECT ${runId}, person_id FROM affiliation_years WHERE record_key IN ${replaced}
+      UNION SELECT ${runId}, person_id FROM positions WHERE record_key IN ${replaced}
+      UNION SELECT ${runId}, person_id FROM education WHERE record_key IN ${replaced}`);
   }
   for (const table of FACT_TABLES) {
     await db.exec(`DELETE FROM ${table} WHERE record_key IN (SELECT record_key FROM stg_keep WHERE outcome = 'replaced')`);
@@ -275,6 +280,15 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
     GROUP BY i.scheme, i.value`);
 
   step('institutions');
+  // Everyone affiliated with an institution whose type this run sets or changes: the search index filters on the
+  // types of each person's latest institutions, read with their careers (careers/refresh-careers.ts).
+  const retyped = `SELECT s.institution_id FROM stg_institutions s LEFT JOIN institutions i ON i.institution_id = s.institution_id
+    WHERE s.type IS NOT NULL AND (i.type IS NULL OR i.type <> s.type)`;
+  if ((await count(db, `SELECT COUNT(*) AS n FROM (${retyped}) t`)) > 0) {
+    await db.exec(`INSERT INTO career_changes (run_id, person_id)
+      SELECT ${runId}, person_id FROM affiliation_years WHERE institution_id IN (${retyped})
+      UNION SELECT ${runId}, person_id FROM positions WHERE institution_id IN (${retyped})`);
+  }
   await db.exec(`INSERT INTO institutions (institution_id, name, country, country_basis, type, ror, source, record_key, run_id)
     SELECT s.institution_id, MAX(s.name), MAX(s.country), MAX(s.country_basis), MAX(s.type), MAX(s.ror), MIN(r.source), MIN(r.record_key), ${runId}
     FROM stg_institutions s JOIN stg_keep r ON r.seq = s.seq

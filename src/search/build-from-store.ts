@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import type { Store } from '../store/store.ts';
 import { addExpertise, addWorks, forPeople, readPersonFacts } from './store-records.ts';
-import { dataVersionWithoutContacts, mayUpdate, updatableSince } from '../store/repo/data-version.ts';
+import { careersRefreshOf, dataVersionWithoutContacts, mayUpdate, updatableSince } from '../store/repo/data-version.ts';
 import { SearchIndexBuilder } from './index-builder.ts';
 import { SearchIndex, type SearchIndexParts } from './search-index.ts';
 import { dropSearchIndexFile, readSearchIndexFileOf, searchIndexFile, searchIndexFileVersion, writeSearchIndexFile } from './search-index-file.ts';
@@ -44,7 +44,8 @@ export let lastSearchIndexUpdate: (SearchUpdateFigures & { writeMs: number }) | 
 async function loadOrBuild(store: Store, version: string, older: { version: string; index: Promise<SearchIndex> } | null): Promise<SearchIndex> {
   const dir = storeCacheDir(store);
   // the file is read whole only when it is of this version, or when no older index is in memory to start from
-  const inMemory = (await older?.index.then((index) => ({ version: older.version, parts: index.parts })).catch(() => null)) ?? null;
+  const inMemory =
+    (await older?.index.then((index) => ({ version: older.version, parts: index.parts, facts: (i: number) => index.factsAt(i) })).catch(() => null)) ?? null;
   const file = !inMemory || searchIndexFileVersion(dir) === version ? readSearchIndexFileOf(dir) : null;
   if (file?.version === version) {
     searchIndexOrigins.read++;
@@ -56,7 +57,7 @@ async function loadOrBuild(store: Store, version: string, older: { version: stri
   let figures: SearchUpdateFigures | null = null;
   if (base && since !== null) {
     searchIndexOrigins.updated++;
-    const u = await updateSearchIndex(store, base.parts, since);
+    const u = await updateSearchIndex(store, base.parts, since, { careersRefresh: careersRefreshOf(base.version), ...('facts' in base ? { oldFacts: base.facts } : {}) });
     parts = u.parts;
     figures = u.figures;
   } else {

@@ -15,7 +15,7 @@ import { dataPath } from '../core/paths.ts';
 import { refreshDerived } from '../derived/refresh-derived.ts';
 import { erasePerson } from '../identity/erase.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
-import { dataVersions, updatableSince } from '../store/repo/data-version.ts';
+import { careersRefreshOf, dataVersions, updatableSince } from '../store/repo/data-version.ts';
 import { migrate } from '../store/migrate.ts';
 import type { Store } from '../store/store.ts';
 import { BACKENDS, reopenableStore } from '../store/test-backends.ts';
@@ -24,6 +24,7 @@ import { updateSearchIndex } from './index-update.ts';
 import { SearchIndex, type SearchIndexParts } from './search-index.ts';
 
 const PROFILES = dataPath('openreview-samples', 'profiles-v2-page.json');
+const WORKS = dataPath('openalex-samples', 'openalex-research-rag', 'works_sample.json.gz');
 
 /** Everything an index holds, by id (term numbering aside: a term is a key, new terms come last in an update). */
 function contents(p: SearchIndexParts): Record<string, unknown> {
@@ -91,22 +92,29 @@ for (const backend of BACKENDS) {
       await refreshDerived(store);
       let old = await buildSearchIndexParts(store);
       let v0 = (await dataVersions(store)).withoutContacts;
-      const step = async (files: string[]): Promise<void> => {
+      const step = async (files: string[]): Promise<'full' | 'changed'> => {
         await ingestFiles(store, files);
-        await refreshDerived(store);
+        const { careers } = await refreshDerived(store);
         const since = await updatableSince(store, v0, (await dataVersions(store)).withoutContacts);
         expect(since).not.toBeNull();
-        const { parts, figures } = await updateSearchIndex(store, old, since as number);
+        const { parts, figures } = await updateSearchIndex(store, old, since as number, { careersRefresh: careersRefreshOf(v0) });
         const fresh = await buildSearchIndexParts(store);
         expect(contents(parts)).toEqual(contents(fresh));
         expect(contents(parts)).not.toEqual(contents(old));
         expect(figures.changedDocuments).toBeGreaterThan(0);
+        // only the people whose careers a refresh wrote since, or whose career inputs changed, had their facts read
+        // again: all of them when the refresh derived everyone (a new reference year)
+        expect(figures.factsReadAll).toBe(false);
+        if (careers.mode === 'changed') expect(figures.factsRead).toBeLessThan(fresh.personIds.length);
+        else expect(figures.factsRead).toBeGreaterThanOrEqual(careers.people);
         expect(answersOf(new SearchIndex(withoutFacts(parts)))).toEqual(answersOf(new SearchIndex(withoutFacts(fresh))));
         old = parts;
         v0 = (await dataVersions(store)).withoutContacts;
+        return careers.mode;
       };
-      // new papers (many authors known from 2021) and profiles, one with expertise
-      await step([dataPath('paperlists', 'corl2022.json.gz'), PROFILES]);
+      // new papers (many authors known from 2021: a new reference year, so every career is derived again) and
+      // profiles, one with expertise
+      expect(await step([dataPath('paperlists', 'corl2022.json.gz'), PROFILES])).toBe('full');
       // a 2021 paper replaced by a copy with another title and two authors fewer; an expertise list made shorter
       const file = dataPath('paperlists', 'corl2021.json.gz');
       const papers = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as Array<{ title: string; author: string; authorids: string }>;
@@ -119,7 +127,7 @@ for (const backend of BACKENDS) {
       writeFileSync(path.join(dir, 'profiles.json'), JSON.stringify(page));
       const before = contents(old) as { postings: Record<string, string> };
       expect(before.postings['zyxwvut']).toBeUndefined();
-      await step([path.join(dir, 'corl2021.json'), path.join(dir, 'profiles.json')]);
+      expect(await step([path.join(dir, 'corl2021.json'), path.join(dir, 'profiles.json')])).toBe('changed');
       // the ingest kept which works the replaced record's rows were taken from: the replaced paper's
       const [{ run }] = (await store.query<{ run: number }>(`SELECT MAX(run_id) AS run FROM ingest_runs`)) as [{ run: number }];
       expect((await store.query(`SELECT DISTINCT work_id FROM work_changes WHERE run_id = $1`, [run])).map((r) => r['work_id'])).toEqual(
@@ -133,6 +141,28 @@ for (const backend of BACKENDS) {
       expect(docsOf(before.postings['annealing']).every((d) => d.startsWith('expertise:'))).toBe(true);
       expect(docsOf(after.postings['annealing'])).toEqual([expect.not.stringMatching(/^expertise:/)]);
       expect(after.works.some((w) => w.startsWith('expertise:'))).toBe(false);
+
+      // OpenAlex works, with institution types (up to 2025: a new reference year)
+      expect(await step([WORKS])).toBe('full');
+      // a new work of one author naming an institution with another type: everyone whose latest year is there
+      // now has that type, though none of their rows is new (the ingest records them: careers/career-changes.ts)
+      const works = JSON.parse(gunzipSync(readFileSync(WORKS)).toString('utf8')) as Array<{ id: string; publication_year: number; authorships: Array<{ institutions: Array<{ id: string; type: string | null }> }> }>;
+      const typeOf = new Map<string, string>();
+      const seen = new Map<string, number>();
+      for (const w of works) for (const a of w.authorships) for (const inst of a.institutions) if (inst.type === 'education') seen.set(inst.id, (seen.get(inst.id) ?? 0) + 1);
+      const busiest = [...seen].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]![0];
+      const w0 = works.find((w) => w.authorships.some((a) => a.institutions.some((i) => i.id === busiest)))!;
+      const a0 = w0.authorships.find((a) => a.institutions.some((i) => i.id === busiest))!;
+      typeOf.set(busiest, 'company');
+      writeFileSync(
+        path.join(dir, 'retyped.json'),
+        JSON.stringify([{ ...w0, id: 'https://openalex.org/W1999999999', publication_year: 2020, authorships: [{ ...a0, institutions: a0.institutions.filter((i) => i.id === busiest).map((i) => ({ ...i, type: typeOf.get(i.id) })) }] }]),
+      );
+      const typed = (c: Record<string, unknown>): string[] => (c as { people: string[] }).people.filter((x) => x.includes('"company"'));
+      const companiesBefore = typed(contents(old));
+      expect(await step([path.join(dir, 'retyped.json')])).toBe('changed');
+      // more people at a company in their latest year than the one author of the new work
+      expect(typed(contents(old)).length).toBeGreaterThan(companiesBefore.length + 1);
     }, 300_000);
 
     it('through the cache: an older index in memory, then in a file, is updated; an erasure makes the next caller build', async () => {

@@ -10,17 +10,21 @@
  * merged with the new ones). New people come with their rows (a person's row is written once, by the ingest that
  * first names them). What depends on every work — BM25 length normalisers (the average length moves), idf, the
  * pruning's bounds and bit sets, each person's citations, h-index and recent works (asOf may move) — is laid out
- * again by the code a build uses (index-layout.ts), in passes over the arrays. Career facts are read again whole:
- * the careers refresh after an ingest derives every person's career again.
+ * again by the code a build uses (index-layout.ts), in passes over the arrays. Career facts are read again for
+ * the people whose careers a refresh wrote since the old index or whose career inputs ingests changed
+ * (changedFacts); everyone's when that is not known (careers older than the facts, or an old index of unknown
+ * refresh).
  *
  * The result equals a full build of the store as it is now (index-update.test.ts), but for the numbering of
  * terms (new terms come last; a term is only ever a key, so no answer depends on it).
  */
 import type { Queryable, SqlValue } from '../store/store.ts';
+import { careerInputsChangedSql } from '../careers/career-changes.ts';
+import { staleDerived } from '../store/repo/derived-state.ts';
 import { addExpertise, addWorks, forPeople, readPersonFacts } from './store-records.ts';
 import { EXPERTISE_DOC_PREFIX, SearchIndexBuilder, type AddedRecords } from './index-builder.ts';
 import { finishIndex, type IndexCore } from './index-layout.ts';
-import type { SearchIndexParts } from './search-index.ts';
+import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
 
 /** Works whose rows, or whose authorships, ingests after run `$<at>` wrote or took away. */
 const changedWorksSql = (at: number): string => `
@@ -38,12 +42,35 @@ export interface SearchUpdateFigures {
   changedDocuments: number;
   removedDocuments: number;
   addedPeople: number;
+  /** People whose career facts were read again: those that changed, or everyone (`all`). */
+  factsRead: number;
+  factsReadAll: boolean;
   /** Milliseconds: reading and tokenising the changed documents, the people and their facts, merging the arrays, the layout. */
   ms: { documents: number; people: number; merge: number; layout: number };
 }
 
+export interface SearchUpdateOptions {
+  /** The careers refresh the old index was made after (store/repo/data-version.ts careersRefreshOf); null: unknown. */
+  careersRefresh?: number | null;
+  /** The old index's facts of person ordinal i (default: old.facts.at; an index in memory has handed its facts over: SearchIndex.factsAt). */
+  oldFacts?: (i: number) => PersonFactsInput | undefined;
+}
+
+/**
+ * The people whose career facts may differ from the old index's, as a SELECT of ids with its parameters; null when
+ * every person's must be read again. Careers must be as new as the facts (a refresh writes a careers row of each
+ * person it derives with its own refresh id, so the rows of refreshes after the old index's are what changed);
+ * the institution types of the latest affiliation-year change with the person's career inputs, which ingests
+ * record (careers/career-changes.ts, retyped institutions included).
+ */
+async function changedFacts(db: Queryable, old: Readonly<SearchIndexParts>, since: number, careersRefresh: number | null | undefined): Promise<{ ids: string; params: SqlValue[] } | null> {
+  if (careersRefresh === null || careersRefresh === undefined || !old.careersPresent) return null;
+  if ((await staleDerived(db)).includes('careers')) return null;
+  return { ids: `SELECT person_id FROM careers WHERE refresh_id > $1 UNION ${careerInputsChangedSql(2)}`, params: [careersRefresh, since] };
+}
+
 /** The index of the store as it is now, from `old` (made as of run `since`): see the module's note. */
-export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndexParts>, since: number): Promise<{ parts: SearchIndexParts; figures: SearchUpdateFigures }> {
+export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndexParts>, since: number, options: SearchUpdateOptions = {}): Promise<{ parts: SearchIndexParts; figures: SearchUpdateFigures }> {
   let t = performance.now();
   const ms = { documents: 0, people: 0, merge: 0, layout: 0 };
   const lap = (k: keyof typeof ms): void => {
@@ -65,10 +92,14 @@ export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndex
   for (const p of expertiseOf) changed.add(`${EXPERTISE_DOC_PREFIX}${p}`);
   lap('documents');
 
-  // people: the old ones, those the changed documents link, the new rows, and everyone with career facts
+  // people: the old ones, those the changed documents link, the new rows, and everyone with career facts read
   const newRows = new Map<string, { name: string | null; sourceH: number }>();
   await forPeople(db, 'WHERE run_id > $1', params, (p) => newRows.set(p.person_id, { name: p.display_name, sourceH: p.source_h_index ?? -1 }));
-  const { facts, careersPresent, latestDataYear } = await readPersonFacts(db);
+  const only = await changedFacts(db, old, since, options.careersRefresh);
+  const { facts, careersPresent, latestDataYear } = await readPersonFacts(db, only ?? undefined);
+  // whose facts were read (some may have none now)
+  const factsOf = new Set<string>(facts.keys());
+  if (only) for await (const batch of db.iterate<{ person_id: string }>(only.ids, only.params)) for (const r of batch) factsOf.add(r.person_id);
   const oldPeople = Array.from(old.personIds);
   const known = new Set(oldPeople);
   const arriving = new Set<string>();
@@ -88,11 +119,22 @@ export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndex
     core.names[p] = r.name;
     core.sourceH[p] = r.sourceH;
   }
-  for (const [id, f] of facts) core.facts[people.index(id)] = f;
+  // career facts: the old people's as they were unless read again, the read ones
+  if (only) {
+    const oldFacts = options.oldFacts ?? ((i: number) => old.facts.at(i));
+    for (let p = 0; p < oldPeople.length; p++) core.facts[people.fromOld[p] as number] = oldFacts(p);
+  }
+  for (const id of factsOf) {
+    if (!known.has(id) && !arriving.has(id)) continue; // named by a change, but in no document and no careers row
+    core.facts[people.index(id)] = facts.get(id);
+  }
   lap('merge');
   const parts = finishIndex({ ...core, latestDataYear, careersPresent, worksSorted: true });
   lap('layout');
-  return { parts, figures: { changedDocuments: changed.size, removedDocuments: changed.size - added.workIds.length, addedPeople: arriving.size, ms } };
+  return {
+    parts,
+    figures: { changedDocuments: changed.size, removedDocuments: changed.size - added.workIds.length, addedPeople: arriving.size, factsRead: factsOf.size, factsReadAll: !only, ms },
+  };
 }
 
 const codeUnitOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

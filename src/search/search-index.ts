@@ -276,6 +276,29 @@ export class SearchIndex {
     }
   }
 
+  /**
+   * Person p's facts as given to the index, made again from its arrays (which code them exactly): what an update
+   * keeps of the people whose facts did not change (index-update.ts). Institution types in bit order.
+   */
+  factsAt(p: number): PersonFactsInput | undefined {
+    const flags = this.flags[p] as number;
+    const mask = this.instMask[p] as number;
+    const origin = this.origin[p] as number;
+    const current = this.current[p] as number;
+    const firstYear = this.firstYear[p] as number;
+    const basis = this.originBasis[p] ?? null;
+    if (flags === 0 && mask === 0 && origin === 0 && current === 0 && firstYear === 0 && basis === null) return undefined;
+    return {
+      origin: origin ? (this.countries[origin] as string) : null,
+      originBasis: basis,
+      currentCountry: current ? (this.countries[current] as string) : null,
+      abroad: flags & FLAG_CAREERS ? (flags & FLAG_ABROAD) !== 0 : null,
+      returnee: (flags & FLAG_RETURNEE) !== 0,
+      firstYear: firstYear || null,
+      latestInstitutionTypes: this.instTypes.filter((_, b) => (mask & (1 << b)) !== 0),
+    };
+  }
+
   /** The bit of an institution type, numbered when first met (the first 32; later ones get none: 0). */
   private typeBit(t: string): number {
     let b = this.instTypes.indexOf(t);

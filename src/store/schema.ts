@@ -13,6 +13,7 @@ import { migration008 } from './migrations/008-shortlists.ts';
 import { migration009 } from './migrations/009-watchlists.ts';
 import { migration010 } from './migrations/010-tie-changes.ts';
 import { migration011 } from './migrations/011-work-changes.ts';
+import { migration012 } from './migrations/012-career-changes.ts';
 import type { Backend } from './store.ts';
 
 export interface Migration {
@@ -27,7 +28,7 @@ export interface Migration {
  * All migrations in version order. Each capability that needs tables adds its own file under migrations/
  * with the next free version number and one line here.
  */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
@@ -54,6 +55,7 @@ export const PERSON_COLUMNS: ReadonlyArray<{ table: string; columns: string[] }>
   { table: 'watch_seen', columns: ['person_id'] },
   { table: 'alerts', columns: ['person_id'] },
   { table: 'tie_changes', columns: ['person_id'] },
+  { table: 'career_changes', columns: ['person_id'] },
 ];
 
 /** Tables whose rows come from one source record and are replaced when that record is re-ingested newer. */

@@ -156,7 +156,7 @@ export const ingestCommand: Command = {
       ctx.stdout.write(`${results.length} runs: ${t.records} records in ${seconds.toFixed(1)} s — ${t.inserted} new, ${t.replaced} replaced, ${t.unchanged} unchanged, ${t.stale} stale, ${t.rejected} rejected\n`);
     }
     if (reportFile) ctx.stdout.write(`rejected records listed in ${reportFile}\n`);
-    if (careers) ctx.stdout.write(`careers refreshed\n`);
+    if (careers) ctx.stdout.write(`careers refreshed: ${careers.mode === 'full' ? `all ${careers.people} people derived` : `${careers.derived} of ${careers.people} people derived again (the others' facts did not change)`} in ${(careers.ms / 1000).toFixed(1)} s\n`);
     if (mentorships) {
       const m = mentorships;
       ctx.stdout.write(`mentorships refreshed: ${m.stated} stated (${m.relations.resolved} resolved, ${m.relations.ambiguous} ambiguous, ${m.relations.new} known only from the relation, ${m.relations.dropped} dropped), ${m.inferred} inferred\n`);

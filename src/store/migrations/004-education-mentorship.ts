@@ -39,12 +39,17 @@ const AFFILIATION_YEARS_ALL = `SELECT person_id, year, institution_id, country, 
   SELECT person_id, year, institution_id, country, country_basis, role, position, level, domain, basis, source, record_key, run_id
     FROM position_years`;
 
-/** The paper-list rows that survive the per-year reduction: the person's most frequent (institution, country) of the year, ties kept. */
-const PAPER_TOP = `SELECT person_id, year, institution_id, country FROM (
+/**
+ * The paper-list rows that survive the per-year reduction: the person's most frequent (institution, country) of the
+ * year, ties kept; `and`: a further condition on the affiliation-years (one on person_id keeps the reduction's
+ * per-person result as it is).
+ */
+const paperTop = (and = ''): string => `SELECT person_id, year, institution_id, country FROM (
       SELECT person_id, year, institution_id, country, RANK() OVER (PARTITION BY person_id, year ORDER BY n DESC) AS r
-      FROM (SELECT person_id, year, institution_id, country, COUNT(*) AS n FROM affiliation_years WHERE basis = 'paper'
+      FROM (SELECT person_id, year, institution_id, country, COUNT(*) AS n FROM affiliation_years WHERE basis = 'paper'${and}
             GROUP BY person_id, year, institution_id, country) paper
     ) ranked WHERE r = 1`;
+const PAPER_TOP = paperTop();
 
 const CAREER_AFFILIATION_YEARS = `SELECT DISTINCT person_id, year, institution_id, country FROM affiliation_years_all WHERE basis <> 'paper'
   UNION
@@ -100,9 +105,16 @@ export const migration004: Migration = {
   },
 };
 
-/** The rows of career_affiliation_years without its duplicate elimination (see refresh-careers.ts). */
-export const CAREER_YEARS_ALL_ROWS_SQL = `(
-  SELECT person_id, year, institution_id, country FROM affiliation_years_all WHERE basis <> 'paper'
+/**
+ * The rows of career_affiliation_years without its duplicate elimination (see refresh-careers.ts), of everyone or
+ * of the people a condition on person_id names (applied before the per-year reduction, so its cost is theirs).
+ */
+export const careerYearsAllRowsOf = (personCondition?: string): string => {
+  const and = personCondition ? ` AND ${personCondition}` : '';
+  return `(
+  SELECT person_id, year, institution_id, country FROM affiliation_years_all WHERE basis <> 'paper'${and}
   UNION ALL
-  SELECT person_id, year, institution_id, country FROM (${PAPER_TOP}) top
+  SELECT person_id, year, institution_id, country FROM (${paperTop(and)}) top
 )`;
+};
+export const CAREER_YEARS_ALL_ROWS_SQL = careerYearsAllRowsOf();

@@ -17,7 +17,7 @@ import type { Queryable, Store } from '../store.ts';
 
 const PARTS = `(SELECT MAX(merge_id) FROM merges) AS merges,
   (SELECT COUNT(*) FROM tombstones) AS tombstones, (SELECT MAX(erased_at) FROM tombstones) AS erased,
-  (SELECT MAX(refreshed_at) FROM career_params) AS careers,
+  (SELECT MAX(refreshed_at) FROM career_params) AS careers, (SELECT MAX(refresh_id) FROM career_params) AS career_refresh,
   (SELECT STRING_AGG(name || '=' || inputs || '@' || derived_at, ';' ORDER BY name) FROM derived_state) AS derived`;
 
 const VERSIONS_SQL = `SELECT (SELECT MAX(run_id) FROM ingest_runs) AS runs,
@@ -94,6 +94,19 @@ function sharedRead(db: Queryable, state: SharedRead): Promise<string> {
       return start();
     });
   return state.next;
+}
+
+/**
+ * The careers refresh a structure of version `version` was made after (career_params.refresh_id, migration 12):
+ * careers rows of later refreshes are what changed since (search/index-update.ts). Null when unknown.
+ */
+export function careersRefreshOf(version: string): number | null {
+  try {
+    const r = (JSON.parse(version) as { career_refresh?: unknown }).career_refresh;
+    return r === null || r === undefined ? null : Number(r);
+  } catch {
+    return null;
+  }
 }
 
 /** Parts of a data version an update depends on. */
