@@ -7,6 +7,7 @@ import { FIELD_WEIGHTS } from './rank.ts';
 import { finishIndex, sortedIds } from './index-layout.ts';
 import { SearchIndex, type PersonFactsInput, type SearchIndexParts } from './search-index.ts';
 import { tokenize } from './tokenize.ts';
+import { shownWorkLine } from './work-shown.ts';
 
 /** Id prefix of a person's expertise document in the index (not a work in the store). */
 export const EXPERTISE_DOC_PREFIX = 'expertise:';
@@ -17,6 +18,8 @@ export interface WorkText {
   topics?: string | null;
   abstract?: string | null;
   venue?: string | null;
+  /** Not indexed; shown with the work (work-shown.ts). */
+  status?: string | null;
 }
 
 class GrowI32 {
@@ -48,6 +51,7 @@ class GrowF32 {
 export interface AddedRecords {
   terms: ReadonlyMap<string, number>;
   workIds: readonly string[];
+  workShown: readonly string[];
   workPostStart: Int32Array;
   pTerm: Int32Array;
   pTf: Float32Array;
@@ -62,6 +66,8 @@ export interface AddedRecords {
 export class SearchIndexBuilder {
   private readonly terms = new Map<string, number>();
   private readonly workIds: string[] = [];
+  /** Per work: what a result shows of it (work-shown.ts); '' for an expertise document. */
+  private readonly workShown: string[] = [];
   private readonly workIndex = new Map<string, number>();
   private readonly workYear = new GrowI32();
   private readonly workCites = new GrowI32();
@@ -110,10 +116,15 @@ export class SearchIndexBuilder {
 
   /** Adds a work; a repeated work id is ignored. Returns the work ordinal. */
   addWork(id: string, text: WorkText, year: number | null, citedBy: number | null): number {
+    return this.addDocument(id, text, year, citedBy, shownWorkLine(text, year, citedBy));
+  }
+
+  private addDocument(id: string, text: WorkText, year: number | null, citedBy: number | null, shown: string): number {
     const known = this.workIndex.get(id);
     if (known !== undefined) return known;
     const w = this.workIds.length;
     this.workIds.push(id);
+    this.workShown.push(shown);
     this.workIndex.set(id, w);
     this.workYear.push(year ?? 0);
     this.workCites.push(Math.max(0, citedBy ?? 0));
@@ -148,7 +159,7 @@ export class SearchIndexBuilder {
    */
   addExpertise(personId: string, keywords: readonly string[]): void {
     if (!keywords.length) return;
-    const w = this.addWork(`${EXPERTISE_DOC_PREFIX}${personId}`, { keywords: keywords.join('; ') }, null, null);
+    const w = this.addDocument(`${EXPERTISE_DOC_PREFIX}${personId}`, { keywords: keywords.join('; ') }, null, null, '');
     this.profileDocs.add(w);
     this.addAuthorshipOrdinal(w, personId);
   }
@@ -178,6 +189,7 @@ export class SearchIndexBuilder {
     return {
       terms: this.terms,
       workIds: this.workIds,
+      workShown: this.workShown,
       workPostStart: this.workPostStart.a.subarray(0, nW + 1),
       pTerm: this.pTerm.a.subarray(0, this.pTerm.n),
       pTf: this.pTf.a.subarray(0, this.pTf.n),
@@ -261,6 +273,7 @@ export class SearchIndexBuilder {
         postWork,
         postTf,
         workIds: this.workIds,
+        workShown: this.workShown,
         docLen: this.docLen.a.slice(0, nW),
         workYear: this.workYear.a.slice(0, nW),
         workCites: this.workCites.a.slice(0, nW),

@@ -13,7 +13,7 @@ import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
 /** What a build or an update makes (see SearchIndexParts); the rest of the parts is computed from it (finishIndex). */
 export type IndexCore = Pick<
   SearchIndexParts,
-  | 'terms' | 'termStart' | 'postWork' | 'postTf' | 'workIds' | 'docLen' | 'workYear' | 'workCites' | 'profileDoc' | 'workPeopleStart' | 'workPeople'
+  | 'terms' | 'termStart' | 'postWork' | 'postTf' | 'workIds' | 'workShown' | 'docLen' | 'workYear' | 'workCites' | 'profileDoc' | 'workPeopleStart' | 'workPeople'
   | 'personIds' | 'names' | 'sourceH' | 'latestDataYear' | 'careersPresent' | 'worksSorted'
 > & { facts: (PersonFactsInput | undefined)[] };
 
@@ -104,6 +104,7 @@ export function finishIndex(core: IndexCore, options: { asOf?: number; forward?:
     ...buildTermPeopleBits({ termStart, postWork, workPeopleStart, workPeople }, nT, nP),
     ...buildWorkSets(termStart, postWork, nW),
     workIds: core.workIds,
+    workShown: core.workShown,
     docLen,
     workYear: years,
     workCites,

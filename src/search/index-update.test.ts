@@ -36,9 +36,10 @@ function contents(p: SearchIndexParts): Record<string, unknown> {
     for (let i = p.termStart[t] as number; i < (p.termStart[t + 1] as number); i++) list.push(`${workIds[p.postWork[i] as number]}:${p.postTf[i]}`);
     postings[term] = `${p.termMaxPart[t]}|${list.join(' ')}`;
   }
+  const shown = Array.from(p.workShown);
   const works = workIds.map((id, w) => {
     const people = Array.from(p.workPeople.subarray(p.workPeopleStart[w], p.workPeopleStart[w + 1]), (x) => personIds[x]);
-    return `${id}|${p.docLen[w]}|${p.norm[w]}|${p.workYear[w]}|${p.workCites[w]}|${p.profileDoc[w]}|${people.join(',')}`;
+    return `${id}|${p.docLen[w]}|${p.norm[w]}|${p.workYear[w]}|${p.workCites[w]}|${p.profileDoc[w]}|${shown[w]}|${people.join(',')}`;
   });
   const people = personIds.map((id, x) => {
     const worksOf = Array.from(p.personWorks.subarray(p.personWorksStart[x], p.personWorksStart[x + 1]), (w) => workIds[w]);

@@ -185,6 +185,7 @@ function mergeSorted(old: readonly string[], arriving: readonly string[]): Merge
  */
 function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, changed: ReadonlySet<string>, people: Merged, oldPeople: number): Omit<IndexCore, 'latestDataYear' | 'careersPresent' | 'worksSorted'> {
   const oldIds = Array.from(old.workIds);
+  const oldShown = Array.from(old.workShown);
   const nW0 = oldIds.length;
   // the order of the added documents: works by id, then expertise documents by id
   const order = Array.from({ length: added.workIds.length }, (_, i) => i).sort((x, y) => (added.profileDoc[x] as number) - (added.profileDoc[y] as number) || codeUnitOrder(added.workIds[x] as string, added.workIds[y] as string));
@@ -192,6 +193,7 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
   const oldToNew = new Int32Array(nW0).fill(-1);
   const addedToNew = new Int32Array(added.workIds.length);
   const workIds: string[] = [];
+  const workShown: string[] = [];
   const from: number[] = []; // ≥ 0: old ordinal; < 0: −1 − added ordinal
   let i = 0;
   let j = 0;
@@ -204,10 +206,12 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
     if (takeOld) {
       oldToNew[i] = workIds.length;
       from.push(i);
+      workShown.push(oldShown[i] as string);
       workIds.push(oldIds[i++] as string);
     } else {
       addedToNew[a] = workIds.length;
       from.push(-1 - a);
+      workShown.push(added.workShown[a] as string);
       workIds.push(added.workIds[a] as string);
       j++;
     }
@@ -328,6 +332,7 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
     postWork,
     postTf,
     workIds,
+    workShown,
     docLen,
     workYear,
     workCites,

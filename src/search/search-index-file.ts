@@ -16,10 +16,11 @@ const FILE = 'search-index.bundle';
  * 2: the pruning's per-term bounds, people bit sets and work sets, and the person → works links.
  * 3: each work's length, year, citations and kind, so that an ingest's update can lay the index out again (index-update.ts).
  * 4: the ends of the work ids', person ids' and names' lines, so that a reader reads only the lines it shows (core/file-lines.ts).
+ * 5: what a result shows of each work (work-shown.ts), so that an answer reads no work from the store.
  */
-const FORMAT = 4;
+const FORMAT = 5;
 /** The lists read line by line when asked for. */
-const BY_LINE = ['workIds', 'personIds', 'names'] as const;
+const BY_LINE = ['workIds', 'workShown', 'personIds', 'names'] as const;
 
 interface Meta {
   format: number;
@@ -77,7 +78,7 @@ export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts
   const arrays: Record<string, BundleArray> = { hasFacts, abroad, returnee, firstYear, hasName, origin, basis, current, types };
   for (const k of NUMERIC) arrays[k] = parts[k];
   const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, latestDataYear: parts.latestDataYear, careersPresent: parts.careersPresent, worksSorted: parts.worksSorted };
-  writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, personIds: parts.personIds, names, dict }, indexed: BY_LINE });
+  writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, workShown: parts.workShown, personIds: parts.personIds, names, dict }, indexed: BY_LINE });
 }
 
 /** The data version of the index on disk (its header alone), null when there is none of this format. */
@@ -197,6 +198,7 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
     workSetBits: n('workSetBits'),
     workSetRank: n('workSetRank'),
     workIds: l['workIds'] as string[],
+    workShown: l['workShown'] as string[],
     docLen: n('docLen'),
     workYear: n('workYear'),
     workCites: n('workCites'),

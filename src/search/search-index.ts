@@ -9,6 +9,7 @@ import { MatchCount, bitSetWords } from './match-count.ts';
 import { TopHeap, insertTop, popcount, selectTop } from './top-k.ts';
 import { TopPeople } from './top-people.ts';
 import type { LazyParts } from './file-postings.ts';
+import { parseShownWork, type ShownWork } from './work-shown.ts';
 
 /** Person facts by ordinal; an array is one. */
 export interface PersonFactsList {
@@ -122,6 +123,8 @@ export interface SearchIndexParts {
   workSetRank: Int32Array;
   /** Published works in work_id order, then expertise documents in person_id order. */
   workIds: string[];
+  /** Per work: what a result shows of it, a line each (work-shown.ts); '' for an expertise document. */
+  workShown: string[];
   /** Per work: length (weighted term count), year (0 unknown), citations, 1 for an expertise document (what an update lays out again). */
   docLen: Float32Array;
   workYear: Int32Array;
@@ -178,7 +181,10 @@ export class SearchIndex {
   private readonly firstYear: Int32Array;
   private readonly instTypes: string[] = [];
   private readonly instMask: Uint32Array;
-  private readonly originBasis: (string | null)[];
+  /** Per person: code of the origin's basis into `bases` (0: none) — a few distinct values, not a million pointers. */
+  private readonly originBasis: Uint16Array;
+  private readonly bases: string[] = [''];
+  private readonly basisCodes = new Map<string, number>();
   private readonly idf: Float32Array;
   // scratch, reused across queries
   private exhaustiveScratch: { top: Float32Array; topWork: Int32Array; touchedPeople: Int32Array } | undefined;
@@ -196,7 +202,7 @@ export class SearchIndex {
     this.flags = new Uint8Array(nP);
     this.firstYear = new Int32Array(nP);
     this.instMask = new Uint32Array(nP);
-    this.originBasis = new Array<string | null>(nP).fill(null);
+    this.originBasis = new Uint16Array(nP);
     if (parts.facts.coded) this.codeColumns(parts.facts.coded, nP);
     else this.codeFacts(parts.facts, nP);
     parts.facts = []; // facts now live in the typed arrays
@@ -231,9 +237,24 @@ export class SearchIndex {
       const careers = f.abroad !== undefined && f.abroad !== null;
       this.flags[i] = (careers ? FLAG_CAREERS : 0) | (f.abroad ? FLAG_ABROAD : 0) | (f.returnee ? FLAG_RETURNEE : 0);
       this.firstYear[i] = f.firstYear ?? 0;
-      this.originBasis[i] = f.originBasis ?? null;
+      if (f.originBasis !== null && f.originBasis !== undefined) this.originBasis[i] = this.basisCode(f.originBasis);
       for (const t of f.latestInstitutionTypes ?? []) this.instMask[i] = (this.instMask[i] as number) | this.typeBit(t);
     }
+  }
+
+  private basisCode(b: string): number {
+    let k = this.basisCodes.get(b);
+    if (k === undefined) {
+      k = this.bases.push(b) - 1;
+      if (k > 0xffff) throw new Error('more than 65,535 distinct origin bases');
+      this.basisCodes.set(b, k);
+    }
+    return k;
+  }
+
+  private basisOf(p: number): string | null {
+    const k = this.originBasis[p] as number;
+    return k === 0 ? null : (this.bases[k] as string);
   }
 
   /**
@@ -252,6 +273,7 @@ export class SearchIndex {
       }
       return i;
     };
+    const basis = new Int32Array(c.dict.length).fill(-1);
     const typeMask = new Uint32Array(c.dict.length);
     const typeKnown = new Uint8Array(c.dict.length);
     typeKnown[0] = 1;
@@ -264,7 +286,11 @@ export class SearchIndex {
       const y = c.firstYear[i] as number;
       this.firstYear[i] = y < 0 ? 0 : y;
       const b = c.basis[i] as number;
-      this.originBasis[i] = b === 0 ? null : (c.dict[b] ?? null);
+      if (b !== 0 && c.dict[b] !== undefined) {
+        let k = basis[b] as number;
+        if (k < 0) basis[b] = k = this.basisCode(c.dict[b] as string);
+        this.originBasis[i] = k;
+      }
       const t = c.types[i] as number;
       if (!typeKnown[t]) {
         let m = 0;
@@ -286,7 +312,7 @@ export class SearchIndex {
     const origin = this.origin[p] as number;
     const current = this.current[p] as number;
     const firstYear = this.firstYear[p] as number;
-    const basis = this.originBasis[p] ?? null;
+    const basis = this.basisOf(p);
     if (flags === 0 && mask === 0 && origin === 0 && current === 0 && firstYear === 0 && basis === null) return undefined;
     return {
       origin: origin ? (this.countries[origin] as string) : null,
@@ -361,7 +387,7 @@ export class SearchIndex {
       firstYear,
       firstYearBasis: basis,
       origin: this.countries[this.origin[p] as number] || null,
-      originBasis: this.originBasis[p] ?? null,
+      originBasis: this.basisOf(p),
       currentCountry: this.countries[this.current[p] as number] || null,
       abroad: careers ? ((this.flags[p] as number) & FLAG_ABROAD) !== 0 : null,
       returnee: careers ? ((this.flags[p] as number) & FLAG_RETURNEE) !== 0 : null,
@@ -643,7 +669,7 @@ export class SearchIndex {
     const p = this.p;
     const typed = [
       p.termStart, p.postWork, p.postTf, p.norm, p.termMaxPart, p.termBitSet, p.termPeopleBits, p.termWorkSet, p.workSetBits, p.workSetRank, p.workPeopleStart, p.workPeople, p.personWorksStart, p.personWorks,
-      p.sourceH, p.cites, p.h, p.recent, p.nWorks, p.firstWorkYear, this.origin, this.current, this.flags, this.firstYear, this.instMask, this.idf,
+      p.sourceH, p.cites, p.h, p.recent, p.nWorks, p.firstWorkYear, this.origin, this.current, this.flags, this.firstYear, this.instMask, this.originBasis, this.idf,
       ...(this.exhaustiveScratch ? Object.values(this.exhaustiveScratch) : []), ...(this.passingCache ? [this.passingCache.bits] : []),
       ...(p.forward ? [p.forward.start, p.forward.terms, p.forward.tf] : []),
     ].reduce((s, a) => s + a.byteLength, 0) + this.pruned.bytes + this.matches.bytes;
@@ -659,6 +685,11 @@ export class SearchIndex {
       typedArrayBytes: typed,
       estimatedBytes: typed + strings,
     };
+  }
+
+  /** What a result shows of work ordinal w as the store had it when the index was made; null for an expertise document. */
+  shownWork(w: number): ShownWork | null {
+    return parseShownWork(this.p.workShown[w]);
   }
 
   /** The recent-output window this index uses, for display. */
@@ -688,5 +719,5 @@ function estimateStringBytes(p: Readonly<SearchIndexParts>): number {
   };
   let dict = 0;
   for (const t of p.terms.keys()) dict += 16 + 2 * t.length + 24;
-  return list(p.workIds) + list(p.personIds) + list(p.names) + dict;
+  return list(p.workIds) + list(p.workShown) + list(p.personIds) + list(p.names) + dict;
 }

@@ -194,17 +194,18 @@ export async function searchPeople(store: Store, query: string, input: SearchInp
   const index = await indexFor(store, params);
   requireCareers(index, params.filters);
   const r = index.query(params.query, { filters: params.filters, weights: params.weights, limit: params.limit, offset: params.offset });
-  const workIds = [...new Set(r.hits.flatMap((h) => h.works.map((w) => w.workId)))];
+  // what a result shows of each work, from the index (work-shown.ts); expertise documents' keywords from the store
   const details = new Map<string, WorkDetails>();
-  for (let i = 0; i < workIds.length; i += 500) {
-    const chunk = workIds.slice(i, i + 500);
-    const rows = await store.query<{ work_id: string; title: string | null; year: number | null; venue: string | null; status: string | null; cited_by_count: number | null }>(
-      `SELECT work_id, title, year, venue, status, cited_by_count FROM works WHERE work_id IN (${chunk.map((_, j) => `$${j + 1}`).join(', ')})`,
-      chunk,
-    );
-    for (const row of rows) details.set(row.work_id, row);
+  const expertiseDocs: string[] = [];
+  for (const h of r.hits) {
+    for (const w of h.works) {
+      if (details.has(w.workId)) continue;
+      const shown = index.shownWork(w.work);
+      if (shown) details.set(w.workId, { title: shown.title, year: shown.year, venue: shown.venue, status: shown.status, cited_by_count: shown.citedBy });
+      else expertiseDocs.push(w.workId);
+    }
   }
-  await expertiseDetails(store, workIds, details);
+  await expertiseDetails(store, expertiseDocs, details);
   const results: SearchResult[] = r.hits.map((h, i) => {
     const info = index.personInfo(h.person);
     return {
