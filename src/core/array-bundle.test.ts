@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeBundle, readBundle, writeBundle } from './array-bundle.ts';
+import { BundleFile, decodeBundle, readBundle, writeBundle } from './array-bundle.ts';
 
 describe('array bundle', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bundle-'));
@@ -39,5 +39,30 @@ describe('array bundle', () => {
     expect(decodeBundle(Buffer.concat([bytes, Buffer.alloc(8)]))).toBeNull();
     expect(decodeBundle(Buffer.from('ATLASTG2 something else'))).toBeNull();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("tells whether lines at given indices ascend in JavaScript's string order, with and without characters past U+E000", () => {
+    const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const next = rand(7);
+    const pick = (chars: string[]) => Array.from({ length: 1 + Math.floor(next() * 4) }, () => chars[Math.floor(next() * chars.length)]).join('');
+    const ascii = ['a', 'b', 'A', '0', ':', '~'];
+    const wide = [...ascii, 'é', '\uE000', '\uFFFD', '😀', '𝔸']; // U+E000–U+FFFF sort after, astral characters before, in UTF-16
+    for (const chars of [ascii, wide]) {
+      for (let round = 0; round < 40; round++) {
+        const list = [...new Set(Array.from({ length: 30 }, () => pick(chars)))];
+        writeBundle(file, { meta: {}, arrays: {}, lines: { ids: list } });
+        const f = BundleFile.open(file)!;
+        const l = f.lines('ids', true)!;
+        const sorted = Int32Array.from(list.map((_, i) => i).sort((x, y) => (list[x]! < list[y]! ? -1 : 1)));
+        expect(l.ascending(sorted)).toBe(true);
+        const swapped = sorted.slice();
+        const k = Math.floor(next() * (swapped.length - 1));
+        [swapped[k], swapped[k + 1]] = [swapped[k + 1]!, swapped[k]!];
+        if (swapped.length > 1) expect(l.ascending(swapped)).toBe(false);
+        const dup = Int32Array.from([0, 0]);
+        expect(l.ascending(dup)).toBe(false);
+        f.close();
+      }
+    }
   });
 });

@@ -205,6 +205,17 @@ class LineList {
    */
   ascending(order: Int32Array): boolean {
     const { buf } = this;
+    // no lead byte of U+E000 and up in the lines: byte order is string order, compared natively (Buffer#compare;
+    // the loop below took 125 ms for a million ids)
+    const end = this.ends.length ? (this.ends[this.ends.length - 1] as number) : this.start;
+    if (![0xee, 0xef, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4].some((b) => { const i = buf.indexOf(b, this.start); return i >= 0 && i < end; })) {
+      for (let k = 1; k < order.length; k++) {
+        const i = order[k - 1] as number, j = order[k] as number;
+        // line i (the source) must come before line j (the target)
+        if (buf.compare(buf, this.from(j), this.ends[j], this.from(i), this.ends[i]) >= 0) return false;
+      }
+      return true;
+    }
     for (let k = 1; k < order.length; k++) {
       const i = order[k - 1] as number, j = order[k] as number;
       let a = this.from(i), b = this.from(j);

@@ -35,7 +35,8 @@ const PAIRS_PER_QUERY = 200;
  * Evidence for many ties at once, by pairKey: one statement per kind of evidence for all the pairs (a path's
  * hops), not three per hop — on DuckDB, which keeps no person index, each statement is a scan of its table.
  * Each pair's evidence is in the order tieEvidence always gave: shared works newest first, then ties, then
- * mentorships.
+ * mentorships — each order total (rows alike in the named columns came in any order before, so two calls could
+ * differ).
  */
 export async function tiesEvidence(db: Queryable, pairs: ReadonlyArray<readonly [string, string]>, p: ResolvedTieParams): Promise<Map<string, Evidence[]>> {
   const out = new Map<string, Evidence[]>();
@@ -86,7 +87,7 @@ export async function tiesEvidence(db: Queryable, pairs: ReadonlyArray<readonly 
     const ties = await db.query<{ a: string; b: string; kind: string; year: number | null; confidence: number | null; evidence: string | null; source: string }>(
       `SELECT a, b, kind, year, confidence, evidence, source FROM ties
        WHERE (${either('a', 'b')}) AND kind IN ('coauthor', 'mentor')
-       ORDER BY kind, year, source`,
+       ORDER BY kind, year, source, confidence, evidence, a, b`,
       params,
     );
     for (const t of ties) {
@@ -96,7 +97,7 @@ export async function tiesEvidence(db: Queryable, pairs: ReadonlyArray<readonly 
     const mentorships = await db.query<{ mentor: string; mentee: string; kind: string; relation: string | null; confidence: number; start_year: number | null; end_year: number | null; source: string; evidence: string }>(
       `SELECT mentor, mentee, kind, relation, confidence, start_year, end_year, source, evidence FROM mentorships
        WHERE ${either('mentor', 'mentee')}
-       ORDER BY kind, confidence DESC, start_year, relation`,
+       ORDER BY kind, confidence DESC, start_year, relation, end_year, source, evidence, mentor, mentee`,
       params,
     );
     for (const m of mentorships) {
