@@ -153,5 +153,21 @@ for (const backend of BACKENDS) {
       expect(await answers(store)).toEqual(good);
       expect(searchIndexOrigins.built).toBe(before.built + 1);
     });
+
+    it('keeps names holding line breaks and backslashes: the file is written, and read back they are the same', async () => {
+      const hit = (await searchPeople(store, 'robot manipulation', { limit: 3 })).results;
+      const odd = ['Ana\nMaria \\ Souza', 'C:\\n not a break\\', '\\\n'];
+      for (const [i, name] of odd.entries()) await store.query(`UPDATE people SET display_name = $1 WHERE person_id = $2`, [name, hit[i]!.personId]);
+      invalidateSearchIndex(store); // written by hand: the index of this version is made again
+      const built = await answers(store);
+      const names = (await searchPeople(store, 'robot manipulation', { limit: 3 })).results.map((r) => r.name);
+      expect(names).toEqual(odd);
+      expect(exists()).toBe(true);
+      await reopen();
+      const before = { ...searchIndexOrigins };
+      expect(await answers(store)).toEqual(built);
+      expect((await searchPeople(store, 'robot manipulation', { limit: 3 })).results.map((r) => r.name)).toEqual(odd);
+      expect(searchIndexOrigins).toEqual({ ...before, read: before.read + 1 });
+    });
   });
 }

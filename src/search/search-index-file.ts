@@ -17,8 +17,14 @@ const FILE = 'search-index.bundle';
  * 3: each work's length, year, citations and kind, so that an ingest's update can lay the index out again (index-update.ts).
  * 4: the ends of the work ids', person ids' and names' lines, so that a reader reads only the lines it shows (core/file-lines.ts).
  * 5: what a result shows of each work (work-shown.ts), so that an answer reads no work from the store.
+ * 6: names escaped (a line break as \n, a backslash doubled): a name holding a line break made the file unwritable,
+ *    so every process built the index again.
  */
-const FORMAT = 5;
+const FORMAT = 6;
+
+/** A name as one line of the file, and back. */
+const escapeName = (n: string): string => (/[\\\n]/.test(n) ? n.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : n);
+const unescapeName = (l: string): string => (l.includes('\\') ? l.replace(/\\([\\n])/g, (_, c: string) => (c === 'n' ? '\n' : '\\')) : l);
 /** The lists read line by line when asked for. */
 const BY_LINE = ['workIds', 'workShown', 'personIds', 'names'] as const;
 
@@ -72,7 +78,7 @@ export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts
     types[i] = code((f?.latestInstitutionTypes ?? []).join('\t'));
     const n = parts.names[i] ?? null;
     hasName[i] = n === null ? 0 : 1;
-    names.push(n ?? '');
+    names.push(n === null ? '' : escapeName(n));
   }
   if (dict.length > 65_535) return; // not a dictionary any more: the next process builds the index itself
   const arrays: Record<string, BundleArray> = { hasFacts, abroad, returnee, firstYear, hasName, origin, basis, current, types };
@@ -183,7 +189,14 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
   };
   // names: null where there is none, else the line (decoded when a hit shows it)
   const nameLines = l['names'] as string[];
-  const names = new Proxy(nameLines, { get: (t, k, r) => (typeof k === 'string' && /^\d+$/.test(k) ? (hasName![Number(k)] ? Reflect.get(t, k, r) : Number(k) < nP ? null : undefined) : Reflect.get(t, k, r)) }) as (string | null)[];
+  const names = new Proxy(nameLines, {
+    get: (t, k, r) => {
+      if (!(typeof k === 'string' && /^\d+$/.test(k))) return Reflect.get(t, k, r);
+      if (!hasName![Number(k)]) return Number(k) < nP ? null : undefined;
+      const line = Reflect.get(t, k, r) as string | undefined;
+      return line === undefined ? undefined : unescapeName(line);
+    },
+  }) as (string | null)[];
   const n = (k: (typeof NUMERIC)[number]) => a[k] as never;
   return {
     terms,
