@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-const SECONDS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10);
+const SECONDS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? (process.argv.includes('--quick') ? 3 : 10));
 const POSTGRES = process.argv.includes('--postgres');
 const UNCACHED_TARGET = 1000;
 

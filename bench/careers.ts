@@ -12,7 +12,8 @@ import type { SqlValue } from '../src/store/store.ts';
 import { cohortStages, flowAggregatesNow, flowReportOrigins, flows, refreshCareers, serveFlows } from '../src/careers/index.ts';
 import { FIXTURE_COLUMNS } from '../src/careers/fixtures.ts';
 
-const N = Number(process.argv[2] ?? 1_000_000);
+/** `careers.ts [N]`; --quick (`npm run bench -- --quick`): 20,000 people unless N is given. */
+const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? (process.argv.includes('--quick') ? 20_000 : 1_000_000));
 const COHORT = Math.min(100_000, N);
 const COUNTRIES = ['US', 'CN', 'GB', 'DE', 'IN', 'CA', 'FR', 'JP', 'KR', 'AU', 'CH', 'NL', 'IT', 'ES', 'SG', 'IL', 'SE', 'BR', 'IR', 'TW'];
 const WEIGHTS = [30, 22, 7, 6, 6, 4, 4, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1];

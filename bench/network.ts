@@ -25,16 +25,18 @@ import { prng } from '../src/core/prng.ts';
 
 const { values } = parseArgs({
   options: {
-    people: { type: 'string', default: '1000000' },
-    ties: { type: 'string', default: '10000000' },
+    people: { type: 'string' },
+    ties: { type: 'string' },
     queries: { type: 'string', default: '50' },
     'graphology-people': { type: 'string' },
     'graphology-queries': { type: 'string', default: '20' },
     'check-pairs': { type: 'string', default: '5' },
+    /** 20,000 people and 200,000 ties unless given (`npm run bench -- --quick`). */
+    quick: { type: 'boolean', default: false },
   },
 });
-const N = Number(values.people);
-const M = Number(values.ties);
+const N = Number(values.people ?? (values.quick ? 20_000 : 1_000_000));
+const M = Number(values.ties ?? (values.quick ? 200_000 : 10_000_000));
 const Q = Number(values.queries);
 const GN = Math.min(N, Number(values['graphology-people'] ?? N));
 const GQ = Number(values['graphology-queries']);

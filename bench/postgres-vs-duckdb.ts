@@ -21,10 +21,11 @@ import { startTempCluster } from '../src/store/postgres/temp-cluster.ts';
 import type { ColumnSpec, SqlValue, Store } from '../src/store/store.ts';
 
 const { values } = parseArgs({
-  options: { people: { type: 'string', default: '1000000' }, works: { type: 'string', default: '200000' }, pg: { type: 'string' } },
+  // --quick (`npm run bench -- --quick`): 20,000 people and works unless given
+  options: { people: { type: 'string' }, works: { type: 'string' }, pg: { type: 'string' }, quick: { type: 'boolean', default: false } },
 });
-const PEOPLE = Number(values.people);
-const WORKS = Number(values.works); // for the bytes-per-row of works and authorships (4 authors each)
+const PEOPLE = Number(values.people ?? (values.quick ? 20_000 : 1_000_000));
+const WORKS = Number(values.works ?? (values.quick ? 20_000 : 200_000)); // for the bytes-per-row of works and authorships (4 authors each)
 const YEARS = 10;
 const BATCH = 50_000; // people per bulkInsert call
 

@@ -6,7 +6,8 @@
  * baseline is a plain full scan of the forward index (every work, every term) computing the same ranking in the
  * same run, and the two top-20s are compared.
  *
- *   npx tsx bench/search.ts [--people 1000000] [--works 5000000] [--queries 25] [--frequent 10] [--scan-queries 5]
+ *   npx tsx bench/search.ts [--people 1000000] [--works 5000000] [--queries 25] [--frequent 10] [--scan-queries 5] [--quick]
+ *   (--quick: 20,000 people and 100,000 works unless given, for `npm run bench -- --quick`)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -19,16 +20,17 @@ import { SearchIndex } from '../src/search/search-index.ts';
 
 const { values } = parseArgs({
   options: {
-    people: { type: 'string', default: '1000000' },
-    works: { type: 'string', default: '5000000' },
+    people: { type: 'string' },
+    works: { type: 'string' },
     queries: { type: 'string', default: '25' },
     'scan-queries': { type: 'string', default: '5' },
     vocab: { type: 'string', default: '30000' },
     frequent: { type: 'string', default: '10' },
+    quick: { type: 'boolean', default: false },
   },
 });
-const N_PEOPLE = Number(values.people);
-const N_WORKS = Number(values.works);
+const N_PEOPLE = Number(values.people ?? (values.quick ? 20_000 : 1_000_000));
+const N_WORKS = Number(values.works ?? (values.quick ? 100_000 : 5_000_000));
 const N_QUERIES = Number(values.queries);
 const N_SCAN = Number(values['scan-queries']);
 const V = Number(values.vocab);
