@@ -9,7 +9,8 @@ import path from 'node:path';
 import { BundleFile, readBundleMeta, writeBundle, type BundleArray } from '../core/array-bundle.ts';
 import { FileLines } from '../core/file-lines.ts';
 import { FilePostings, POSTINGS, UPDATE_ONLY, type LazySection } from './file-postings.ts';
-import type { PersonFactsInput, PersonFactsList, SearchIndexParts } from './search-index.ts';
+import { codePersonFacts, factsListOf, type PersonCodes } from './person-codes.ts';
+import type { SearchIndexParts } from './search-index.ts';
 
 const FILE = 'search-index.bundle';
 /**
@@ -19,8 +20,9 @@ const FILE = 'search-index.bundle';
  * 5: what a result shows of each work (work-shown.ts), so that an answer reads no work from the store.
  * 6: names escaped (a line break as \n, a backslash doubled): a name holding a line break made the file unwritable,
  *    so every process built the index again.
+ * 7: person facts as the index codes them (person-codes.ts), so a new process adopts them instead of coding them.
  */
-const FORMAT = 6;
+const FORMAT = 7;
 
 /** A name as one line of the file, and back. */
 const escapeName = (n: string): string => (/[\\\n]/.test(n) ? n.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : n);
@@ -42,49 +44,31 @@ export const searchIndexFile = (dir: string): string => path.join(dir, FILE);
 
 const NUMERIC = ['termStart', 'postWork', 'postTf', 'norm', 'termMaxPart', 'termBitSet', 'termPeopleBits', 'termWorkSet', 'workSetBits', 'workSetRank', 'workPeopleStart', 'workPeople', 'personWorksStart', 'personWorks', 'docLen', 'workYear', 'workCites', 'profileDoc', 'sourceH', 'cites', 'h', 'recent', 'nWorks', 'firstWorkYear'] as const;
 
+/** The codes' dictionaries as lines, without their first entry (always '': none). */
+const dictionaries = (c: PersonCodes): Record<(typeof DICTIONARIES)[number], string[]> => ({ countries: c.countries.slice(1), instTypes: c.instTypes, bases: c.bases.slice(1) });
+const DICTIONARIES = ['countries', 'instTypes', 'bases'] as const;
+
 /** Keep the parts of a freshly built index (before SearchIndex consumes their facts) for the next process. */
 export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts, version: string): void {
   if (!dir) return;
   const nP = parts.personIds.length;
   const terms = new Array<string>(parts.terms.size);
   for (const [t, i] of parts.terms) terms[i] = t;
-  // person facts, column by column: -1/0/1 for the booleans; the texts (countries, bases, institution types: a few
-  // hundred distinct values) as codes into a dictionary, 0 = none
-  const hasFacts = new Uint8Array(nP);
-  const abroad = new Int8Array(nP);
-  const returnee = new Int8Array(nP);
-  const firstYear = new Int32Array(nP);
-  const dict: string[] = [''];
-  const codes = new Map<string, number>([['', 0]]);
-  const code = (v: string | null | undefined): number => {
-    if (!v) return 0;
-    let c = codes.get(v);
-    if (c === undefined) codes.set(v, (c = dict.push(v) - 1));
-    return c;
-  };
-  const origin = new Uint16Array(nP), basis = new Uint16Array(nP), current = new Uint16Array(nP), types = new Uint16Array(nP);
+  // person facts as the index codes them (person-codes.ts), adopted as they are by the next process
+  const codes = (parts.codes ??= codePersonFacts(parts.facts, nP));
   const hasName = new Uint8Array(nP);
   const names: string[] = [];
-  const tri = (b: boolean | null | undefined): number => (b === null || b === undefined ? -1 : b ? 1 : 0);
   for (let i = 0; i < nP; i++) {
-    const f = parts.facts.at(i);
-    hasFacts[i] = f ? 1 : 0;
-    abroad[i] = tri(f?.abroad);
-    returnee[i] = tri(f?.returnee);
-    firstYear[i] = f?.firstYear ?? -1;
-    origin[i] = code(f?.origin);
-    basis[i] = code(f?.originBasis);
-    current[i] = code(f?.currentCountry);
-    types[i] = code((f?.latestInstitutionTypes ?? []).join('\t'));
     const n = parts.names[i] ?? null;
     hasName[i] = n === null ? 0 : 1;
     names.push(n === null ? '' : escapeName(n));
   }
-  if (dict.length > 65_535) return; // not a dictionary any more: the next process builds the index itself
-  const arrays: Record<string, BundleArray> = { hasFacts, abroad, returnee, firstYear, hasName, origin, basis, current, types };
+  const { origin, current, flags, firstYear, originBasis } = codes;
+  const instMask = new Int32Array(codes.instMask.buffer, codes.instMask.byteOffset, codes.instMask.length); // the same bits
+  const arrays: Record<string, BundleArray> = { hasName, origin, current, flags, firstYear, instMask, originBasis };
   for (const k of NUMERIC) arrays[k] = parts[k];
   const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, latestDataYear: parts.latestDataYear, careersPresent: parts.careersPresent, worksSorted: parts.worksSorted };
-  writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, workShown: parts.workShown, personIds: parts.personIds, names, dict }, indexed: BY_LINE });
+  writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, workShown: parts.workShown, personIds: parts.personIds, names, ...dictionaries(codes) }, indexed: BY_LINE });
 }
 
 /** The data version of the index on disk (its header alone), null when there is none of this format. */
@@ -133,7 +117,7 @@ export function dropSearchIndexFile(dir: string | null): void {
 
 function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
   const meta = f.meta;
-  const FACTS = ['hasFacts', 'abroad', 'returnee', 'firstYear', 'hasName', 'origin', 'basis', 'current', 'types'] as const;
+  const FACTS = ['hasName', 'origin', 'current', 'flags', 'firstYear', 'instMask', 'originBasis'] as const;
   const lazySections = new Set<string>([...POSTINGS, ...UPDATE_ONLY]);
   const a: Record<string, BundleArray> = {};
   for (const k of [...NUMERIC, ...FACTS]) {
@@ -142,7 +126,7 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
     a[k] = arr;
   }
   const l: Record<string, readonly string[]> = {};
-  for (const k of ['terms', 'dict']) {
+  for (const k of ['terms', ...DICTIONARIES]) {
     const lines = f.lines(k);
     if (!lines) return null;
     l[k] = lines.list;
@@ -162,31 +146,25 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
   const nP = personIds.length;
   const terms = new Map<string, number>();
   (l['terms'] as string[]).forEach((t, i) => terms.set(t, i));
-  const [hasFacts, abroad, returnee, firstYear, hasName, origin, basis, current, types] = FACTS.map((k) => a[k] as BundleArray);
   if (FACTS.some((k) => (a[k] as BundleArray).length !== nP) || (l['names'] as string[]).length !== nP) return null;
-  const dict = l['dict'] as string[];
-  const text = (c: number): string | null => (c === 0 ? null : (dict[c] ?? null));
-  const bool = (v: number): boolean | null => (v < 0 ? null : v === 1);
-  // made when asked, not kept: SearchIndex codes each person's facts into its own arrays once, so a million objects
-  // held together (and the garbage collector copying them) are never needed
-  const facts: PersonFactsList = {
-    length: nP,
-    coded: { dict, has: hasFacts!, abroad: abroad!, returnee: returnee!, firstYear: firstYear!, origin: origin!, basis: basis!, current: current!, types: types! },
-    at(i: number): PersonFactsInput | undefined {
-      if (!hasFacts![i]) return undefined;
-      const y = firstYear![i] as number;
-      const t = text(types![i] as number);
-      return {
-        origin: text(origin![i] as number),
-        originBasis: text(basis![i] as number),
-        currentCountry: text(current![i] as number),
-        abroad: bool(abroad![i] as number),
-        returnee: bool(returnee![i] as number),
-        firstYear: y < 0 ? null : y,
-        latestInstitutionTypes: t ? t.split('\t') : [],
-      };
-    },
+  const [hasName, origin, current, flags, firstYear, instMask, originBasis] = FACTS.map((k) => a[k] as BundleArray);
+  if (!(origin instanceof Uint16Array && current instanceof Uint16Array && flags instanceof Uint8Array && firstYear instanceof Int32Array && instMask instanceof Int32Array && originBasis instanceof Uint16Array)) return null;
+  const codes: PersonCodes = {
+    countries: ['', ...(l['countries'] as string[])],
+    origin,
+    current,
+    flags,
+    firstYear,
+    instTypes: [...(l['instTypes'] as string[])],
+    instMask: new Uint32Array(instMask.buffer, instMask.byteOffset, instMask.length),
+    bases: ['', ...(l['bases'] as string[])],
+    originBasis,
   };
+  // every code names an entry of its dictionary (else the file is damaged)
+  const nC = codes.countries.length, nB = codes.bases.length, typeBits = codes.instTypes.length >= 32 ? -1 : (1 << codes.instTypes.length) - 1;
+  for (let i = 0; i < nP; i++) {
+    if ((origin[i] as number) >= nC || (current[i] as number) >= nC || (originBasis[i] as number) >= nB || ((instMask[i] as number) & ~typeBits) !== 0) return null;
+  }
   // names: null where there is none, else the line (decoded when a hit shows it)
   const nameLines = l['names'] as string[];
   const names = new Proxy(nameLines, {
@@ -200,6 +178,7 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
   const n = (k: (typeof NUMERIC)[number]) => a[k] as never;
   return {
     terms,
+    codes,
     termStart: n('termStart'),
     postWork: n('postWork'),
     postTf: n('postTf'),
@@ -228,7 +207,7 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
     recent: n('recent'),
     nWorks: n('nWorks'),
     firstWorkYear: n('firstWorkYear'),
-    facts,
+    facts: factsListOf(codes),
     asOf: meta.asOf,
     latestDataYear: meta.latestDataYear ?? null,
     careersPresent: meta.careersPresent,

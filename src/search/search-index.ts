@@ -10,29 +10,12 @@ import { TopHeap, insertTop, popcount, selectTop } from './top-k.ts';
 import { TopPeople } from './top-people.ts';
 import type { LazyParts } from './file-postings.ts';
 import { parseShownWork, type ShownWork } from './work-shown.ts';
+import { FLAG_ABROAD, FLAG_CAREERS, FLAG_RETURNEE, basisOf, codePersonFacts, personFactsAt, type PersonCodes } from './person-codes.ts';
 
 /** Person facts by ordinal; an array is one. */
 export interface PersonFactsList {
   readonly length: number;
   at(i: number): PersonFactsInput | undefined;
-  /** The same facts as columns of codes (how the index file keeps them), read without an object per person. */
-  readonly coded?: CodedPersonFacts;
-}
-
-/**
- * Person facts as columns: `has` 0/1; `abroad`, `returnee` −1 (unknown) / 0 / 1; `firstYear` −1 for none; `origin`,
- * `basis`, `current` codes into `dict` (0 = none); `types` a code of the latest institution types joined by tabs.
- */
-export interface CodedPersonFacts {
-  dict: readonly string[];
-  has: ArrayLike<number>;
-  abroad: ArrayLike<number>;
-  returnee: ArrayLike<number>;
-  firstYear: ArrayLike<number>;
-  origin: ArrayLike<number>;
-  basis: ArrayLike<number>;
-  current: ArrayLike<number>;
-  types: ArrayLike<number>;
 }
 
 /** Career facts of one person (from the careers table and the latest affiliation-year), as given to the builder. */
@@ -145,8 +128,10 @@ export interface SearchIndexParts {
   recent: Int32Array;
   nWorks: Int32Array;
   firstWorkYear: Int32Array;
-  /** Career facts by person ordinal: an array, or (read from a file) one made when asked — SearchIndex reads each once. */
+  /** Career facts by person ordinal: an array, or (read from a file) one made from the codes when asked. */
   facts: PersonFactsList;
+  /** The same facts coded (person-codes.ts): read from a file, or made by the first SearchIndex of these parts. */
+  codes?: PersonCodes;
   asOf: number;
   /** The latest year with a known country in the careers' affiliation-years when the index was made. */
   latestDataYear: number | null;
@@ -165,26 +150,21 @@ const TOUCHED = 1 << 30;
 const EXHAUSTIVE_POSTINGS = 50_000;
 /** Pruned queries with at most this many matching people (inside the filter) score each of them directly. */
 const DIRECT_PEOPLE = 2_000;
-const FLAG_ABROAD = 1;
-const FLAG_RETURNEE = 2;
-const FLAG_CAREERS = 4;
 
 export class SearchIndex {
   readonly asOf: number;
   readonly careersPresent: boolean;
   private readonly p: SearchIndexParts;
+  /** Each person's facts, coded (person-codes.ts); the fields below are its arrays. */
+  private readonly codes: PersonCodes;
   /** Country dictionary: index 0 = unknown. */
-  private readonly countries: string[] = [''];
+  private readonly countries: string[];
   private readonly origin: Uint16Array;
   private readonly current: Uint16Array;
   private readonly flags: Uint8Array;
   private readonly firstYear: Int32Array;
-  private readonly instTypes: string[] = [];
+  private readonly instTypes: string[];
   private readonly instMask: Uint32Array;
-  /** Per person: code of the origin's basis into `bases` (0: none) — a few distinct values, not a million pointers. */
-  private readonly originBasis: Uint16Array;
-  private readonly bases: string[] = [''];
-  private readonly basisCodes = new Map<string, number>();
   private readonly idf: Float32Array;
   // scratch, reused across queries
   private exhaustiveScratch: { top: Float32Array; topWork: Int32Array; touchedPeople: Int32Array } | undefined;
@@ -197,15 +177,11 @@ export class SearchIndex {
     this.careersPresent = parts.careersPresent;
     const nP = parts.personIds.length;
     const nW = parts.workIds.length;
-    this.origin = new Uint16Array(nP);
-    this.current = new Uint16Array(nP);
-    this.flags = new Uint8Array(nP);
-    this.firstYear = new Int32Array(nP);
-    this.instMask = new Uint32Array(nP);
-    this.originBasis = new Uint16Array(nP);
-    if (parts.facts.coded) this.codeColumns(parts.facts.coded, nP);
-    else this.codeFacts(parts.facts, nP);
-    parts.facts = []; // facts now live in the typed arrays
+    // a file's index comes coded; a built or updated one is coded here (and its parts keep the codes for the file)
+    const codes = (parts.codes ??= codePersonFacts(parts.facts, nP));
+    this.codes = codes;
+    ({ countries: this.countries, origin: this.origin, current: this.current, flags: this.flags, firstYear: this.firstYear, instTypes: this.instTypes, instMask: this.instMask } = codes);
+    parts.facts = []; // facts now live in the codes
     const nT = parts.terms.size;
     this.idf = new Float32Array(nT);
     for (let t = 0; t < nT; t++) {
@@ -216,120 +192,12 @@ export class SearchIndex {
     this.matches = new MatchCount(parts, nP);
   }
 
-  /** Each person's facts into the index's arrays: countries and institution types numbered as first met. */
-  private codeFacts(facts: PersonFactsList, nP: number): void {
-    const cc = new Map<string, number>();
-    const code = (c: string | null | undefined): number => {
-      if (!c) return 0;
-      let i = cc.get(c);
-      if (i === undefined) {
-        i = this.countries.length;
-        this.countries.push(c);
-        cc.set(c, i);
-      }
-      return i;
-    };
-    for (let i = 0; i < nP; i++) {
-      const f = facts.at(i);
-      if (!f) continue;
-      this.origin[i] = code(f.origin);
-      this.current[i] = code(f.currentCountry);
-      const careers = f.abroad !== undefined && f.abroad !== null;
-      this.flags[i] = (careers ? FLAG_CAREERS : 0) | (f.abroad ? FLAG_ABROAD : 0) | (f.returnee ? FLAG_RETURNEE : 0);
-      this.firstYear[i] = f.firstYear ?? 0;
-      if (f.originBasis !== null && f.originBasis !== undefined) this.originBasis[i] = this.basisCode(f.originBasis);
-      for (const t of f.latestInstitutionTypes ?? []) this.instMask[i] = (this.instMask[i] as number) | this.typeBit(t);
-    }
-  }
-
-  private basisCode(b: string): number {
-    let k = this.basisCodes.get(b);
-    if (k === undefined) {
-      k = this.bases.push(b) - 1;
-      if (k > 0xffff) throw new Error('more than 65,535 distinct origin bases');
-      this.basisCodes.set(b, k);
-    }
-    return k;
-  }
-
-  private basisOf(p: number): string | null {
-    const k = this.originBasis[p] as number;
-    return k === 0 ? null : (this.bases[k] as string);
-  }
-
   /**
-   * The same from columns of codes, in the same order — so countries, institution types and their bits come out as
-   * codeFacts makes them — with each dictionary entry numbered once instead of each person's strings looked up.
-   */
-  private codeColumns(c: CodedPersonFacts, nP: number): void {
-    const country = new Int32Array(c.dict.length).fill(-1);
-    country[0] = 0;
-    const code = (d: number): number => {
-      let i = country[d] as number;
-      if (i < 0) {
-        i = this.countries.length;
-        this.countries.push(c.dict[d] as string);
-        country[d] = i;
-      }
-      return i;
-    };
-    const basis = new Int32Array(c.dict.length).fill(-1);
-    const typeMask = new Uint32Array(c.dict.length);
-    const typeKnown = new Uint8Array(c.dict.length);
-    typeKnown[0] = 1;
-    for (let i = 0; i < nP; i++) {
-      if (!c.has[i]) continue;
-      this.origin[i] = code(c.origin[i] as number);
-      this.current[i] = code(c.current[i] as number);
-      const abroad = c.abroad[i] as number;
-      this.flags[i] = (abroad >= 0 ? FLAG_CAREERS : 0) | (abroad === 1 ? FLAG_ABROAD : 0) | (c.returnee[i] === 1 ? FLAG_RETURNEE : 0);
-      const y = c.firstYear[i] as number;
-      this.firstYear[i] = y < 0 ? 0 : y;
-      const b = c.basis[i] as number;
-      if (b !== 0 && c.dict[b] !== undefined) {
-        let k = basis[b] as number;
-        if (k < 0) basis[b] = k = this.basisCode(c.dict[b] as string);
-        this.originBasis[i] = k;
-      }
-      const t = c.types[i] as number;
-      if (!typeKnown[t]) {
-        let m = 0;
-        for (const type of (c.dict[t] as string).split('\t')) m |= this.typeBit(type);
-        typeMask[t] = m;
-        typeKnown[t] = 1;
-      }
-      this.instMask[i] = typeMask[t] as number;
-    }
-  }
-
-  /**
-   * Person p's facts as given to the index, made again from its arrays (which code them exactly): what an update
-   * keeps of the people whose facts did not change (index-update.ts). Institution types in bit order.
+   * Person p's facts as given to the index, made again from its codes: what an update keeps of the people whose
+   * facts did not change (index-update.ts).
    */
   factsAt(p: number): PersonFactsInput | undefined {
-    const flags = this.flags[p] as number;
-    const mask = this.instMask[p] as number;
-    const origin = this.origin[p] as number;
-    const current = this.current[p] as number;
-    const firstYear = this.firstYear[p] as number;
-    const basis = this.basisOf(p);
-    if (flags === 0 && mask === 0 && origin === 0 && current === 0 && firstYear === 0 && basis === null) return undefined;
-    return {
-      origin: origin ? (this.countries[origin] as string) : null,
-      originBasis: basis,
-      currentCountry: current ? (this.countries[current] as string) : null,
-      abroad: flags & FLAG_CAREERS ? (flags & FLAG_ABROAD) !== 0 : null,
-      returnee: (flags & FLAG_RETURNEE) !== 0,
-      firstYear: firstYear || null,
-      latestInstitutionTypes: this.instTypes.filter((_, b) => (mask & (1 << b)) !== 0),
-    };
-  }
-
-  /** The bit of an institution type, numbered when first met (the first 32; later ones get none: 0). */
-  private typeBit(t: string): number {
-    let b = this.instTypes.indexOf(t);
-    if (b < 0 && this.instTypes.length < 32) b = this.instTypes.push(t) - 1;
-    return b >= 0 ? 1 << b : 0;
+    return personFactsAt(this.codes, p);
   }
 
   /** The arrays the index answers from, facts aside (they live in the index's own arrays): an update reads them, never writes. */
@@ -387,7 +255,7 @@ export class SearchIndex {
       firstYear,
       firstYearBasis: basis,
       origin: this.countries[this.origin[p] as number] || null,
-      originBasis: this.basisOf(p),
+      originBasis: basisOf(this.codes, p),
       currentCountry: this.countries[this.current[p] as number] || null,
       abroad: careers ? ((this.flags[p] as number) & FLAG_ABROAD) !== 0 : null,
       returnee: careers ? ((this.flags[p] as number) & FLAG_RETURNEE) !== 0 : null,
@@ -669,7 +537,7 @@ export class SearchIndex {
     const p = this.p;
     const typed = [
       p.termStart, p.postWork, p.postTf, p.norm, p.termMaxPart, p.termBitSet, p.termPeopleBits, p.termWorkSet, p.workSetBits, p.workSetRank, p.workPeopleStart, p.workPeople, p.personWorksStart, p.personWorks,
-      p.sourceH, p.cites, p.h, p.recent, p.nWorks, p.firstWorkYear, this.origin, this.current, this.flags, this.firstYear, this.instMask, this.originBasis, this.idf,
+      p.sourceH, p.cites, p.h, p.recent, p.nWorks, p.firstWorkYear, this.origin, this.current, this.flags, this.firstYear, this.instMask, this.codes.originBasis, this.idf,
       ...(this.exhaustiveScratch ? Object.values(this.exhaustiveScratch) : []), ...(this.passingCache ? [this.passingCache.bits] : []),
       ...(p.forward ? [p.forward.start, p.forward.terms, p.forward.tf] : []),
     ].reduce((s, a) => s + a.byteLength, 0) + this.pruned.bytes + this.matches.bytes;
