@@ -43,21 +43,21 @@ export function codePersonFacts(facts: PersonFactsList, n: number): PersonCodes 
     bases: [''],
     originBasis: new Uint16Array(n),
   };
-  const numbering = (list: string[]) => {
+  const numbering = (list: string[], what: string) => {
     const codes = new Map<string, number>();
     return (v: string | null | undefined): number => {
       if (v === null || v === undefined || v === '') return 0;
       let k = codes.get(v);
       if (k === undefined) {
         k = list.push(v) - 1;
-        if (k > 0xffff) throw new Error(`more than 65,535 distinct values (${list === c.bases ? 'origin bases' : 'countries'})`);
+        if (k > 0xffff) throw new Error(`more than 65,535 distinct ${what}`);
         codes.set(v, k);
       }
       return k;
     };
   };
-  const country = numbering(c.countries);
-  const basis = numbering(c.bases);
+  const country = numbering(c.countries, 'countries');
+  const basis = numbering(c.bases, 'origin bases');
   const typeBit = (t: string): number => {
     let b = c.instTypes.indexOf(t);
     if (b < 0 && c.instTypes.length < MAX_TYPES) b = c.instTypes.push(t) - 1;

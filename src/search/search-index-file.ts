@@ -9,7 +9,7 @@ import path from 'node:path';
 import { BundleFile, readBundleMeta, writeBundle, type BundleArray } from '../core/array-bundle.ts';
 import { FileLines } from '../core/file-lines.ts';
 import { FilePostings, POSTINGS, UPDATE_ONLY, type LazySection } from './file-postings.ts';
-import { codePersonFacts, factsListOf, type PersonCodes } from './person-codes.ts';
+import { MAX_TYPES, codePersonFacts, factsListOf, type PersonCodes } from './person-codes.ts';
 import type { SearchIndexParts } from './search-index.ts';
 
 const FILE = 'search-index.bundle';
@@ -161,7 +161,7 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
     originBasis,
   };
   // every code names an entry of its dictionary (else the file is damaged)
-  const nC = codes.countries.length, nB = codes.bases.length, typeBits = codes.instTypes.length >= 32 ? -1 : (1 << codes.instTypes.length) - 1;
+  const nC = codes.countries.length, nB = codes.bases.length, typeBits = codes.instTypes.length >= MAX_TYPES ? -1 : (1 << codes.instTypes.length) - 1;
   for (let i = 0; i < nP; i++) {
     if ((origin[i] as number) >= nC || (current[i] as number) >= nC || (originBasis[i] as number) >= nB || ((instMask[i] as number) & ~typeBits) !== 0) return null;
   }

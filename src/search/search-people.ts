@@ -9,6 +9,7 @@ import { buildSearchIndex, searchIndexFor } from './build-from-store.ts';
 import { EXPERTISE_DOC_PREFIX } from './index-builder.ts';
 import { DEFAULT_WEIGHTS, RECENT_YEARS, impactMultiplier, parseWeights, type RankWeights } from './rank.ts';
 import type { SearchFilters, SearchIndex } from './search-index.ts';
+import type { ShownWork } from './work-shown.ts';
 
 export const MAX_LIMIT = 200;
 export const DEFAULT_LIMIT = 20;
@@ -165,10 +166,9 @@ function requireCareers(index: SearchIndex, filters: SearchFilters): void {
   }
 }
 
-type WorkDetails = { title: string | null; year: number | null; venue: string | null; status: string | null; cited_by_count: number | null };
 
 /** A matched expertise document (index-builder addExpertise) is shown as "expertise: <keywords>" with the keywords' source. */
-async function expertiseDetails(store: Store, docIds: readonly string[], details: Map<string, WorkDetails>): Promise<void> {
+async function expertiseDetails(store: Store, docIds: readonly string[], details: Map<string, ShownWork>): Promise<void> {
   const people = docIds.filter((id) => id.startsWith(EXPERTISE_DOC_PREFIX)).map((id) => id.slice(EXPERTISE_DOC_PREFIX.length));
   for (let i = 0; i < people.length; i += 500) {
     const chunk = people.slice(i, i + 500);
@@ -184,7 +184,7 @@ async function expertiseDetails(store: Store, docIds: readonly string[], details
       e.sources.add(r.source);
     }
     for (const [person, e] of byPerson) {
-      details.set(`${EXPERTISE_DOC_PREFIX}${person}`, { title: `expertise: ${e.keywords.join('; ')}`, year: null, venue: `profile (${[...e.sources].join(', ')})`, status: null, cited_by_count: null });
+      details.set(`${EXPERTISE_DOC_PREFIX}${person}`, { title: `expertise: ${e.keywords.join('; ')}`, year: null, venue: `profile (${[...e.sources].join(', ')})`, status: null, citedBy: null });
     }
   }
 }
@@ -195,17 +195,15 @@ export async function searchPeople(store: Store, query: string, input: SearchInp
   requireCareers(index, params.filters);
   const r = index.query(params.query, { filters: params.filters, weights: params.weights, limit: params.limit, offset: params.offset });
   // what a result shows of each work, from the index (work-shown.ts); expertise documents' keywords from the store
-  const details = new Map<string, WorkDetails>();
-  const expertiseDocs: string[] = [];
-  for (const h of r.hits) {
-    for (const w of h.works) {
-      if (details.has(w.workId)) continue;
-      const shown = index.shownWork(w.work);
-      if (shown) details.set(w.workId, { title: shown.title, year: shown.year, venue: shown.venue, status: shown.status, cited_by_count: shown.citedBy });
-      else expertiseDocs.push(w.workId);
-    }
+  const details = new Map<string, ShownWork>();
+  const expertiseDocs = new Set<string>();
+  for (const w of r.hits.flatMap((h) => h.works)) {
+    if (details.has(w.workId) || expertiseDocs.has(w.workId)) continue;
+    const shown = index.shownWork(w.work);
+    if (shown) details.set(w.workId, shown);
+    else expertiseDocs.add(w.workId);
   }
-  await expertiseDetails(store, expertiseDocs, details);
+  await expertiseDetails(store, [...expertiseDocs], details);
   const results: SearchResult[] = r.hits.map((h, i) => {
     const info = index.personInfo(h.person);
     return {
@@ -235,7 +233,7 @@ export async function searchPeople(store: Store, query: string, input: SearchInp
       },
       matchedWorks: h.works.map((w) => {
         const d = details.get(w.workId);
-        return { workId: w.workId, title: d?.title ?? null, year: d?.year ?? null, venue: d?.venue ?? null, status: d?.status ?? null, citedBy: d?.cited_by_count ?? null, score: w.score, matchedTerms: w.matchedTerms };
+        return { workId: w.workId, title: d?.title ?? null, year: d?.year ?? null, venue: d?.venue ?? null, status: d?.status ?? null, citedBy: d?.citedBy ?? null, score: w.score, matchedTerms: w.matchedTerms };
       }),
     };
   });
