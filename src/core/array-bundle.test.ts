@@ -61,7 +61,25 @@ describe('array bundle', () => {
         if (swapped.length > 1) expect(l.ascending(swapped)).toBe(false);
         const dup = Int32Array.from([0, 0]);
         expect(l.ascending(dup)).toBe(false);
+        // in their own order (the identity: a graph numbered by id), compared each with the next one
+        const identity = Int32Array.from(list.map((_, i) => i));
+        expect(l.ascending(identity)).toBe(list.every((s, i) => i === 0 || list[i - 1]! < s));
         f.close();
+        const inOrder = sorted.length > 0 ? Array.from(sorted, (i) => list[i]!) : [];
+        writeBundle(file, { meta: {}, arrays: {}, lines: { ids: inOrder } });
+        const g = BundleFile.open(file)!;
+        const m = g.lines('ids', true)!;
+        expect(m.ascending(identity)).toBe(true);
+        if (inOrder.length > 1) {
+          const k2 = Math.floor(next() * (inOrder.length - 1));
+          const bad = inOrder.slice();
+          [bad[k2], bad[k2 + 1]] = [bad[k2 + 1]!, bad[k2]!];
+          writeBundle(file, { meta: {}, arrays: {}, lines: { ids: bad } });
+          const h = BundleFile.open(file)!;
+          expect(h.lines('ids', true)!.ascending(identity)).toBe(false);
+          h.close();
+        }
+        g.close();
       }
     }
   });

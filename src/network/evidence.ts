@@ -1,5 +1,6 @@
 /** The evidence behind one tie, read from the store only for the hops of the paths being shown. */
 import type { Queryable } from '../store/store.ts';
+import { byNewest, type SharedWork } from './shared-works.ts';
 import { MENTOR_WEIGHT, tieRowWeight, type ResolvedTieParams } from './tie-graph.ts';
 
 export type Evidence =
@@ -36,9 +37,15 @@ const PAIRS_PER_QUERY = 200;
  * hops), not three per hop — on DuckDB, which keeps no person index, each statement is a scan of its table.
  * Each pair's evidence is in the order tieEvidence always gave: shared works newest first, then ties, then
  * mentorships — each order total (rows alike in the named columns came in any order before, so two calls could
- * differ).
+ * differ). `sharedWorks`, when given (the tie graph's file: shared-works.ts), answers the shared works of the pairs
+ * it can; the store is asked for the rest.
  */
-export async function tiesEvidence(db: Queryable, pairs: ReadonlyArray<readonly [string, string]>, p: ResolvedTieParams): Promise<Map<string, Evidence[]>> {
+export async function tiesEvidence(
+  db: Queryable,
+  pairs: ReadonlyArray<readonly [string, string]>,
+  p: ResolvedTieParams,
+  sharedWorks?: ((a: string, b: string) => SharedWork[] | null) | null,
+): Promise<Map<string, Evidence[]>> {
   const out = new Map<string, Evidence[]>();
   const contacts: Array<[string, string]> = [];
   const people: Array<[string, string]> = [];
@@ -62,26 +69,13 @@ export async function tiesEvidence(db: Queryable, pairs: ReadonlyArray<readonly 
   }
   for (let i = 0; i < people.length; i += PAIRS_PER_QUERY) {
     const chunk = people.slice(i, i + PAIRS_PER_QUERY);
-    const values = chunk.map((_, j) => `(CAST($${2 * j + 1} AS TEXT), CAST($${2 * j + 2} AS TEXT))`).join(', ');
     const params = chunk.flat();
-    const works = await db.query<{ a: string; b: string; work_id: string; title: string | null; year: number | null; k: number }>(
-      `WITH pairs(a, b) AS (VALUES ${values}),
-       shared AS (
-         SELECT DISTINCT pr.a, pr.b, x.work_id FROM pairs pr
-         JOIN authorships x ON x.person_id = pr.a JOIN authorships y ON y.work_id = x.work_id AND y.person_id = pr.b),
-       -- authors counted for the shared works only: as a correlated subquery DuckDB counted every work's (1.3 s at 5M authorships)
-       counted AS (
-         SELECT z.work_id, COUNT(DISTINCT z.person_id) AS n FROM authorships z
-         WHERE z.work_id IN (SELECT work_id FROM shared) GROUP BY z.work_id)
-       SELECT s.a, s.b, w.work_id, w.title, w.year, COALESCE(w.author_count, c.n) AS k
-       FROM works w JOIN shared s ON s.work_id = w.work_id LEFT JOIN counted c ON c.work_id = w.work_id
-       ORDER BY s.a, s.b, w.year DESC, w.work_id`,
-      params,
-    );
-    for (const w of works) {
-      const year = w.year ?? p.refYear;
-      if (w.k < 2 || w.k > p.maxAuthors || year > p.refYear) continue;
-      push(w.a, w.b, { kind: 'work', work_id: w.work_id, title: w.title, year: w.year, authors: w.k, weight: Math.pow(0.5, (p.refYear - year) / p.halfLife) / (w.k - 1) });
+    for (const [a, b, works] of await sharedWorksOf(db, chunk, sharedWorks ?? null)) {
+      for (const w of works) {
+        const year = w.year ?? p.refYear;
+        if (w.authors < 2 || w.authors > p.maxAuthors || year > p.refYear) continue;
+        push(a, b, { kind: 'work', ...w, weight: Math.pow(0.5, (p.refYear - year) / p.halfLife) / (w.authors - 1) });
+      }
     }
     const either = (x: string, y: string): string => chunk.map((_, j) => `((${x} = $${2 * j + 1} AND ${y} = $${2 * j + 2}) OR (${x} = $${2 * j + 2} AND ${y} = $${2 * j + 1}))`).join(' OR ');
     const ties = await db.query<{ a: string; b: string; kind: string; year: number | null; confidence: number | null; evidence: string | null; source: string }>(
@@ -116,5 +110,39 @@ export async function tiesEvidence(db: Queryable, pairs: ReadonlyArray<readonly 
       });
     }
   }
+  return out;
+}
+
+/** The works each pair shares, newest first: from the graph's file where it can tell, from the store for the rest. */
+async function sharedWorksOf(
+  db: Queryable,
+  pairs: ReadonlyArray<readonly [string, string]>,
+  fromFile: ((a: string, b: string) => SharedWork[] | null) | null,
+): Promise<Array<[string, string, SharedWork[]]>> {
+  const out: Array<[string, string, SharedWork[]]> = [];
+  const ask: Array<readonly [string, string]> = [];
+  for (const [a, b] of pairs) {
+    const works = fromFile?.(a, b) ?? null;
+    if (works) out.push([a, b, works]);
+    else ask.push([a, b]);
+  }
+  if (!ask.length) return out;
+  const values = ask.map((_, j) => `(CAST($${2 * j + 1} AS TEXT), CAST($${2 * j + 2} AS TEXT))`).join(', ');
+  const rows = await db.query<{ a: string; b: string; work_id: string; title: string | null; year: number | null; k: number }>(
+    `WITH pairs(a, b) AS (VALUES ${values}),
+     shared AS (
+       SELECT DISTINCT pr.a, pr.b, x.work_id FROM pairs pr
+       JOIN authorships x ON x.person_id = pr.a JOIN authorships y ON y.work_id = x.work_id AND y.person_id = pr.b),
+     -- authors counted for the shared works only: as a correlated subquery DuckDB counted every work's (1.3 s at 5M authorships)
+     counted AS (
+       SELECT z.work_id, COUNT(DISTINCT z.person_id) AS n FROM authorships z
+       WHERE z.work_id IN (SELECT work_id FROM shared) GROUP BY z.work_id)
+     SELECT s.a, s.b, w.work_id, w.title, w.year, COALESCE(w.author_count, c.n) AS k
+     FROM works w JOIN shared s ON s.work_id = w.work_id LEFT JOIN counted c ON c.work_id = w.work_id`,
+    ask.flat(),
+  );
+  const byPair = new Map<string, SharedWork[]>(ask.map(([a, b]) => [pairKey(a, b), []]));
+  for (const r of rows) byPair.get(pairKey(r.a, r.b))?.push({ work_id: r.work_id, title: r.title, year: r.year, authors: Number(r.k) });
+  for (const [a, b] of ask) out.push([a, b, (byPair.get(pairKey(a, b)) as SharedWork[]).sort(byNewest)]);
   return out;
 }

@@ -60,7 +60,7 @@ export async function requireOwner(db: Queryable, owner: string): Promise<void> 
 export async function introPaths(db: Queryable, targetQuery: string, o: IntroOptions): Promise<IntroResult> {
   validateIntroOptions(o);
   const target = await resolvePerson(db, targetQuery);
-  const { graph, params, root } = await ownerGraphFor(db, o, o.owner);
+  const { graph, params, root, sharedWorks } = await ownerGraphFor(db, o, o.owner);
   const result: IntroResult = {
     params: {
       owner: o.owner,
@@ -79,8 +79,8 @@ export async function introPaths(db: Queryable, targetQuery: string, o: IntroOpt
   const found = new PathFinder(graph).kBest(root.node, t, o.k, o.maxHops, root);
   const idOf = nodeIdOf(graph, root);
   const shown = found.map((f) => ({ f, nodes: f.nodes.map(idOf) }));
-  // the evidence of every hop shown, fetched together
-  const evidence = await tiesEvidence(db, shown.flatMap(({ nodes }) => nodes.slice(1).map((to, i) => [nodes[i] as string, to] as const)), params);
+  // the evidence of every hop shown, fetched together (the shared works from the graph's file where it keeps them)
+  const evidence = await tiesEvidence(db, shown.flatMap(({ nodes }) => nodes.slice(1).map((to, i) => [nodes[i] as string, to] as const)), params, sharedWorks);
   for (const { f, nodes } of shown) {
     const hops: IntroHop[] = f.edges.map((e, i) => {
       const from = nodes[i] as string, to = nodes[i + 1] as string;

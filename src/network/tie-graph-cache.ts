@@ -16,7 +16,8 @@ import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
 import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
 import { updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
-import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
+import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, sharedWorksFile, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
+import { readWorksSections, updateWorksSections, type SharedWork, type WorksSections } from './shared-works.ts';
 
 /**
  * Graphs kept per store, all of the current data version (contacts aside): one per parameter set, the defaults
@@ -117,7 +118,7 @@ export async function ownerGraphFor(db: Queryable, params: TieParams, owner: str
 export const tieGraphOrigins = { built: 0, read: 0, updated: 0 };
 
 /** What the last update of this process did (for benchmarks). */
-export let lastTieGraphUpdate: (UpdateFigures & { writeMs: number }) | null = null;
+export let lastTieGraphUpdate: (UpdateFigures & { worksMs: number; writeMs: number }) | null = null;
 
 /**
  * The graph of this data version: from this store's file when it is of this version; else an older graph (the
@@ -131,17 +132,27 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
   const file = !inMemory || tieGraphFileVersion(dir, params) === version ? readTieGraphFileOf(dir, params) : null;
   if (file?.version === version) {
     tieGraphOrigins.read++;
-    return { graph: file.graph, params, mentors: file.mentors };
+    return { graph: file.graph, params, mentors: file.mentors, sharedWorks: sharedWorksOf(dir, version, params, file.graph) };
   }
   const base = inMemory ?? file;
   const since = base ? await updatableSince(db, base.version, version) : null;
   let built: BuiltTieGraph;
   let figures: UpdateFigures | null = null;
+  /** The works sections of the graph updated (its file's, when it holds them for its nodes), for updateWorksSections. */
+  let oldWorks: (() => WorksSections | null) | null = null;
   if (base && since !== null) {
     tieGraphOrigins.updated++;
     const u = await updateTieGraph(db, { graph: base.graph, params, mentors: base.mentors }, since);
     figures = u.figures;
     built = u;
+    oldWorks = () => {
+      const f = sharedWorksFile(dir, base.version, params);
+      try {
+        return f?.whole(base.graph.ids) ?? null;
+      } finally {
+        f?.close();
+      }
+    };
   } else {
     // an older file that cannot be updated may name an erased person: it goes now (and the graph read from it)
     file?.release();
@@ -149,11 +160,28 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
     tieGraphOrigins.built++;
     built = await buildTieGraph(db, params, { owners: 'none', allPeople: true });
   }
-  // Written only if the data did not change while it was made: a file names the version it holds exactly.
+  // Written only if the data did not change while it was made: a file names the version it holds exactly; with
+  // the works its people can share (an update reads those of the changed people only, when the older file has them).
   const t = performance.now();
-  if (dir && (await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, built.graph, version, params, MAX_GRAPHS_PER_STORE, built.mentors);
-  if (figures) lastTieGraphUpdate = { ...figures, writeMs: performance.now() - t };
-  return { graph: built.graph, params: built.params, mentors: built.mentors };
+  let worksMs = 0;
+  if (dir && (await dataVersions(db)).withoutContacts === version) {
+    const before = oldWorks?.() ?? null;
+    const works = before && since !== null ? await updateWorksSections(db, built.graph, params, before, since) : await readWorksSections(db, built.graph, params);
+    worksMs = performance.now() - t;
+    if ((await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, built.graph, version, params, MAX_GRAPHS_PER_STORE, built.mentors, works);
+  }
+  if (figures) lastTieGraphUpdate = { ...figures, worksMs, writeMs: performance.now() - t - worksMs };
+  return { graph: built.graph, params: built.params, mentors: built.mentors, sharedWorks: sharedWorksOf(dir, version, params, built.graph) };
+}
+
+/** The shared works of a graph's people, from its file of this version (shared-works.ts); null when there is none. */
+function sharedWorksOf(dir: string | null, version: string, p: ResolvedTieParams, graph: TieGraph): ((a: string, b: string) => SharedWork[] | null) | null {
+  const file = sharedWorksFile(dir, version, p);
+  if (!file) return null;
+  return (a, b) => {
+    const ua = graph.index.get(a), ub = graph.index.get(b);
+    return ua === undefined || ub === undefined ? null : file.shared(a, ua, b, ub);
+  };
 }
 
 const isStore = (db: Queryable): db is Store => typeof (db as Partial<Store>).location === 'string' && typeof (db as Partial<Store>).backend === 'string';

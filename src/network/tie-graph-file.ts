@@ -15,6 +15,7 @@ import path from 'node:path';
 import { BundleFile, decodeBundle, encodeBundle, readBundleMeta, writeBundle, type Bundle } from '../core/array-bundle.ts';
 import { idOrder, SortedIdIndex, type TieGraph } from './csr.ts';
 import { FileTieGraph } from './file-tie-graph.ts';
+import { SharedWorksFile, type WorksSections } from './shared-works.ts';
 import type { MentorLayer, ResolvedTieParams } from './tie-graph.ts';
 
 const SUFFIX = '.tiegraph';
@@ -37,12 +38,16 @@ function fileFor(dir: string, p: ResolvedTieParams): string {
 
 const NO_MENTORS: MentorLayer = { a: new Int32Array(0), b: new Int32Array(0), w: new Float64Array(0) };
 
-function bundleOf(graph: TieGraph, version: string, p: ResolvedTieParams, mentors: MentorLayer = NO_MENTORS): Bundle<Meta> {
+function bundleOf(graph: TieGraph, version: string, p: ResolvedTieParams, mentors: MentorLayer = NO_MENTORS, works?: WorksSections): Bundle<Meta> {
   const { weights, costs, offsets, targets, kinds } = graph;
+  const arrays = { weights, costs, offsets, targets, kinds, order: idOrder(graph), mentorA: mentors.a, mentorB: mentors.b, mentorW: mentors.w };
+  if (!works) return { meta: { version, params: paramsKey(p), holds: HOLDS }, arrays, lines: { ids: graph.ids } };
+  // with the works each person can share (shared-works.ts), the ids indexed so that one is read alone
   return {
     meta: { version, params: paramsKey(p), holds: HOLDS },
-    arrays: { weights, costs, offsets, targets, kinds, order: idOrder(graph), mentorA: mentors.a, mentorB: mentors.b, mentorW: mentors.w },
-    lines: { ids: graph.ids },
+    arrays: { ...arrays, personWorksAt: works.personWorksAt, personWorks: works.personWorks },
+    lines: { ids: graph.ids, workIds: works.workIds, works: works.works },
+    indexed: ['ids', 'workIds', 'works'],
   };
 }
 
@@ -160,11 +165,19 @@ export function dropTieGraphFile(dir: string | null, p: ResolvedTieParams): void
   if (dir) rmSync(fileFor(dir, p), { force: true });
 }
 
-/** Keep the graph on disk for the next process; files of other parameter sets beyond `keep` go, oldest first. */
-export function writeTieGraphFile(dir: string | null, graph: TieGraph, version: string, p: ResolvedTieParams, keep = 2, mentors?: MentorLayer): void {
+/** The shared works kept in the file of these parameters, when it is of this version and holds them (shared-works.ts). */
+export function sharedWorksFile(dir: string | null, version: string, p: ResolvedTieParams): SharedWorksFile | null {
+  return dir ? SharedWorksFile.open(fileFor(dir, p), version) : null;
+}
+
+/**
+ * Keep the graph on disk for the next process, with the works its people can share when given; files of other
+ * parameter sets beyond `keep` go, oldest first.
+ */
+export function writeTieGraphFile(dir: string | null, graph: TieGraph, version: string, p: ResolvedTieParams, keep = 2, mentors?: MentorLayer, works?: WorksSections): void {
   if (!dir) return;
   const file = fileFor(dir, p);
-  if (!writeBundle(file, bundleOf(graph, version, p, mentors))) return; // a full disk, or an id with a line break: rebuilt next time
+  if (!writeBundle(file, bundleOf(graph, version, p, mentors, works))) return; // a full disk, or an id with a line break: rebuilt next time
   // Files of another data version are of no use to anyone (and may name an erased person): they go; of the
   // rest, the newest `keep` stay.
   const others = readdirSync(dir)

@@ -21,7 +21,7 @@ import { coauthorPairsOfSql, mentorLayerOf, mentorRows, pushTieRow, type BuiltTi
  * People whose ties runs after `since` may have changed (see the module's note), mentorship changes aside; `since`
  * is the statement's parameter `$<at>`.
  */
-const changedPeopleSql = (at: number): string => `
+export const changedPeopleSql = (at: number): string => `
   SELECT person_id FROM authorships WHERE work_id IN (SELECT work_id FROM authorships WHERE run_id > $${at} UNION SELECT work_id FROM works WHERE run_id > $${at})
   UNION SELECT person_id FROM tie_changes WHERE run_id > $${at}
   UNION SELECT a AS person_id FROM ties WHERE run_id > $${at}

@@ -5,7 +5,8 @@
  */
 import { AtlasError } from '../core/errors.ts';
 import type { Queryable } from '../store/store.ts';
-import { buildCsr, EdgeList, Interner, KIND_COAUTHOR, KIND_CONTACT, KIND_MENTOR, type TieGraph } from './csr.ts';
+import type { SharedWork } from './shared-works.ts';
+import { buildCsrInIdOrder, EdgeList, Interner, KIND_COAUTHOR, KIND_CONTACT, KIND_MENTOR, type TieGraph } from './csr.ts';
 
 export interface TieParams {
   /** Years after which a shared work counts half. */
@@ -105,6 +106,11 @@ export interface BuiltTieGraph {
   graph: TieGraph;
   params: ResolvedTieParams;
   mentors: MentorLayer;
+  /**
+   * The works two people share, as the graph's file keeps them (shared-works.ts), newest first; null (or no
+   * function: a graph kept in memory only) when the file cannot tell, and the store is asked.
+   */
+  sharedWorks?: ((a: string, b: string) => SharedWork[] | null) | null;
 }
 
 /** Mentorship rows as the graph takes them: mentor ≠ mentee, w = 3 × confidence > 0. */
@@ -146,7 +152,8 @@ export async function buildTieGraph(db: Queryable, params: TieParams, options: B
         : await db.query<{ owner: string; person_id: string; strength: number }>(`SELECT owner, person_id, strength FROM contacts WHERE owner = $1`, [options.owners]);
     for (const r of rows) edges.push(intern.of(meNode(r.owner)), intern.of(r.person_id), r.strength, KIND_CONTACT);
   }
-  const graph = buildCsr(intern.ids, intern.index, edges.length, edges.a, edges.b, edges.w, edges.k);
+  // numbered in id order: what its file is read fastest in (csr.ts)
+  const graph = buildCsrInIdOrder(intern.ids, edges.length, edges.a, edges.b, edges.w, edges.k, [mentors.a.subarray(0, mentors.length), mentors.b.subarray(0, mentors.length)]);
   return { graph, params: p, mentors: mentorLayerOf(mentors) };
 }
 
