@@ -23,6 +23,8 @@ import { refreshDerived } from '../src/derived/refresh-derived.ts';
 import { ingestFiles } from '../src/ingest/run-ingest.ts';
 import { importContactsText } from '../src/network/contacts-import.ts';
 import { introPaths } from '../src/network/intro-paths.ts';
+import { tiesEvidence, type Evidence } from '../src/network/evidence.ts';
+import { readWorksSections } from '../src/network/shared-works.ts';
 import type { TieGraph } from '../src/network/csr.ts';
 import { lastTieGraphUpdate, ownerGraphFor, tieGraphFor, tieGraphOrigins } from '../src/network/tie-graph-cache.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS } from '../src/network/tie-graph.ts';
@@ -136,14 +138,29 @@ try {
   const updated = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
   const updateMs = performance.now() - t;
   const how = tieGraphOrigins.updated > before.updated ? 'updated' : tieGraphOrigins.built > before.built ? 'BUILT (not updated)' : 'read';
+  // a full build as the next caller would make it: the graph, and the works its people can share read whole
   t = performance.now();
   const fresh = await buildTieGraph(store, updated.params, { owners: 'none', allPeople: true });
+  const graphOnlyMs = performance.now() - t;
+  await readWorksSections(store, fresh.graph, updated.params);
   const buildMs = performance.now() - t;
   const same = sameTies(updated.graph, fresh.graph);
   if (lastTieGraphUpdate) {
     const f = lastTieGraphUpdate;
-    console.log(`  the update: ${f.changedPeople.toLocaleString()} people's ties read again (${f.recomputedTies.toLocaleString()} ties), ${f.addedNodes} nodes added; ms: changed people ${f.ms.people.toFixed(0)}, mentorship diff ${f.ms.mentorships.toFixed(0)}, their ties ${f.ms.ties.toFixed(0)}, array merge ${f.ms.merge.toFixed(0)}, file write ${f.writeMs.toFixed(0)}`);
+    console.log(`  the update: ${f.changedPeople.toLocaleString()} people's ties read again (${f.recomputedTies.toLocaleString()} ties), ${f.addedNodes} nodes added; ms: changed people ${f.ms.people.toFixed(0)}, mentorship diff ${f.ms.mentorships.toFixed(0)}, their ties ${f.ms.ties.toFixed(0)}, array merge ${f.ms.merge.toFixed(0)}, shared works of the changed people ${f.worksMs.toFixed(0)}, file write ${f.writeMs.toFixed(0)}`);
   }
+  console.log(`  the full build: graph ${s(graphOnlyMs)}, shared works read whole ${s(buildMs - graphOnlyMs)}`);
+  // the updated file's shared works against the store's, for co-author pairs of the changed part and of the rest
+  const pairs: Array<[string, string]> = [];
+  const g = updated.graph;
+  for (let u = g.ids.length - 1; u >= 0 && pairs.length < 200; u -= Math.max(1, Math.floor(g.ids.length / 400))) {
+    const e = g.offsets[u] as number;
+    if (e < (g.offsets[u + 1] as number)) pairs.push([g.ids[u] as string, g.ids[g.targets[e] as number] as string]);
+  }
+  const works = (m: Map<string, Evidence[]>): string => JSON.stringify([...m].map(([k, ev]) => [k, ev.filter((x) => x.kind === 'work')]).sort());
+  const fromFile = pairs.every(([a, b]) => updated.sharedWorks?.(a, b)) ? works(await tiesEvidence(store, pairs, updated.params, updated.sharedWorks)) : 'the file could not tell';
+  const sameWorks = fromFile === works(await tiesEvidence(store, pairs, updated.params));
+  console.log(`  shared works of ${pairs.length} co-author pairs as the updated file keeps them equal to the store's: ${sameWorks ? 'yes' : 'NO'}`);
   console.log(`next caller's graph after the ingest: ${how} in ${s(updateMs)} (reading the older file and writing the new one included) vs a full build of the same data ${s(buildMs)}: ${(buildMs / updateMs).toFixed(1)}× faster; ties equal to the full build: ${same ? 'yes' : 'NO'} (${(fresh.graph.targets.length / 2).toLocaleString()} ties)`);
 
   // a contact import: the graph stays, the owner's list is read on its own
@@ -187,7 +204,7 @@ try {
   console.log(
     `careers after the 1 % ingest: the changed people's (${careers.derived.toLocaleString()}) derived in ${s(careers.ms)} vs a full derivation of the same store ${s(fullMs)} (${(fullMs / careers.ms).toFixed(1)}×); careers, moves and presence equal to the full derivation's: ${careersEqual ? 'yes' : `NO (${differing} rows differ)`}`,
   );
-  if (!same || how !== 'updated' || !sameAnswers || sHow !== 'updated' || !careersEqual || careers.mode !== 'changed') process.exitCode = 1;
+  if (!same || !sameWorks || how !== 'updated' || !sameAnswers || sHow !== 'updated' || !careersEqual || careers.mode !== 'changed') process.exitCode = 1;
   await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

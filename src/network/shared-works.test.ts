@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataPath } from '../core/paths.ts';
 import { prng } from '../core/prng.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
+import { storeCacheDir } from '../store/cache-dir.ts';
 import { dataVersions, updatableSince } from '../store/repo/data-version.ts';
 import { migrate } from '../store/migrate.ts';
 import type { Store } from '../store/store.ts';
@@ -31,6 +32,7 @@ interface Paper {
   authorids: string;
 }
 
+const UNDATED = 'hand:un\ndated';
 const papersOf = (name: string): Paper[] => JSON.parse(gunzipSync(readFileSync(dataPath('paperlists', name))).toString('utf8')) as Paper[];
 
 /** Every co-authorship tie of a graph as a pair of ids (a < b), and `extra` pairs of people drawn at random. */
@@ -68,15 +70,15 @@ for (const backend of BACKENDS) {
       try {
         await migrate(store);
         await ingestFiles(store, [dataPath('paperlists', 'corl2022.json.gz')]);
-        // by hand: a second work of no year shared by two co-authors (its place: after the dated ones), and one of
-        // 60 authors (more than maxAuthors: never evidence)
+        // by hand: a second work of no year shared by two co-authors (its place: after the dated ones; a line break
+        // in its id, which the file must still hold), and one of 60 authors (more than maxAuthors: never evidence)
         const [p0] = papersOf('corl2022.json.gz').filter((x) => x.authorids.split(';').length >= 3);
         const [a, b] = (p0 as Paper).authorids.split(';').map((s) => `openreview:${s.trim()}`) as [string, string];
         const prov = ['paperlist', 'by-hand', 1];
-        await store.exec(`INSERT INTO works (work_id, title, year, author_count, source, record_key, run_id) VALUES ('hand:undated', 'An undated note', NULL, 2, $1, $2, $3)`, prov);
+        await store.exec(`INSERT INTO works (work_id, title, year, author_count, source, record_key, run_id) VALUES ($1, 'An undated note', NULL, 2, $2, $3, $4)`, [UNDATED, ...prov]);
         await store.exec(`INSERT INTO works (work_id, title, year, author_count, source, record_key, run_id) VALUES ('hand:big', 'A big collaboration', 2022, 60, $1, $2, $3)`, prov);
         for (const [i, id] of [a, b].entries()) {
-          await store.exec(`INSERT INTO authorships (work_id, person_id, position, source, record_key, run_id) VALUES ('hand:undated', $1, $2, $3, $4, $5)`, [id, i, ...prov]);
+          await store.exec(`INSERT INTO authorships (work_id, person_id, position, source, record_key, run_id) VALUES ($1, $2, $3, $4, $5, $6)`, [UNDATED, id, i, ...prov]);
           await store.exec(`INSERT INTO authorships (work_id, person_id, position, source, record_key, run_id) VALUES ('hand:big', $1, $2, $3, $4, $5)`, [id, i, ...prov]);
         }
         const built = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
@@ -88,7 +90,7 @@ for (const backend of BACKENDS) {
         const fromStore = await workEvidence(store, pairs, built.params);
         expect(await workEvidence(store, pairs, built.params, built.sharedWorks)).toEqual(fromStore);
         const both = built.sharedWorks?.(a, b) ?? [];
-        expect(both.map((w) => w.work_id)).toEqual([`paperlist:corl2022:${(p0 as Paper).id}`, 'hand:undated']);
+        expect(both.map((w) => w.work_id)).toEqual([`paperlist:corl2022:${(p0 as Paper).id}`, UNDATED]);
         expect(fromStore.filter((e) => e.includes('"authors":')).length).toBeGreaterThan(1000);
         expect(fromStore.join()).not.toContain('hand:big');
 
@@ -113,6 +115,34 @@ for (const backend of BACKENDS) {
         await store.close();
       }
     }, 300_000);
+
+    it('a graph file of this data version written without them gets them from the first process that reads it', async () => {
+      let store = await at.open();
+      try {
+        await migrate(store);
+        await ingestFiles(store, [dataPath('paperlists', 'corl2022.json.gz')]);
+        const p = await resolveTieParams(store, DEFAULT_TIE_PARAMS);
+        const { graph, mentors } = await buildTieGraph(store, p, { owners: 'none', allPeople: true });
+        const dir = storeCacheDir(store) as string;
+        const version = (await dataVersions(store)).withoutContacts;
+        writeTieGraphFile(dir, graph, version, p, 2, mentors);
+        expect(sharedWorksFile(dir, version, p)).toBeNull();
+        await store.close();
+        store = await at.open();
+        const read0 = tieGraphOrigins.read, built0 = tieGraphOrigins.built;
+        const got = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+        expect([tieGraphOrigins.read - read0, tieGraphOrigins.built - built0]).toEqual([1, 0]);
+        expect(got.sharedWorks).toBeTruthy();
+        const file = sharedWorksFile(dir, version, p);
+        expect(file).toBeInstanceOf(SharedWorksFile);
+        file?.close();
+        const pairs = pairsOf(got.graph, 10);
+        for (const [x, y] of pairs) expect(got.sharedWorks?.(x, y)).not.toBeNull();
+        expect(await workEvidence(store, pairs, got.params, got.sharedWorks)).toEqual(await workEvidence(store, pairs, got.params));
+      } finally {
+        await store.close();
+      }
+    }, 120_000);
   });
 
   describe(`shared works brought up to date after an ingest (${backend})`, () => {

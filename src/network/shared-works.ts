@@ -5,8 +5,8 @@
  * read every authorship's person id: 0.29–0.4 s of a cold `atlas intro` at 5M authorships.
  *
  * Sections: `personWorksAt` (i32, nodes + 1: where node u's works start in `personWorks`), `personWorks` (i32: work
- * ordinals, ascending within each node's run), `workIds` (one line per ordinal) and `works` (one JSON line per
- * ordinal: [title, year, authors]), both read one line at a time (file-lines.ts). Only works that can be evidence
+ * ordinals, ascending within each node's run), `workIds` (one JSON string per ordinal: a line break in an id
+ * cannot make the file unwritable) and `works` (one JSON line per ordinal: [title, year, authors]), both read one line at a time (file-lines.ts). Only works that can be evidence
  * under the file's parameters are held — 2 ≤ authors ≤ maxAuthors and (year, or refYear when it has none) ≤
  * refYear — exactly what the evidence statement keeps (evidence.ts), the author count as it counts it (the work's
  * own, else its distinct authors). A file written before these sections reads as having none: the evidence comes
@@ -278,10 +278,10 @@ export class SharedWorksFile {
     const wa = this.worksOf(a, ua), wb = wa && this.worksOf(b, ub);
     if (!wa || !wb) return null;
     const out = intersect(wa, wb).map((ord) => {
-      const work_id = this.workIds.line(ord), line = this.works.line(ord);
-      if (work_id === undefined || line === undefined) throw new Error(`${this.file.path}: work ${ord} is not in the file: the file is damaged`);
+      const id = this.workIds.line(ord), line = this.works.line(ord);
+      if (id === undefined || line === undefined) throw new Error(`${this.file.path}: work ${ord} is not in the file: the file is damaged`);
       const [title, year, authors] = JSON.parse(line) as [string | null, number | null, number];
-      return { work_id, title, year, authors };
+      return { work_id: JSON.parse(id) as string, title, year, authors };
     });
     return out.sort(byNewest);
   }
@@ -296,7 +296,7 @@ export class SharedWorksFile {
     for (let u = 0; u < ids.length; u++) if (mine[u] !== ids[u]) return null;
     const personWorksAt = this.file.array('personWorksAt') as Int32Array, personWorks = this.file.array('personWorks') as Int32Array;
     for (let u = 0; u < this.nodes; u++) if (!((personWorksAt[u] as number) <= (personWorksAt[u + 1] as number))) return null;
-    const workIds = [...this.workIds.load()], works = [...this.works.load()];
+    const workIds = this.workIds.load().map((l) => JSON.parse(l) as string), works = [...this.works.load()];
     for (let i = 0; i < personWorks.length; i++) if (!((personWorks[i] as number) >= 0 && (personWorks[i] as number) < works.length)) return null;
     return { personWorksAt, personWorks, workIds, works };
   }

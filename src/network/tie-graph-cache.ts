@@ -132,7 +132,15 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
   const file = !inMemory || tieGraphFileVersion(dir, params) === version ? readTieGraphFileOf(dir, params) : null;
   if (file?.version === version) {
     tieGraphOrigins.read++;
-    return { graph: file.graph, params, mentors: file.mentors, sharedWorks: sharedWorksOf(dir, version, params, file.graph) };
+    let sharedWorks = sharedWorksOf(dir, version, params, file.graph);
+    if (!sharedWorks && dir) {
+      // a file written before it kept the works its people can share: they are added once (the file is
+      // written again with them), so that every later intro reads its evidence from the file
+      const works = await readWorksSections(db, file.graph, params);
+      if ((await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, file.graph, version, params, MAX_GRAPHS_PER_STORE, file.mentors, works);
+      sharedWorks = sharedWorksOf(dir, version, params, file.graph);
+    }
+    return { graph: file.graph, params, mentors: file.mentors, sharedWorks };
   }
   const base = inMemory ?? file;
   const since = base ? await updatableSince(db, base.version, version) : null;

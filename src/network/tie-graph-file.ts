@@ -46,7 +46,7 @@ function bundleOf(graph: TieGraph, version: string, p: ResolvedTieParams, mentor
   return {
     meta: { version, params: paramsKey(p), holds: HOLDS },
     arrays: { ...arrays, personWorksAt: works.personWorksAt, personWorks: works.personWorks },
-    lines: { ids: graph.ids, workIds: works.workIds, works: works.works },
+    lines: { ids: graph.ids, workIds: works.workIds.map((id) => JSON.stringify(id)), works: works.works },
     indexed: ['ids', 'workIds', 'works'],
   };
 }
