@@ -566,12 +566,13 @@ export class SearchIndex {
   }
 }
 
-/** Strings sampled per list for the estimate: lists read from a file are read line by line (a sample is a read each). */
-const STRING_SAMPLE = 256;
+/** Strings sampled per list for the estimate: lists read from a file are read line by line (a sample is two reads: 256 of them cost a new process's search ~45 ms at 1M people). */
+const STRING_SAMPLE = 32;
 
 /**
  * Bytes the index's strings take, estimated: V8 strings of 2-byte characters and a pointer each (16 + 2·length + 8),
- * from at most STRING_SAMPLE strings spread over each list (exact for shorter lists), and the term dictionary.
+ * from at most STRING_SAMPLE strings spread over each list (exact for shorter lists), and the term dictionary (its first
+ * STRING_SAMPLE terms, scaled).
  */
 function estimateStringBytes(p: Readonly<SearchIndexParts>): number {
   const list = (l: readonly (string | null)[]): number => {
@@ -585,7 +586,12 @@ function estimateStringBytes(p: Readonly<SearchIndexParts>): number {
     }
     return Math.round((sum * n) / k);
   };
-  let dict = 0;
-  for (const t of p.terms.keys()) dict += 16 + 2 * t.length + 24;
+  // the dictionary from its first terms too (walking every term cost a new process's search ~30–65 ms at 1M people)
+  let sampled = 0, sum = 0;
+  for (const t of p.terms.keys()) {
+    sum += 16 + 2 * t.length + 24;
+    if (++sampled === STRING_SAMPLE) break;
+  }
+  const dict = sampled ? Math.round((sum * p.terms.size) / sampled) : 0;
   return list(p.workIds) + list(p.workShown) + list(p.personIds) + list(p.names) + dict;
 }
