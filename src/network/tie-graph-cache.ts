@@ -135,10 +135,15 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
     let sharedWorks = sharedWorksOf(dir, version, params, file.graph);
     if (!sharedWorks && dir) {
       // a file written before it kept the works its people can share: they are added once (the file is
-      // written again with them), so that every later intro reads its evidence from the file
-      const works = await readWorksSections(db, file.graph, params);
-      if ((await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, file.graph, version, params, MAX_GRAPHS_PER_STORE, file.mentors, works);
-      sharedWorks = sharedWorksOf(dir, version, params, file.graph);
+      // written again with them), so that every later intro reads its evidence from the file; if that fails, the
+      // evidence comes from the store as before and the next process tries again
+      try {
+        const works = await readWorksSections(db, file.graph, params);
+        if ((await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, file.graph, version, params, MAX_GRAPHS_PER_STORE, file.mentors, works);
+        sharedWorks = sharedWorksOf(dir, version, params, file.graph);
+      } catch {
+        sharedWorks = null;
+      }
     }
     return { graph: file.graph, params, mentors: file.mentors, sharedWorks };
   }
