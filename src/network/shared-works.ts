@@ -269,21 +269,35 @@ export class SharedWorksFile {
   private worksOf(id: string, u: number): Int32Array | null {
     if (!(u >= 0 && u < this.nodes) || this.ids.line(u) !== id) return null;
     const [from, to] = this.file.slice('personWorksAt', u, u + 2) as Int32Array;
-    if (!(from !== undefined && to !== undefined && from <= to)) throw new Error(`${this.file.path}: the works of node ${u} end before they start: the file is damaged`);
-    return this.file.slice('personWorks', from, to) as Int32Array;
+    if (!(from !== undefined && to !== undefined && from <= to)) return null;
+    const run = this.file.slice('personWorks', from, to) as Int32Array;
+    // ascending ordinals of works the file holds, else the file is damaged
+    for (let i = 0; i < run.length; i++) if (!((run[i] as number) >= 0 && (run[i] as number) < this.works.length && (i === 0 || (run[i] as number) > (run[i - 1] as number)))) return null;
+    return run;
   }
 
-  /** The works a (node ua) and b (node ub) share, newest first; null when the file cannot tell (see the class note). */
+  /**
+   * The works a (node ua) and b (node ub) share, newest first; null when the file cannot tell (see the class
+   * note) — also when what it holds does not fit together (a damaged file): the store is asked then, and a damaged
+   * file never answers wrongly or fails the answer.
+   */
   shared(a: string, ua: number, b: string, ub: number): SharedWork[] | null {
-    const wa = this.worksOf(a, ua), wb = wa && this.worksOf(b, ub);
-    if (!wa || !wb) return null;
-    const out = intersect(wa, wb).map((ord) => {
-      const id = this.workIds.line(ord), line = this.works.line(ord);
-      if (id === undefined || line === undefined) throw new Error(`${this.file.path}: work ${ord} is not in the file: the file is damaged`);
-      const [title, year, authors] = JSON.parse(line) as [string | null, number | null, number];
-      return { work_id: JSON.parse(id) as string, title, year, authors };
-    });
-    return out.sort(byNewest);
+    try {
+      const wa = this.worksOf(a, ua), wb = wa && this.worksOf(b, ub);
+      if (!wa || !wb) return null;
+      const out: SharedWork[] = [];
+      for (const ord of intersect(wa, wb)) {
+        const id = this.workIds.line(ord), line = this.works.line(ord);
+        if (id === undefined || line === undefined) return null;
+        const [title, year, authors] = JSON.parse(line) as unknown[];
+        const work_id = JSON.parse(id) as unknown;
+        if (typeof work_id !== 'string' || !(title === null || typeof title === 'string') || !(year === null || Number.isInteger(year)) || !Number.isInteger(authors)) return null;
+        out.push({ work_id, title, year: year as number | null, authors: authors as number });
+      }
+      return out.sort(byNewest);
+    } catch {
+      return null; // unreadable (cut short, closed): as if it did not hold them
+    }
   }
 
   /**
