@@ -18,6 +18,8 @@ import { buildSearchIndex, invalidateSearchIndex, searchIndexFor, searchIndexOri
 import { FilePostings } from './file-postings.ts';
 import { queryTerms } from './tokenize.ts';
 import { searchIndexFile } from './search-index-file.ts';
+import { impactKey, impactValues } from './search-index.ts';
+import { DEFAULT_WEIGHTS } from './rank.ts';
 import { searchPeople } from './search-people.ts';
 
 const QUERIES: Array<[string, Record<string, unknown>]> = [
@@ -29,6 +31,8 @@ const QUERIES: Array<[string, Record<string, unknown>]> = [
   ['navigation', { careerAge: '0..8' }],
   ['vision language', { origin: 'CN', limit: 30 }],
   ['learning', { institutionType: 'company', limit: 30 }],
+  // other weights than the defaults the file keeps the impact of: computed, not adopted
+  ['learning', { weights: 'citations=0.9,h=0.1', limit: 30 }],
 ];
 
 async function answers(store: Store): Promise<unknown[]> {
@@ -96,6 +100,12 @@ for (const backend of BACKENDS) {
       expect(fromFile.filter((f) => f.originBasis !== null && f.abroad !== null && f.firstYear !== null).length).toBeGreaterThan(0);
       // and the stats of the read index equal a fresh build's
       expect((await buildSearchIndex(store)).stats().postings).toBeGreaterThan(0);
+      // the default weights' impact of every person, kept by the file, is what a build computes, to the bit
+      const kept = readIndex.parts.impact;
+      expect(kept?.key).toBe(impactKey(DEFAULT_WEIGHTS));
+      const bp = builtIndex.parts;
+      expect(Array.from(kept?.values ?? [])).toEqual(Array.from(impactValues(bp, bp.codes?.firstYear as Int32Array, DEFAULT_WEIGHTS)));
+      expect(new Set(kept?.values).size).toBeGreaterThan(10);
     });
 
     it('a read index reads from its file only the postings of the terms queries name and the lines it shows', async () => {

@@ -10,7 +10,8 @@ import { BundleFile, readBundleMeta, writeBundle, type BundleArray } from '../co
 import { FileLines } from '../core/file-lines.ts';
 import { FilePostings, POSTINGS, UPDATE_ONLY, type LazySection } from './file-postings.ts';
 import { MAX_TYPES, codePersonFacts, factsListOf, type PersonCodes } from './person-codes.ts';
-import type { SearchIndexParts } from './search-index.ts';
+import { impactKey, impactValues, type SearchIndexParts } from './search-index.ts';
+import { DEFAULT_WEIGHTS } from './rank.ts';
 
 const FILE = 'search-index.bundle';
 /**
@@ -37,6 +38,8 @@ interface Meta {
   latestDataYear: number | null;
   careersPresent: boolean;
   worksSorted: boolean;
+  /** The rank weights (impactKey) the `impact` section was computed for; absent in files written before it. */
+  impactKey?: string;
 }
 
 /** The index file of a store's cache folder. */
@@ -67,7 +70,9 @@ export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts
   const instMask = new Int32Array(codes.instMask.buffer, codes.instMask.byteOffset, codes.instMask.length); // the same bits
   const arrays: Record<string, BundleArray> = { hasName, origin, current, flags, firstYear, instMask, originBasis };
   for (const k of NUMERIC) arrays[k] = parts[k];
-  const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, latestDataYear: parts.latestDataYear, careersPresent: parts.careersPresent, worksSorted: parts.worksSorted };
+  // every person's impact for the default weights, as a new process's first query would compute it (search-index.ts)
+  arrays['impact'] = impactValues(parts, codes.firstYear, DEFAULT_WEIGHTS);
+  const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, latestDataYear: parts.latestDataYear, careersPresent: parts.careersPresent, worksSorted: parts.worksSorted, impactKey: impactKey(DEFAULT_WEIGHTS) };
   writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, workShown: parts.workShown, personIds: parts.personIds, names, ...dictionaries(codes) }, indexed: BY_LINE });
 }
 
@@ -176,7 +181,17 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
     },
   }) as (string | null)[];
   const n = (k: (typeof NUMERIC)[number]) => a[k] as never;
+  // the default weights' impact, when kept and whole (every multiplier is at least 1); else the first query computes it
+  const impactAt = f.section('impact');
+  let impact: SearchIndexParts['impact'];
+  if (typeof meta.impactKey === 'string' && impactAt?.kind === 'f64' && impactAt.length === nP) {
+    const values = f.array('impact') as Float64Array;
+    let whole = true;
+    for (let i = 0; i < values.length && whole; i++) whole = (values[i] as number) >= 1 && (values[i] as number) < Infinity;
+    if (whole) impact = { key: meta.impactKey, values };
+  }
   return {
+    ...(impact ? { impact } : {}),
     terms,
     codes,
     termStart: n('termStart'),
