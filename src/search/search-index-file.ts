@@ -22,6 +22,8 @@ const FILE = 'search-index.bundle';
  * 6: names escaped (a line break as \n, a backslash doubled): a name holding a line break made the file unwritable,
  *    so every process built the index again.
  * 7: person facts as the index codes them (person-codes.ts), so a new process adopts them instead of coding them.
+ *    Since: an `impact` section (every person's impact for the default weights, named by meta.impactKey), adopted by
+ *    a new process's first query with those weights; a file without it is read as before and computes them.
  */
 const FORMAT = 7;
 
