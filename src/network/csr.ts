@@ -268,7 +268,6 @@ export function idOrder(g: Pick<TieGraph, 'ids' | 'index'>): Int32Array {
   return SortedIdIndex.orderOf(ids);
 }
 
-/** Intern string ids to dense indices. */
 /**
  * The CSR of buildCsr with its nodes numbered in the order of their ids (JavaScript string order): node u is the
  * u-th id. Edge ends in `ea`/`eb`, and in each of `alsoRemap` (e.g. a mentorship layer), are renumbered in place.
@@ -286,6 +285,7 @@ export function buildCsrInIdOrder(ids: readonly string[], m: number, ea: Int32Ar
   return buildCsr(sorted, new SortedIdIndex(sorted, Int32Array.from({ length: n }, (_, i) => i)), m, ea, eb, ew, ek);
 }
 
+/** Intern string ids to dense indices. */
 export class Interner {
   readonly ids: string[] = [];
   readonly index = new Map<string, number>();

@@ -149,9 +149,18 @@ export interface SearchIndexParts {
 export const impactKey = (w: RankWeights): string => `${w.citations},${w.h},${w.recent},${w.rising}`;
 
 /**
+ * Person i's career age in `asOf`: asOf − first year + 1, the first year from careers (`firstYear`, 0: none), else
+ * of their first work; null when neither is known.
+ */
+function careerAgeOf(firstYear: Int32Array, firstWorkYear: Int32Array, asOf: number, i: number): number | null {
+  const fy = firstYear[i] as number;
+  const first = fy > 0 ? fy : (firstWorkYear[i] as number);
+  return first > 0 ? asOf - first + 1 : null;
+}
+
+/**
  * Every person's impact multiplier for weights `w` (combineScore's multiplier, without objects), from the figures
- * an index keeps: citations, h, recent output, and the career age in `asOf` (first year from careers, else first
- * work) for the rising-star factor.
+ * an index keeps: citations, h, recent output, and the career age (careerAgeOf) for the rising-star factor.
  */
 export function impactValues(p: Pick<SearchIndexParts, 'cites' | 'h' | 'recent' | 'firstWorkYear' | 'asOf'>, firstYear: Int32Array, w: RankWeights): Float64Array {
   const { cites, h, recent, firstWorkYear, asOf } = p;
@@ -159,9 +168,7 @@ export function impactValues(p: Pick<SearchIndexParts, 'cites' | 'h' | 'recent' 
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const hp = h[i] as number;
-    const fy = firstYear[i] as number;
-    const first = fy > 0 ? fy : (firstWorkYear[i] as number);
-    values[i] = impactOf(cites[i] as number, hp, recent[i] as number, risingStar(hp, first > 0 ? asOf - first + 1 : null), w);
+    values[i] = impactOf(cites[i] as number, hp, recent[i] as number, risingStar(hp, careerAgeOf(firstYear, firstWorkYear, asOf, i)), w);
   }
   return values;
 }
@@ -296,9 +303,7 @@ export class SearchIndex {
 
   /** Career age in the index's asOf year: asOf − first year + 1 (first year from careers, else first work). */
   careerAge(p: number): number | null {
-    const fy = this.firstYear[p] as number;
-    const first = fy > 0 ? fy : (this.p.firstWorkYear[p] as number);
-    return first > 0 ? this.asOf - first + 1 : null;
+    return careerAgeOf(this.firstYear, this.p.firstWorkYear, this.asOf, p);
   }
 
   /** True when person p passes every filter. Country filters compare codes exactly; unknown never matches. */
