@@ -30,8 +30,9 @@ export interface Decision {
 /** Years at most this far apart count as overlapping (a paper list's year vs a roster snapshot). */
 export const YEAR_SLACK = 1;
 
-export function strongConflict(a: Map<string, Set<string>>, b: Map<string, Set<string>>): string | null {
-  for (const s of STRONG_SCHEMES) {
+/** The first scheme of `schemes` in which both hold values and share none: two different people. */
+export function strongConflict(a: Map<string, Set<string>>, b: Map<string, Set<string>>, schemes: readonly string[] = STRONG_SCHEMES): string | null {
+  for (const s of schemes) {
     const x = a.get(s);
     const y = b.get(s);
     if (x?.size && y?.size && ![...x].some((v) => y.has(v))) return s;
@@ -73,14 +74,18 @@ export function decide(a: Profile, b: Profile, ownNameKeys: Set<string>): Decisi
   return { merge, nameMatch, reasons };
 }
 
-/** Union-find over profile indexes that refuses a union joining two different strong identifiers or a shared work. */
+/**
+ * Union-find over profile indexes that refuses a union joining two different strong identifiers (of `schemes`) or a
+ * shared work. The resolver uses every strong scheme; the ingest (run-ingest.ts) all but OpenAlex's, whose author ids
+ * split one person and are joined by the ORCID iD they share.
+ */
 export class Clusters {
   private readonly parent: number[];
   private readonly strong: Array<Map<string, Set<string>>>;
   private readonly works: Array<Set<string>>;
   private readonly forbidden: Array<Set<number>>;
 
-  constructor(profiles: readonly Profile[]) {
+  constructor(profiles: ReadonlyArray<Pick<Profile, 'strong' | 'works'>>, private readonly schemes: readonly string[] = STRONG_SCHEMES) {
     this.parent = profiles.map((_, i) => i);
     this.strong = profiles.map((p) => new Map([...p.strong].map(([k, v]) => [k, new Set(v)])));
     this.works = profiles.map((p) => new Set(p.works));
@@ -115,7 +120,7 @@ export class Clusters {
     if ([...fa].some((x) => this.find(x) === b) || [...fb].some((x) => this.find(x) === a)) return false;
     const sa = this.strong[a] as Map<string, Set<string>>;
     const sb = this.strong[b] as Map<string, Set<string>>;
-    if (strongConflict(sa, sb)) return false;
+    if (strongConflict(sa, sb, this.schemes)) return false;
     const wa = this.works[a] as Set<string>;
     const wb = this.works[b] as Set<string>;
     const [ws, wl] = wa.size <= wb.size ? [wa, wb] : [wb, wa];

@@ -12,6 +12,7 @@ import type { Rejection, SourceReader } from './source.ts';
 import { READERS, detectSource, type IngestSource } from './readers.ts';
 import { inputFiles } from './input-files.ts';
 import { dropScan, scanOpenAlexJsonl, sniffOpenAlexJsonl } from './openalex/openalex-duckdb-scan.ts';
+import { Clusters, STRONG_SCHEMES } from '../identity/decide.ts';
 
 export interface IngestOptions {
   /** The source of every file; detected per file from its name when absent. */
@@ -65,6 +66,11 @@ export interface IngestResult {
   unchanged: number;
   stale: number;
   erased: number;
+  /**
+   * Joins of keys sharing an identifier that were refused because the two sides are different people by a strong
+   * identifier or co-author one work (joinKeysSharingIdentifiers): a source stating one person's identifier for another.
+   */
+  refusedJoins: number;
   rejected: Rejection[];
 }
 
@@ -136,61 +142,100 @@ async function dropStaging(db: Queryable): Promise<void> {
 const count = async (db: Queryable, sql: string): Promise<number> => Number((await db.query<{ n: number }>(sql))[0]?.n ?? 0);
 
 /**
+ * Schemes whose two different values are two different people (identity/decide.ts), as the ingest applies them: an
+ * OpenAlex author id is not one of them here, since OpenAlex splits one person over several ids and the ORCID iD they
+ * share is what joins them.
+ */
+const CONFLICT_SCHEMES = STRONG_SCHEMES.filter((s) => s !== 'openalex');
+const CONFLICT_LIST = CONFLICT_SCHEMES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * Person keys → people: through an identifier already in the store, else the key itself becomes the person id. A
+ * person the store holds is not a key's when they differ in a scheme of CONFLICT_SCHEMES (both state values there,
+ * none shared): a paper list whose DBLP column is shifted by one author states one co-author's DBLP id for another,
+ * and two different OpenReview profiles are two people whatever else they seem to share.
+ */
+async function mapKeysToPeople(db: Queryable): Promise<void> {
+  await db.exec(`CREATE TEMP TABLE stg_keymap AS
+    WITH cand AS (
+      SELECT DISTINCT i.pkey, pi.person_id FROM stg_ids i JOIN person_identifiers pi ON pi.scheme = i.scheme AND pi.value = i.value),
+    ks AS (SELECT DISTINCT pkey, scheme, value FROM stg_ids WHERE scheme IN (${CONFLICT_LIST}) AND pkey IN (SELECT pkey FROM cand)),
+    ps AS (SELECT DISTINCT person_id, scheme, value FROM person_identifiers WHERE scheme IN (${CONFLICT_LIST}) AND person_id IN (SELECT person_id FROM cand)),
+    conflicting AS (
+      SELECT DISTINCT c.pkey, c.person_id FROM cand c JOIN ks k ON k.pkey = c.pkey JOIN ps p ON p.person_id = c.person_id AND p.scheme = k.scheme
+      GROUP BY c.pkey, c.person_id, k.scheme HAVING NOT bool_or(k.value = p.value)),
+    usable AS (SELECT pkey, person_id FROM cand c WHERE NOT EXISTS (SELECT 1 FROM conflicting x WHERE x.pkey = c.pkey AND x.person_id = c.person_id))
+    SELECT k.pkey, COALESCE(MIN(u.person_id), k.pkey) AS person_id
+    FROM (SELECT DISTINCT pkey FROM stg_ids) k LEFT JOIN usable u ON u.pkey = k.pkey
+    GROUP BY k.pkey`);
+}
+
+/**
  * Keys of one run that share an identifier are one person, as they would be across runs (an ORCID record and a
  * Wikidata entity stating the same iD, an OpenReview profile and an OpenAlex author with one ORCID): union-find
  * over the identifiers that more than one staged key states (few: a work's co-author rows reuse the author's key).
- * A component takes the smallest person id already in the store among its keys, else its smallest key.
+ * A join is refused, as the resolver refuses it (identity/decide.ts Clusters), when the two sides differ in a scheme
+ * of CONFLICT_SCHEMES — their own statements in this run and the identifiers of the people they map to — or are
+ * authors of one work of this run. A component takes the smallest person id already in the store among its keys,
+ * else its smallest key. Returns the number of joins refused.
  */
-async function joinKeysSharingIdentifiers(db: Queryable): Promise<void> {
+async function joinKeysSharingIdentifiers(db: Queryable): Promise<number> {
   await db.exec(`CREATE TEMP TABLE stg_shared AS
     SELECT DISTINCT i.pkey, i.scheme, i.value, m.person_id, CASE WHEN m.person_id <> i.pkey OR EXISTS (SELECT 1 FROM people p WHERE p.person_id = m.person_id) THEN 0 ELSE 1 END AS is_new
     FROM stg_ids i
     JOIN (SELECT scheme, value FROM stg_ids WHERE scheme <> 'name' GROUP BY scheme, value HAVING COUNT(DISTINCT pkey) > 1) s ON s.scheme = i.scheme AND s.value = i.value
     JOIN stg_keymap m ON m.pkey = i.pkey`);
-  const rows = await db.query<{ pkey: string; scheme: string; value: string; person_id: string; is_new: number }>('SELECT pkey, scheme, value, person_id, is_new FROM stg_shared');
-  if (rows.length === 0) return;
-  const parent = new Map<string, string>();
-  const find = (k: string): string => {
-    let r = k;
-    while (parent.get(r) !== r) r = parent.get(r) ?? r;
-    parent.set(k, r);
-    return r;
+  const rows = await db.query<{ pkey: string; scheme: string; value: string; person_id: string; is_new: number }>('SELECT pkey, scheme, value, person_id, is_new FROM stg_shared ORDER BY scheme, value, pkey');
+  if (rows.length === 0) return 0;
+  const keys = [...new Set(rows.map((r) => r.pkey))].sort();
+  const at = new Map(keys.map((k, i) => [k, i]));
+  const profiles = keys.map(() => ({ strong: new Map<string, Set<string>>(), works: new Set<string>() }));
+  const state = (pkey: string, scheme: string, value: string): void => {
+    const strong = profiles[at.get(pkey) as number]!.strong;
+    const values = strong.get(scheme) ?? new Set<string>();
+    values.add(value);
+    strong.set(scheme, values);
   };
+  for (const r of await db.query<{ pkey: string; scheme: string; value: string }>(
+    `SELECT DISTINCT i.pkey, i.scheme, i.value FROM stg_ids i WHERE i.scheme IN (${CONFLICT_LIST}) AND i.pkey IN (SELECT pkey FROM stg_shared)
+     UNION SELECT DISTINCT m.pkey, pi.scheme, pi.value FROM stg_keymap m JOIN person_identifiers pi ON pi.person_id = m.person_id
+       WHERE pi.scheme IN (${CONFLICT_LIST}) AND m.pkey IN (SELECT pkey FROM stg_shared)`,
+  )) state(r.pkey, r.scheme, r.value);
+  for (const r of await db.query<{ pkey: string; work_id: string }>('SELECT DISTINCT pkey, work_id FROM stg_authorships WHERE pkey IN (SELECT pkey FROM stg_shared)')) {
+    profiles[at.get(r.pkey) as number]!.works.add(r.work_id);
+  }
+  const clusters = new Clusters(profiles, CONFLICT_SCHEMES);
   // Label of a key: its person id, ranked so that a person already in the store wins over a new key.
   const label = new Map<string, string>();
-  for (const r of rows) {
-    parent.set(r.pkey, r.pkey);
-    label.set(r.pkey, `${Number(r.is_new)}${r.person_id}`);
-  }
-  const byIdentifier = new Map<string, string>();
+  for (const r of rows) label.set(r.pkey, `${Number(r.is_new)}${r.person_id}`);
+  let refused = 0;
+  const byIdentifier = new Map<string, number>();
   for (const r of rows) {
     const id = `${r.scheme}:${r.value}`;
-    const other = byIdentifier.get(id);
-    if (other === undefined) byIdentifier.set(id, r.pkey);
-    else {
-      const [a, b] = [find(other), find(r.pkey)];
-      if (a !== b) parent.set(a > b ? a : b, a > b ? b : a);
-    }
+    const i = at.get(r.pkey) as number;
+    const first = byIdentifier.get(id);
+    if (first === undefined) byIdentifier.set(id, i);
+    else if (clusters.find(first) !== clusters.find(i) && !clusters.union(first, i)) refused++;
   }
-  const best = new Map<string, string>();
-  for (const k of label.keys()) {
-    const root = find(k);
-    const l = label.get(k) as string;
+  const best = new Map<number, string>();
+  for (const [k, l] of label) {
+    const root = clusters.find(at.get(k) as number);
     if (!best.has(root) || l < (best.get(root) as string)) best.set(root, l);
   }
   const updates: SqlValue[][] = [];
   for (const [k, l] of label) {
-    const target = (best.get(find(k)) as string).slice(1);
+    const target = (best.get(clusters.find(at.get(k) as number)) as string).slice(1);
     if (target !== l.slice(1)) updates.push([k, target]);
   }
-  if (updates.length === 0) return;
+  if (updates.length === 0) return refused;
   await db.exec('CREATE TEMP TABLE stg_rekey (pkey TEXT, person_id TEXT)');
   await db.bulkInsert('stg_rekey', [T('pkey', 'text'), T('person_id', 'text')], updates);
   await db.exec('UPDATE stg_keymap SET person_id = r.person_id FROM stg_rekey r WHERE stg_keymap.pkey = r.pkey');
+  return refused;
 }
 
 /** Merge the staged run into the talent graph; returns the per-record outcome counts. */
-async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void): Promise<Pick<IngestResult, 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased'>> {
+async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void): Promise<Pick<IngestResult, 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased' | 'refusedJoins'>> {
   // Of several copies of a record in this run, the one with the newest updated_date wins (a copy without one
   // ranks below any with one); among equals, the last read. So the order of the files does not matter: an
   // OpenAlex snapshot's older partition read after a newer one never brings back stale facts.
@@ -205,7 +250,7 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
     LEFT JOIN source_records r ON r.record_key = s.record_key
     WHERE s.copy_rank = 1`);
   const outcome = async (o: string): Promise<number> => count(db, `SELECT COUNT(*) AS n FROM stg_keep WHERE outcome = '${o}'`);
-  const result = { inserted: await outcome('new'), replaced: await outcome('replaced'), unchanged: await outcome('unchanged'), stale: await outcome('stale'), erased: 0 };
+  const result = { inserted: await outcome('new'), replaced: await outcome('replaced'), unchanged: await outcome('unchanged'), stale: await outcome('stale'), erased: 0, refusedJoins: 0 };
   // Facts of records that do not land (unchanged, stale, or an earlier copy in this run) leave the staging tables;
   // when every staged record lands — a first ingest — there is nothing to remove.
   const staged = await count(db, 'SELECT COUNT(*) AS n FROM stg_records');
@@ -254,13 +299,8 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
 
   // Person keys → people: through any identifier already known, else the key itself becomes the person id.
   step('people');
-  await db.exec(`CREATE TEMP TABLE stg_keymap AS
-    SELECT k.pkey, COALESCE(MIN(pi.person_id), k.pkey) AS person_id
-    FROM (SELECT DISTINCT pkey FROM stg_ids) k
-    LEFT JOIN stg_ids i ON i.pkey = k.pkey
-    LEFT JOIN person_identifiers pi ON pi.scheme = i.scheme AND pi.value = i.value
-    GROUP BY k.pkey`);
-  await joinKeysSharingIdentifiers(db);
+  await mapKeysToPeople(db);
+  result.refusedJoins = await joinKeysSharingIdentifiers(db);
   await db.exec(`INSERT INTO people (person_id, display_name, source_h_index, source_cited_by, source_works_count, source, record_key, run_id)
     SELECT m.person_id, MAX(p.name), MAX(p.h_index), MAX(p.cited_by), MAX(p.works_count), MIN(r.source), MIN(r.record_key), ${runId}
     FROM stg_people p JOIN stg_keymap m ON m.pkey = p.pkey JOIN stg_keep r ON r.seq = p.seq
@@ -278,6 +318,17 @@ async function merge(db: Queryable, runId: number, step: (s: MergeStep) => void)
     FROM stg_ids i JOIN stg_keymap m ON m.pkey = i.pkey JOIN stg_keep r ON r.seq = i.seq
     WHERE NOT EXISTS (SELECT 1 FROM person_identifiers x WHERE x.scheme = i.scheme AND x.value = i.value)
     GROUP BY i.scheme, i.value`);
+  // An identifier that keys of different people state (a joining refused above) goes to the person stating it on the
+  // most records, then the smallest id: the shifted column of one paper does not outvote a person's own papers.
+  await db.exec(`UPDATE person_identifiers SET person_id = w.person_id, source = w.source, record_key = w.record_key
+    FROM (SELECT scheme, value, person_id, source, record_key FROM (
+        SELECT i.scheme, i.value, m.person_id, MIN(r.source) AS source, MIN(r.record_key) AS record_key,
+          ROW_NUMBER() OVER (PARTITION BY i.scheme, i.value ORDER BY COUNT(DISTINCT i.seq) DESC, m.person_id) AS rn
+        FROM stg_ids i JOIN (SELECT DISTINCT scheme, value FROM stg_shared) c ON c.scheme = i.scheme AND c.value = i.value
+          JOIN stg_keymap m ON m.pkey = i.pkey JOIN stg_keep r ON r.seq = i.seq
+        GROUP BY i.scheme, i.value, m.person_id) t WHERE rn = 1) w
+    WHERE person_identifiers.scheme = w.scheme AND person_identifiers.value = w.value AND person_identifiers.run_id = ${runId}
+      AND person_identifiers.person_id <> w.person_id`);
 
   step('institutions');
   // Everyone affiliated with an institution whose type this run sets or changes: the search index filters on the

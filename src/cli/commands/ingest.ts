@@ -150,6 +150,7 @@ export const ingestCommand: Command = {
       ctx.stdout.write(
         `run ${result.runId}: ${result.records} records${results.length === 1 ? ` in ${seconds.toFixed(1)} s` : ''} — ${result.inserted} new, ${result.replaced} replaced, ${result.unchanged} unchanged, ${result.stale} stale (older than stored), ${result.erased} erased people skipped, ${result.rejected.length} rejected\n`,
       );
+      if (result.refusedJoins) ctx.stdout.write(`  ${result.refusedJoins} identifier joins refused: the two sides differ in a strong identifier or co-author one work (docs/identity.md)\n`);
     }
     if (results.length > 1) {
       const t = totals(results);
