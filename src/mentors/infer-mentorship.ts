@@ -273,6 +273,18 @@ export interface InferenceResult {
   ms: { sql: number; score: number };
 }
 
+/**
+ * Whether row a wins over row b for one pair: the higher confidence; at equal confidence a fixed order (earlier
+ * window, then mentor, mentee and evidence text), so that the kept row never depends on the order rows were read in
+ * (DuckDB returns them in another order from run to run).
+ */
+function stronger(a: MentorshipRow, b: MentorshipRow): boolean {
+  if (a.confidence !== b.confidence) return a.confidence > b.confidence;
+  const order: Array<[string | number | null, string | number | null]> = [[a.startYear, b.startYear], [a.endYear, b.endYear], [a.mentor, b.mentor], [a.mentee, b.mentee], [a.evidence, b.evidence]];
+  for (const [x, y] of order) if (x !== y) return x !== null && (y === null || x < y);
+  return false;
+}
+
 /** The raw inference over the whole store: every kept (advisor, student) pair, stated ties not yet applied. */
 export async function inferMentorships(db: Store, p: InferenceParams = DEFAULT_INFERENCE): Promise<InferenceResult> {
   const t0 = performance.now();
@@ -294,7 +306,7 @@ export async function inferMentorships(db: Store, p: InferenceParams = DEFAULT_I
       const row = inferredRow(c, s);
       const key = `${row.mentor}\u0000${row.mentee}`;
       const had = best.get(key);
-      if (!had || row.confidence > had.confidence) best.set(key, row);
+      if (!had || stronger(row, had)) best.set(key, row);
     }
   }
   // a pair inferred both ways (two students of each other's windows) keeps only its stronger direction
@@ -302,7 +314,7 @@ export async function inferMentorships(db: Store, p: InferenceParams = DEFAULT_I
   for (const row of best.values()) {
     const k = pairKey(row.mentor, row.mentee);
     const had = byPair.get(k);
-    if (!had || row.confidence > had.confidence) byPair.set(k, row);
+    if (!had || stronger(row, had)) byPair.set(k, row);
   }
   const ties = [...byPair.values()].sort((a, b) => (a.mentee < b.mentee ? -1 : a.mentee > b.mentee ? 1 : a.mentor < b.mentor ? -1 : 1));
   const t2 = performance.now();
