@@ -12,22 +12,16 @@
  * to each table as the real ingest does, and prints the ratio it reaches against the reference load.
  */
 import type { Store } from '../src/store/store.ts';
-import { STRUCTURE } from '../src/ingest/openalex/openalex-duckdb-scan.ts';
+import { STRUCTURE, country, orcid, physicalLines, shortId as short, sqlString as q } from '../src/ingest/openalex/openalex-duckdb-scan.ts';
 
 /** The tables both write, for the row-count comparison. */
 export const FLOOR_TABLES = ['source_records', 'people', 'person_identifiers', 'institutions', 'affiliation_years', 'works', 'authorships'] as const;
 
-const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-const short = (e: string): string => `regexp_extract(${e}, '[^/]*$')`;
-const orcid = (e: string): string => `NULLIF(upper(regexp_extract(trim(${e}), '(?i)([0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X])\\s*$', 1)), '')`;
-const country = (e: string): string => `NULLIF(upper(${e}), '')`;
 const PROV = `'openalex'`;
 
 /** Each line of a JSONL file with its sha1 and its parse, as the scan reads it (stored in file order: rowid + 1 is the line), without its checks. */
 function lines(file: string, entity: 'author' | 'work'): string {
-  return `SELECT sha1(j) AS h, json_transform(j, ${q(STRUCTURE[entity].replace(/\s+/g, ''))}) AS r
-    FROM read_csv(${q(file)}, columns = {'j': 'VARCHAR'}, header = false, delim = E'\\x1f', quote = '', escape = '', auto_detect = false,
-                  max_line_size = ${8 << 20}, buffer_size = ${16 << 20})`;
+  return `SELECT sha1(j) AS h, json_transform(j, ${q(STRUCTURE[entity].replace(/\s+/g, ''))}) AS r FROM ${physicalLines(file, 8 << 20)}`;
 }
 
 /**

@@ -9,7 +9,8 @@ import { nameKey } from './names.ts';
 
 const STRONG_LIST = STRONG_SCHEMES.map((s) => `'${s}'`).join(', ');
 
-function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+/** Add v to the set under k (made when absent). */
+export function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   const s = m.get(k);
   if (s) s.add(v);
   else m.set(k, new Set([v]));

@@ -13,6 +13,7 @@ import { READERS, detectSource, type IngestSource } from './readers.ts';
 import { inputFiles } from './input-files.ts';
 import { dropScan, scanOpenAlexJsonl, sniffOpenAlexJsonl } from './openalex/openalex-duckdb-scan.ts';
 import { Clusters, STRONG_SCHEMES } from '../identity/decide.ts';
+import { addTo } from '../identity/profiles.ts';
 
 export interface IngestOptions {
   /** The source of every file; detected per file from its name when absent. */
@@ -190,17 +191,11 @@ async function joinKeysSharingIdentifiers(db: Queryable): Promise<number> {
   const keys = [...new Set(rows.map((r) => r.pkey))].sort();
   const at = new Map(keys.map((k, i) => [k, i]));
   const profiles = keys.map(() => ({ strong: new Map<string, Set<string>>(), works: new Set<string>() }));
-  const state = (pkey: string, scheme: string, value: string): void => {
-    const strong = profiles[at.get(pkey) as number]!.strong;
-    const values = strong.get(scheme) ?? new Set<string>();
-    values.add(value);
-    strong.set(scheme, values);
-  };
   for (const r of await db.query<{ pkey: string; scheme: string; value: string }>(
     `SELECT DISTINCT i.pkey, i.scheme, i.value FROM stg_ids i WHERE i.scheme IN (${CONFLICT_LIST}) AND i.pkey IN (SELECT pkey FROM stg_shared)
      UNION SELECT DISTINCT m.pkey, pi.scheme, pi.value FROM stg_keymap m JOIN person_identifiers pi ON pi.person_id = m.person_id
        WHERE pi.scheme IN (${CONFLICT_LIST}) AND m.pkey IN (SELECT pkey FROM stg_shared)`,
-  )) state(r.pkey, r.scheme, r.value);
+  )) addTo(profiles[at.get(r.pkey) as number]!.strong, r.scheme, r.value);
   for (const r of await db.query<{ pkey: string; work_id: string }>('SELECT DISTINCT pkey, work_id FROM stg_authorships WHERE pkey IN (SELECT pkey FROM stg_shared)')) {
     profiles[at.get(r.pkey) as number]!.works.add(r.work_id);
   }
@@ -215,7 +210,7 @@ async function joinKeysSharingIdentifiers(db: Queryable): Promise<number> {
     const i = at.get(r.pkey) as number;
     const first = byIdentifier.get(id);
     if (first === undefined) byIdentifier.set(id, i);
-    else if (clusters.find(first) !== clusters.find(i) && !clusters.union(first, i)) refused++;
+    else if (!clusters.union(first, i)) refused++; // true when already one cluster
   }
   const best = new Map<number, string>();
   for (const [k, l] of label) {

@@ -60,6 +60,12 @@ async function workEvidence(store: Store, pairs: Array<[string, string]>, p: Res
   return [...got].map(([k, ev]) => `${k}=${JSON.stringify(ev.filter((e) => e.kind === 'work'))}`).sort();
 }
 
+/** Every pair's shared works come from the graph's file (none is null) and equal the evidence the store gives. */
+async function expectFileEvidence(store: Store, got: { params: ResolvedTieParams; sharedWorks?: ((a: string, b: string) => unknown) | null }, pairs: Array<[string, string]>): Promise<void> {
+  for (const [x, y] of pairs) expect(got.sharedWorks?.(x, y)).not.toBeNull();
+  expect(await workEvidence(store, pairs, got.params, got.sharedWorks)).toEqual(await workEvidence(store, pairs, got.params));
+}
+
 /** Each node's works by id, with what is kept of each (ordinals differ between sections made in different ways). */
 const byPerson = (g: TieGraph, s: WorksSections): string[] =>
   [...g.ids].map((id, u) => `${id}:${[...s.personWorks.subarray(s.personWorksAt[u], s.personWorksAt[u + 1])].map((o) => `${s.workIds[o]}=${s.works[o]}`).sort().join(',')}`);
@@ -113,9 +119,7 @@ for (const backend of BACKENDS) {
         const updated0 = tieGraphOrigins.updated;
         const after = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
         expect(tieGraphOrigins.updated).toBe(updated0 + 1);
-        const pairsAfter = pairsOf(after.graph, 40, 600);
-        for (const [x, y] of pairsAfter) expect(after.sharedWorks?.(x, y)).not.toBeNull();
-        expect(await workEvidence(store, pairsAfter, after.params, after.sharedWorks)).toEqual(await workEvidence(store, pairsAfter, after.params));
+        await expectFileEvidence(store, after, pairsOf(after.graph, 40, 600));
       } finally {
         await store.close();
       }
@@ -142,8 +146,7 @@ for (const backend of BACKENDS) {
         expect(file).toBeInstanceOf(SharedWorksFile);
         file?.close();
         const pairs = pairsOf(got.graph, 10, 300);
-        for (const [x, y] of pairs) expect(got.sharedWorks?.(x, y)).not.toBeNull();
-        expect(await workEvidence(store, pairs, got.params, got.sharedWorks)).toEqual(await workEvidence(store, pairs, got.params));
+        await expectFileEvidence(store, got, pairs);
       } finally {
         await store.close();
       }

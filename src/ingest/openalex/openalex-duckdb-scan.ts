@@ -56,10 +56,20 @@ const SUSPICIOUS = [
   `"years"\\s*:\\s*(?:[^\\[\\sn]|n[^u]|\\[[^\\]]*[^-0-9.eE+,\\s\\]])`,
 ].join('|');
 
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-const shortId = (e: string): string => `regexp_extract(${e}, '[^/]*$')`;
-const orcid = (e: string): string => `NULLIF(upper(regexp_extract(trim(${e}), '(?i)([0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X])\\s*$', 1)), '')`;
-const country = (e: string): string => `NULLIF(upper(${e}), '')`;
+// SQL fragments of the scan (bench/ingest-floor.ts writes the same values with them)
+export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+export const shortId = (e: string): string => `regexp_extract(${e}, '[^/]*$')`;
+export const orcid = (e: string): string => `NULLIF(upper(regexp_extract(trim(${e}), '(?i)([0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X])\\s*$', 1)), '')`;
+export const country = (e: string): string => `NULLIF(upper(${e}), '')`;
+
+/**
+ * The physical lines of a file, one VARCHAR column `j` a line in file order (blank lines NULL): DuckDB's CSV reader
+ * with a delimiter that cannot occur in valid JSON (0x1F) and no quoting. A line longer than lineLimit may be skipped
+ * without an error (textBytesAccounted catches that).
+ */
+export const physicalLines = (file: string, lineLimit: number): string =>
+  `read_csv(${sqlString(file)}, columns = {'j': 'VARCHAR'}, header = false, delim = E'\\x1f', quote = '', escape = '',
+                    auto_detect = false, max_line_size = ${lineLimit}, buffer_size = ${2 * lineLimit})`;
 const notWhole = (e: string): string => `(${e} IS NOT NULL AND ${e} <> floor(${e}))`;
 const badYear = (e: string): string => `(${e} IS NULL OR ${e} <> floor(${e}) OR ${e} < 1900 OR ${e} > 2100)`;
 let countryList: string | undefined;
@@ -198,8 +208,7 @@ export async function scanOpenAlexJsonl(db: Queryable, target: ScanTarget): Prom
     await whileReporting(db, readProgress, `CREATE OR REPLACE TEMP TABLE stg_scan_lines AS
       SELECT strlen(j) AS bytes, sha1(j) AS h, regexp_matches(j, ${sqlString(SUSPICIOUS)}) AS suspicious,
         CASE WHEN j IS NOT NULL AND NOT regexp_full_match(j, '\\s*') THEN json_transform_strict(j, ${sqlString(STRUCTURE[entity].replace(/\s+/g, ''))}) END AS r
-      FROM read_csv(${sqlString(file)}, columns = {'j': 'VARCHAR'}, header = false, delim = E'\\x1f', quote = '', escape = '',
-                    auto_detect = false, max_line_size = ${lineLimit}, buffer_size = ${2 * lineLimit})`);
+      FROM ${physicalLines(file, lineLimit)}`);
     await db.exec('CREATE OR REPLACE TEMP VIEW stg_scan AS SELECT rowid + 1 AS line, bytes, h, suspicious, r FROM stg_scan_lines WHERE r IS NOT NULL');
     onFraction?.(0.5);
   } catch (e) {
