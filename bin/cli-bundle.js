@@ -53,9 +53,36 @@ export function sourceFingerprint(root = ROOT) {
     }
   };
   walk(path.join(root, 'src'));
-  for (const f of ['bin/cli-bundle.js', 'package.json', 'tsconfig.json', 'node_modules/esbuild/package.json']) add(path.join(root, f));
+  for (const f of ['bin/cli-bundle.js', 'package.json', 'tsconfig.json', 'node_modules/esbuild/package.json', ...BUNDLED.map((p) => `node_modules/${p}/package.json`)]) add(path.join(root, f));
   return hash.digest('hex').slice(0, 20);
 }
+
+/**
+ * Packages compiled into the CLI instead of imported: @duckdb/node-api is 181 CommonJS files, and importing them from
+ * an ES module made node resolve, read and compile each and scan each for its exports (cjs-module-lexer), ~0.15 s
+ * of every `atlas` call that opens a store. Its native binding (@duckdb/node-bindings) stays a package, loaded with
+ * `require` (a CommonJS load needs no export scan). Their package.json files are in the fingerprint: an upgrade
+ * compiles again.
+ */
+const BUNDLED = ['@duckdb/node-api'];
+
+/** esbuild plugin: every package but BUNDLED stays an import. */
+const packagesBut = {
+  name: 'packages-but-bundled',
+  /** @param {import('esbuild').PluginBuild} build */
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (BUNDLED.some((p) => args.path === p || args.path.startsWith(`${p}/`))) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/**
+ * What a bundled CommonJS package's `require` of a package left out calls: node's own, resolving from the chunk's
+ * place (node_modules/.cache/… under the project, so the project's node_modules is found).
+ */
+const REQUIRE_BANNER = "import { createRequire as __atlasCreateRequire } from 'node:module'; const require = __atlasCreateRequire(import.meta.url);";
 
 /** esbuild plugin: `import.meta.url` in a source file becomes that file's own URL (the bundle lives elsewhere). */
 const keepModuleUrls = {
@@ -71,7 +98,7 @@ const keepModuleUrls = {
 };
 
 /**
- * Compile src/cli/main.ts with its modules (split per lazily loaded command) into outDir; packages stay imports.
+ * Compile src/cli/main.ts with its modules (split per lazily loaded command) into outDir; packages stay imports, but BUNDLED.
  * @param {string} outDir
  * @param {string} [root]
  */
@@ -85,13 +112,13 @@ export async function compileCli(outDir, root = ROOT) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    banner: { js: REQUIRE_BANNER },
     outdir: outDir,
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: [keepModuleUrls],
+    plugins: [packagesBut, keepModuleUrls],
   });
 }
 

@@ -3,7 +3,7 @@
  * TypeScript sources run through tsx (ATLAS_COMPILED_CLI=off) do.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -50,7 +50,15 @@ describe('the compiled CLI', () => {
     utimesSync(x, t, new Date(t.getTime() + 5000));
     expect(sourceFingerprint(root)).not.toBe(fp0);
     writeFileSync(x, 'export const x = 10;\n');
-    expect(sourceFingerprint(root)).not.toBe(fp0);
+    const fp1 = sourceFingerprint(root);
+    expect(fp1).not.toBe(fp0);
+    // DuckDB's node-api is compiled in (with the binding it loads left a package): its upgrade compiles again
+    mkdirSync(path.join(root, 'node_modules', '@duckdb', 'node-api'), { recursive: true });
+    writeFileSync(path.join(root, 'node_modules', '@duckdb', 'node-api', 'package.json'), '{"version":"1.5.5"}\n');
+    const fpApi = sourceFingerprint(root);
+    expect(fpApi).not.toBe(fp1);
+    writeFileSync(path.join(root, 'node_modules', '@duckdb', 'node-api', 'package.json'), '{"version":"1.5.6"}\n');
+    expect(sourceFingerprint(root)).not.toBe(fpApi);
   });
 
   it('compiles once for the sources, and answers every command as the TypeScript sources do', async () => {
@@ -59,6 +67,12 @@ describe('the compiled CLI', () => {
     const made = statSync(entry!).mtimeMs;
     expect(await compiledCliEntry()).toBe(entry);
     expect(statSync(entry!).mtimeMs).toBe(made);
+    // DuckDB's node-api is in the compiled files, not imported (181 CommonJS files scanned for their exports on
+    // every call); its native binding is required from there
+    const compiled = readdirSync(path.dirname(entry!), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(path.dirname(entry!), f), 'utf8')).join('\n');
+    expect(compiled).not.toMatch(/from\s*["']@duckdb\/node-api/);
+    expect(compiled).toContain('DuckDBInstance');
+    expect(compiled).toMatch(/require\(["']@duckdb\/node-bindings["']\)/);
 
     const sample = [dataPath('openalex-samples', 'b-vitamins-fixtures', 'A5023888391.json'), dataPath('openalex-samples', 'openalex-research-rag', 'authors_sample.json')];
     const dbs = { compiled: path.join(dir, 'compiled.duckdb'), tsx: path.join(dir, 'tsx.duckdb') };
