@@ -1,5 +1,6 @@
 /** The bundle codec: arrays and string lists back bit for bit, lazy lists behave as arrays, damage reads as null. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pbkdf2 } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,5 +83,36 @@ describe('array bundle', () => {
         g.close();
       }
     }
+  });
+
+  it('reads a whole section by the thread pool as readInto does; closed during such a read, the descriptor is closed when the read ends', async () => {
+    const big = { big: Float64Array.from({ length: 300_000 }, (_, i) => i * 0.5 - 7), ...arrays };
+    writeBundle(file, { meta: { v: 2 }, arrays: big, lines });
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const open0 = fds();
+    const f = BundleFile.open(file)!;
+    expect(fds()).toBe(open0 + 1);
+    for (const [name, a] of Object.entries(big)) {
+      const into = f.emptyArray(name)!;
+      await f.readIntoAsync(name, into);
+      expect(Array.from(into)).toEqual(Array.from(a));
+    }
+    await expect(f.readIntoAsync('a', new Int32Array(2))).rejects.toThrow(/no Int32Array section "a" of 2 elements/);
+    // close() while the read waits in the thread pool (kept busy by four slow hashes), and a file opened next: the
+    // descriptor is not closed before the read ends, so the next open cannot take its number and be read instead
+    const other = path.join(dir, 'other.bin');
+    writeFileSync(other, Buffer.alloc(big.big.byteLength + 4096, 0x7f));
+    const busy = Array.from({ length: 4 }, () => new Promise((done) => pbkdf2('x', 'y', 200_000, 32, 'sha256', done)));
+    const into = f.emptyArray('big') as Float64Array;
+    const reading = f.readIntoAsync('big', into);
+    f.close();
+    expect(f.closed).toBe(true);
+    const next = openSync(other, 'r');
+    await reading;
+    await Promise.all(busy);
+    closeSync(next);
+    expect(Array.from(into)).toEqual(Array.from(big.big));
+    expect(fds()).toBe(open0);
+    await expect(f.readIntoAsync('a', new Int32Array(3))).rejects.toThrow(/was closed/);
   });
 });

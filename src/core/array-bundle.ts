@@ -6,7 +6,7 @@
  * renamed, so a reader sees a whole file or none; anything that is not one whole bundle reads as null. A reader that
  * needs only some sections, or parts of them, keeps the file open instead (BundleFile) and reads them when asked.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, read, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 const MAGIC = 'ATLASAB1';
@@ -365,6 +365,32 @@ export class BundleFile<M> {
     this.readBytes(new Uint8Array(into.buffer, into.byteOffset + from * size, (to - from) * size), s.at + from * size);
   }
 
+  /**
+   * A whole array section read into `into` (of its type and length) by node's thread pool, so that the process goes
+   * on meanwhile (a new CLI process opens its store while its search index is read: search-index-file.ts).
+   */
+  async readIntoAsync(name: string, into: BundleArray): Promise<void> {
+    const s = this.sections.get(name);
+    if (!s || s.kind === 'lines' || !(into instanceof KINDS[s.kind]) || into.length !== s.length) throw new Error(`${this.path}: no ${into.constructor.name} section "${name}" of ${into.length} elements`);
+    const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
+    for (let at = 0; at < bytes.length; ) {
+      if (this.fd === null) throw new Error(`${this.path} was closed: its sections can no longer be read`);
+      const fd = this.fd;
+      this.reading++;
+      let n: number;
+      try {
+        n = await new Promise<number>((resolve, reject) => read(fd, bytes, at, Math.min(bytes.length - at, READ_CHUNK), s.at + at, (e, got) => (e ? reject(e) : resolve(got))));
+      } finally {
+        if (--this.reading === 0 && this.closeAfterReads !== null) {
+          closeSync(this.closeAfterReads);
+          this.closeAfterReads = null;
+        }
+      }
+      if (n === 0) throw new Error(`${this.path} is shorter than when it was opened: it was cut in place by another process`);
+      at += n;
+    }
+  }
+
   /** An array of the section's type and length, all zeros (filled by readInto as parts are needed); null when there is no array section of that name. */
   emptyArray(name: string): BundleArray | null {
     const s = this.sections.get(name);
@@ -430,7 +456,14 @@ export class BundleFile<M> {
   close(): void {
     if (this.fd === null) return;
     openFiles.unregister(this);
-    closeSync(this.fd);
+    const fd = this.fd;
     this.fd = null;
+    // a descriptor closed under a read of the thread pool could be reused by the next open, and read from there
+    if (this.reading === 0) closeSync(fd);
+    else this.closeAfterReads = fd;
   }
+
+  /** Reads of the thread pool under way, and the descriptor close() left to the last of them. */
+  private reading = 0;
+  private closeAfterReads: number | null = null;
 }

@@ -12,7 +12,7 @@ import { addExpertise, addWorks, forPeople, readPersonFacts } from './store-reco
 import { careersRefreshOf, dataVersionWithoutContacts, mayUpdate, updatableSince } from '../store/repo/data-version.ts';
 import { SearchIndexBuilder } from './index-builder.ts';
 import { SearchIndex, type SearchIndexParts } from './search-index.ts';
-import { dropSearchIndexFile, readSearchIndexFileOf, searchIndexFile, searchIndexFileVersion, writeSearchIndexFile } from './search-index-file.ts';
+import { dropPrefetchedSearchIndex, dropSearchIndexFile, readSearchIndexFileAhead, searchIndexFile, searchIndexFileVersion, writeSearchIndexFile } from './search-index-file.ts';
 import { updateSearchIndex, type SearchUpdateFigures } from './index-update.ts';
 
 export async function buildSearchIndex(store: Store, options: { asOf?: number } = {}): Promise<SearchIndex> {
@@ -46,7 +46,7 @@ async function loadOrBuild(store: Store, version: string, older: { version: stri
   // the file is read whole only when it is of this version, or when no older index is in memory to start from
   const inMemory =
     (await older?.index.then((index) => ({ version: older.version, parts: index.parts, facts: (i: number) => index.factsAt(i) })).catch(() => null)) ?? null;
-  const file = !inMemory || searchIndexFileVersion(dir) === version ? readSearchIndexFileOf(dir) : null;
+  const file = !inMemory || searchIndexFileVersion(dir) === version ? await readSearchIndexFileAhead(dir) : (dropPrefetchedSearchIndex(), null);
   if (file?.version === version) {
     searchIndexOrigins.read++;
     return new SearchIndex(file.parts);

@@ -4,7 +4,7 @@
  * index the last one built and answers every query exactly as a built one does (filters, facts and explanations included); after an ingest the next caller updates it; an
  * erasure deletes the file at once and no later file names the person; a damaged file is never used.
  */
-import { readFileSync, truncateSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshCareersKeepingParams } from '../careers/index.ts';
 import { dataPath } from '../core/paths.ts';
@@ -17,7 +17,7 @@ import { BACKENDS, reopenableStore } from '../store/test-backends.ts';
 import { buildSearchIndex, invalidateSearchIndex, searchIndexFor, searchIndexOrigins } from './build-from-store.ts';
 import { FilePostings } from './file-postings.ts';
 import { queryTerms } from './tokenize.ts';
-import { searchIndexFile } from './search-index-file.ts';
+import { prefetchSearchIndexFile, searchIndexFile, searchIndexPrefetches } from './search-index-file.ts';
 import { impactKey, impactValues } from './search-index.ts';
 import { DEFAULT_WEIGHTS } from './rank.ts';
 import { searchPeople } from './search-people.ts';
@@ -152,6 +152,49 @@ for (const backend of BACKENDS) {
       const after = await searchPeople(store, 'robot manipulation', { limit: 200 });
       expect(after.results.some((r) => r.personId === hit.personId)).toBe(false);
       expect(exists()).toBe(true);
+      expect(readFileSync(file()).includes(Buffer.from(hit.personId))).toBe(false);
+    });
+
+    it('a file read ahead while the store opens (a CLI search) is the index read; read ahead for another folder it is let go', async () => {
+      const built = await answers(store);
+      const dir = storeCacheDir(store) as string;
+      await store.close();
+      const opening = open();
+      prefetchSearchIndexFile(dir);
+      store = await opening;
+      const before = { ...searchIndexOrigins }, ahead = { ...searchIndexPrefetches };
+      expect(await answers(store)).toEqual(built);
+      expect(searchIndexOrigins).toEqual({ ...before, read: before.read + 1 });
+      expect(searchIndexPrefetches).toEqual({ ...ahead, taken: ahead.taken + 1 });
+      // read ahead from another store's folder (a copy of this file): let go, and the index is read from its own file
+      const elsewhere = `${dir}-elsewhere`;
+      mkdirSync(elsewhere, { recursive: true });
+      copyFileSync(file(), searchIndexFile(elsewhere));
+      await store.close();
+      const again = open();
+      prefetchSearchIndexFile(elsewhere);
+      store = await again;
+      expect(await answers(store)).toEqual(built);
+      expect(searchIndexPrefetches).toEqual({ taken: ahead.taken + 1, dropped: ahead.dropped + 1 });
+      expect(searchIndexOrigins).toEqual({ ...before, read: before.read + 2 });
+      rmSync(elsewhere, { recursive: true, force: true });
+    });
+
+    it('a file read ahead, then an erasure by another process: the erased person is not in the answer, and the index is built again', async () => {
+      const hit = (await searchPeople(store, 'robot manipulation')).results[0]!;
+      const dir = storeCacheDir(store) as string;
+      await store.close();
+      prefetchSearchIndexFile(dir);
+      const other = await open();
+      await erasePerson(other, hit.personId);
+      await other.close();
+      store = await open();
+      const before = { ...searchIndexOrigins }, ahead = { ...searchIndexPrefetches };
+      const after = await searchPeople(store, 'robot manipulation', { limit: 200 });
+      expect(after.results.some((r) => r.personId === hit.personId)).toBe(false);
+      expect(searchIndexOrigins.built).toBe(before.built + 1);
+      // the file read ahead was of the version before the erasure: taken, found older, and never used for an answer
+      expect(searchIndexPrefetches.taken).toBe(ahead.taken + 1);
       expect(readFileSync(file()).includes(Buffer.from(hit.personId))).toBe(false);
     });
 

@@ -93,19 +93,88 @@ export function readSearchIndexFile(dir: string | null, version: string): Search
   return null;
 }
 
+/** The sections a new process reads whole when it reads the index (the rest are read as they are needed). */
+const FACTS = ['hasName', 'origin', 'current', 'flags', 'firstYear', 'instMask', 'originBasis'] as const;
+const LAZY = new Set<string>([...POSTINGS, ...UPDATE_ONLY]);
+const WHOLE = [...NUMERIC, ...FACTS, 'impact'].filter((k) => !LAZY.has(k));
+
+/** A file opened ahead, its whole sections being read (prefetchSearchIndexFile). */
+interface Prefetch {
+  file: string;
+  read: Promise<{ f: BundleFile<Meta>; arrays: Record<string, BundleArray> } | null>;
+}
+let prefetch: Prefetch | null = null;
+/** What became of files read ahead in this process: taken by the index read, or let go (for tests). */
+export const searchIndexPrefetches = { taken: 0, dropped: 0 };
+
+/**
+ * Start reading the index file of a store's cache folder, before the store is open: its whole sections (~130 MB at a
+ * million people) are read by node's thread pool while the process opens the store and checks its data version
+ * (~0.1 s), and the index read next (readSearchIndexFileOf) takes them instead of reading them again. What is read
+ * ahead is the file as it was when opened, exactly as if it had been opened then; it is used only for that file, and
+ * its version is checked as any file's is. A CLI search calls this; a second call drops the first's.
+ */
+export function prefetchSearchIndexFile(dir: string | null): void {
+  dropPrefetchedSearchIndex();
+  if (!dir) return;
+  const file = searchIndexFile(dir);
+  const f = BundleFile.open<Meta>(file);
+  if (!f || f.meta.format !== FORMAT) return f?.close();
+  const arrays: Record<string, BundleArray> = {};
+  for (const k of WHOLE) {
+    const a = f.emptyArray(k);
+    if (a) arrays[k] = a;
+  }
+  const read = Promise.all(Object.entries(arrays).map(([k, a]) => f.readIntoAsync(k, a))).then(
+    () => ({ f, arrays }),
+    () => (f.close(), null),
+  );
+  prefetch = { file, read };
+}
+
+/** Let go of what prefetchSearchIndexFile read (the index is not read from the file after all). */
+export function dropPrefetchedSearchIndex(): void {
+  const p = prefetch;
+  prefetch = null;
+  if (!p) return;
+  searchIndexPrefetches.dropped++;
+  void p.read.then((got) => got?.f.close());
+}
+
+/** What prefetchSearchIndexFile read of this file (once), or null. */
+async function prefetched(file: string): Promise<{ f: BundleFile<Meta>; arrays: Record<string, BundleArray> } | null> {
+  const p = prefetch;
+  prefetch = null;
+  if (!p) return null;
+  const got = await p.read;
+  if (got && p.file === file) {
+    searchIndexPrefetches.taken++;
+    return got;
+  }
+  searchIndexPrefetches.dropped++;
+  got?.f.close();
+  return null;
+}
+
 /**
  * The index on disk and the data version it holds, whichever (an older one may be updated); a damaged file or one
  * of another format is deleted. The postings are read term by term as queries name them, the columns only an
  * update needs when it asks (file-postings.ts); ids and names (millions; a query shows a handful, a look-up
- * bisects) are decoded when asked for.
+ * bisects) are decoded when asked for. What prefetchSearchIndexFile read ahead of this file is taken.
  */
-export function readSearchIndexFileOf(dir: string | null): { version: string; parts: SearchIndexParts } | null {
+export async function readSearchIndexFileAhead(dir: string | null): Promise<{ version: string; parts: SearchIndexParts } | null> {
+  const ahead = dir ? await prefetched(searchIndexFile(dir)) : null;
+  return readSearchIndexFileOf(dir, ahead);
+}
+
+/** readSearchIndexFileAhead without what was read ahead. */
+export function readSearchIndexFileOf(dir: string | null, ahead: { f: BundleFile<Meta>; arrays: Record<string, BundleArray> } | null = null): { version: string; parts: SearchIndexParts } | null {
   if (!dir) return null;
   const file = searchIndexFile(dir);
-  const f = BundleFile.open<Meta>(file);
+  const f = ahead?.f ?? BundleFile.open<Meta>(file);
   let parts: SearchIndexParts | null = null;
   try {
-    parts = f && f.meta.format === FORMAT && typeof f.meta.version === 'string' ? toParts(f) : null;
+    parts = f && f.meta.format === FORMAT && typeof f.meta.version === 'string' ? toParts(f, ahead?.arrays ?? {}) : null;
   } catch {
     parts = null; // unreadable: as if damaged
   }
@@ -122,13 +191,12 @@ export function dropSearchIndexFile(dir: string | null): void {
   if (dir) rmSync(searchIndexFile(dir), { force: true });
 }
 
-function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
+/** The parts of an open index file; `ahead`: whole sections read already. */
+function toParts(f: BundleFile<Meta>, ahead: Record<string, BundleArray>): SearchIndexParts | null {
   const meta = f.meta;
-  const FACTS = ['hasName', 'origin', 'current', 'flags', 'firstYear', 'instMask', 'originBasis'] as const;
-  const lazySections = new Set<string>([...POSTINGS, ...UPDATE_ONLY]);
   const a: Record<string, BundleArray> = {};
   for (const k of [...NUMERIC, ...FACTS]) {
-    const arr = lazySections.has(k) ? f.emptyArray(k) : f.array(k);
+    const arr = LAZY.has(k) ? f.emptyArray(k) : (ahead[k] ?? f.array(k));
     if (!arr) return null;
     a[k] = arr;
   }
@@ -148,7 +216,7 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
   const termStart = a['termStart'] as Int32Array;
   if (!(termStart instanceof Int32Array) || termStart.length !== l['terms']!.length + 1 || termStart[0] !== 0 || termStart[termStart.length - 1] !== a['postWork']!.length || a['postTf']!.length !== a['postWork']!.length) return null;
   for (let t = 1; t < termStart.length; t++) if ((termStart[t] as number) < (termStart[t - 1] as number)) return null;
-  const lazy = new FilePostings(f as BundleFile<unknown>, termStart, byLine, Object.fromEntries([...lazySections].map((k) => [k, a[k]])) as Record<LazySection, BundleArray>);
+  const lazy = new FilePostings(f as BundleFile<unknown>, termStart, byLine, Object.fromEntries([...LAZY].map((k) => [k, a[k]])) as Record<LazySection, BundleArray>);
   const personIds = l['personIds'] as string[];
   const nP = personIds.length;
   const terms = new Map<string, number>();
@@ -187,7 +255,7 @@ function toParts(f: BundleFile<Meta>): SearchIndexParts | null {
   const impactAt = f.section('impact');
   let impact: SearchIndexParts['impact'];
   if (typeof meta.impactKey === 'string' && impactAt?.kind === 'f64' && impactAt.length === nP) {
-    const values = f.array('impact') as Float64Array;
+    const values = (ahead['impact'] ?? f.array('impact')) as Float64Array;
     let whole = true;
     for (let i = 0; i < values.length && whole; i++) whole = (values[i] as number) >= 1 && (values[i] as number) < Infinity;
     if (whole) impact = { key: meta.impactKey, values };

@@ -10,9 +10,12 @@ export function resolveDbLocation(flag: string | undefined, env: NodeJS.ProcessE
   return flag ?? env['ATLAS_DB'] ?? DEFAULT_DB;
 }
 
+/** The backend a location names. */
+export const backendOf = (location: string): Store['backend'] => (/^postgres(ql)?:\/\//.test(location) ? 'postgres' : 'duckdb');
+
 export async function openStore(location: string, options: { migrate?: boolean } = {}): Promise<Store> {
   let store: Store;
-  if (/^postgres(ql)?:\/\//.test(location)) {
+  if (backendOf(location) === 'postgres') {
     const mod = await import('./postgres/postgres-store.ts').catch((e: unknown) => {
       throw new AtlasError('DB_ERROR', `the PostgreSQL backend could not be loaded: ${String(e)}`);
     });
