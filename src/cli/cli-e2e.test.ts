@@ -1,7 +1,7 @@
 /** The real `atlas` binary on the bundled data: ingest, person, stats, export, and a bad file. */
 import { describe, expect, it, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -103,4 +103,19 @@ describe('atlas ingest --each-file', () => {
     expect(again.runs).toHaveLength(3);
     expect({ unchanged: again.unchanged, inserted: again.inserted }).toEqual({ unchanged: 21, inserted: 0 });
   });
+
+  it('totals the identifier joins each run refused, in the summary line and in --json', async () => {
+    // two real CoRL lists whose shifted DBLP columns give two researchers one id (docs/identity.md)
+    const folder = path.join(dir, 'corl');
+    mkdirSync(folder);
+    for (const y of [2022, 2023]) copyFileSync(dataPath('paperlists', `corl${y}.json.gz`), path.join(folder, `corl${y}.json.gz`));
+    type Out = { runs: Array<{ refusedJoins: number }>; refusedJoins: number };
+    const json = JSON.parse((await atlasOn(path.join(dir, 'corl-json.duckdb'), 'ingest', folder, '--each-file', '--json')).stdout) as Out;
+    expect(json.runs).toHaveLength(2);
+    expect(json.runs.every((r) => r.refusedJoins > 0)).toBe(true);
+    expect(json.refusedJoins).toBe(json.runs[0]!.refusedJoins + json.runs[1]!.refusedJoins);
+    const text = await atlasOn(path.join(dir, 'corl-text.duckdb'), 'ingest', folder, '--each-file');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^2 runs: .* rejected; ${json.refusedJoins} identifier joins refused$`, 'm'));
+  }, 120_000);
 });

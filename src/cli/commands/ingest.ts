@@ -14,7 +14,7 @@ import { keepSearchIndexCurrent } from '../keep-search-index.ts';
 import { printJson } from '../output.ts';
 import { progressBar, showIngestProgress } from '../progress.ts';
 
-type Totals = Record<'records' | 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased' | 'rejected', number>;
+type Totals = Record<'records' | 'inserted' | 'replaced' | 'unchanged' | 'stale' | 'erased' | 'rejected' | 'refusedJoins', number>;
 
 function totals(results: readonly IngestResult[]): Totals {
   const sum = (f: (r: IngestResult) => number): number => results.reduce((n, r) => n + f(r), 0);
@@ -26,6 +26,7 @@ function totals(results: readonly IngestResult[]): Totals {
     stale: sum((r) => r.stale),
     erased: sum((r) => r.erased),
     rejected: sum((r) => r.rejected.length),
+    refusedJoins: sum((r) => r.refusedJoins),
   };
 }
 
@@ -154,7 +155,7 @@ export const ingestCommand: Command = {
     }
     if (results.length > 1) {
       const t = totals(results);
-      ctx.stdout.write(`${results.length} runs: ${t.records} records in ${seconds.toFixed(1)} s — ${t.inserted} new, ${t.replaced} replaced, ${t.unchanged} unchanged, ${t.stale} stale, ${t.rejected} rejected\n`);
+      ctx.stdout.write(`${results.length} runs: ${t.records} records in ${seconds.toFixed(1)} s — ${t.inserted} new, ${t.replaced} replaced, ${t.unchanged} unchanged, ${t.stale} stale, ${t.rejected} rejected${t.refusedJoins ? `; ${t.refusedJoins} identifier joins refused` : ''}\n`);
     }
     if (reportFile) ctx.stdout.write(`rejected records listed in ${reportFile}\n`);
     if (careers) ctx.stdout.write(`careers refreshed: ${careers.mode === 'full' ? `all ${careers.people} people derived` : `${careers.derived} of ${careers.people} people derived again (the others' facts did not change)`} in ${(careers.ms / 1000).toFixed(1)} s\n`);
