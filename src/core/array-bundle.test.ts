@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BundleFile, decodeBundle, readBundle, writeBundle } from './array-bundle.ts';
+import { FileLines } from './file-lines.ts';
 
 describe('array bundle', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bundle-'));
@@ -114,5 +115,25 @@ describe('array bundle', () => {
     expect(Array.from(into)).toEqual(Array.from(big.big));
     expect(fds()).toBe(open0);
     await expect(f.readIntoAsync('a', new Int32Array(3))).rejects.toThrow(/was closed/);
+  });
+
+  it('writes a list of more bytes than one part (lines of every UTF-8 width, one longer than a part) and reads each line back, whole and alone', () => {
+    const widths = ['a', 'é', '✓', '😀', '\ud800'];
+    const list = Array.from({ length: 120_000 }, (_, i) => `${i}:${widths[i % widths.length]!.repeat(i % 97)}`);
+    list[70_000] = '✓'.repeat(6_000_000); // 18 MB: longer than a part by itself
+    list[70_001] = '';
+    const big = path.join(dir, 'lines.bundle');
+    expect(writeBundle(big, { meta: {}, arrays: {}, lines: { list }, indexed: ['list'] })).toBe(true);
+    const expected = list.map((l) => Buffer.from(l, 'utf8').toString('utf8')); // a lone surrogate is written as U+FFFD
+    expect([...(readBundle(big)!.lines['list'] as string[])]).toEqual(expected);
+    const f = BundleFile.open(big)!;
+    const lines = FileLines.of(f as BundleFile<unknown>, 'list')!;
+    for (const i of [0, 1, 4, 65_535, 65_536, 69_999, 70_000, 70_001, 70_002, 119_999]) expect(lines.line(i)).toBe(expected[i]);
+    f.close();
+    // a line break in a line of a later part: nothing is written
+    const broken = [...list];
+    broken[100_000] = 'two\nlines';
+    expect(writeBundle(path.join(dir, 'broken.bundle'), { meta: {}, arrays: {}, lines: { list: broken } })).toBe(false);
+    expect(readBundle(path.join(dir, 'broken.bundle'))).toBeNull();
   });
 });

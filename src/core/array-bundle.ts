@@ -45,7 +45,6 @@ export interface Bundle<M> {
 
 /** A bundle as the bytes of its file, in parts (so a large one is never copied into one buffer); null when a line holds a line break. */
 export function encodeBundle<M>(b: Bundle<M>): Buffer[] | null {
-  for (const list of Object.values(b.lines)) if (list.some((s) => s.includes('\n'))) return null;
   const body: Buffer[] = [];
   const sections: Section[] = [];
   for (const [name, a] of Object.entries(b.arrays)) {
@@ -53,19 +52,17 @@ export function encodeBundle<M>(b: Bundle<M>): Buffer[] | null {
     sections.push({ name, kind: kindOf(a), length: a.length, bytes: buf.length });
     body.push(buf, Buffer.alloc(align8(buf.length) - buf.length));
   }
+  const indexed = new Set(b.indexed ?? []);
+  const endsOf: Array<[string, Float64Array]> = [];
   for (const [name, list] of Object.entries(b.lines)) {
-    const buf = Buffer.from(list.join('\n'), 'utf8');
-    sections.push({ name, kind: 'lines', length: list.length, bytes: buf.length });
-    body.push(buf, Buffer.alloc(align8(buf.length) - buf.length));
+    const lines = encodeLines(list, indexed.has(name));
+    if (!lines) return null;
+    sections.push({ name, kind: 'lines', length: list.length, bytes: lines.bytes });
+    body.push(...lines.parts, Buffer.alloc(align8(lines.bytes) - lines.bytes));
+    if (lines.ends) endsOf.push([name, lines.ends]);
   }
-  for (const name of b.indexed ?? []) {
-    const list = b.lines[name] ?? [];
-    const ends = new Float64Array(list.length);
-    let at = 0;
-    for (let i = 0; i < list.length; i++) {
-      at += Buffer.byteLength(list[i] as string, 'utf8');
-      ends[i] = at++;
-    }
+  for (const name of indexed) {
+    const ends = endsOf.find(([n]) => n === name)?.[1] ?? new Float64Array(0);
     const buf = Buffer.from(ends.buffer, ends.byteOffset, ends.byteLength);
     sections.push({ name: `${name}${ENDS}`, kind: 'f64', length: ends.length, bytes: buf.length });
     body.push(buf);
@@ -76,6 +73,39 @@ export function encodeBundle<M>(b: Bundle<M>): Buffer[] | null {
   pre.writeUInt32LE(head.length, 8);
   head.copy(pre, 12);
   return [pre, ...body];
+}
+
+/** Bytes of a part of an encoded list (one longer line takes a part of its own). */
+const PART_BYTES = 16 << 20;
+
+/**
+ * A list as UTF-8 lines, in parts, with each line's end (byte offset, its line break excluded) when asked for; null
+ * when a line holds a line break. Each line is written into the part in place: joining millions of lines into one
+ * string and encoding that (then measuring each line again for its end) took ~3× as long, and a list's joined text
+ * can outgrow V8's longest string (2^29 characters).
+ */
+function encodeLines(list: readonly string[], withEnds: boolean): { parts: Buffer[]; bytes: number; ends: Float64Array | null } | null {
+  const parts: Buffer[] = [];
+  const ends = withEnds ? new Float64Array(list.length) : null;
+  let part = Buffer.allocUnsafe(PART_BYTES);
+  let at = 0;
+  let bytes = 0;
+  for (let i = 0; i < list.length; i++) {
+    const line = list[i] as string;
+    if (line.includes('\n')) return null;
+    const room = line.length * 3 + 1; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (at + room > part.length) {
+      parts.push(part.subarray(0, at));
+      bytes += at;
+      part = Buffer.allocUnsafe(Math.max(PART_BYTES, room));
+      at = 0;
+    }
+    at += part.write(line, at, 'utf8');
+    if (ends) ends[i] = bytes + at;
+    if (i < list.length - 1) part[at++] = 10;
+  }
+  parts.push(part.subarray(0, at));
+  return { parts, bytes: bytes + at, ends };
 }
 
 /** Write a bundle to `file` (its folder is made); false, with nothing left behind, when it could not be. */

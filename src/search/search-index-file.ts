@@ -98,10 +98,14 @@ const FACTS = ['hasName', 'origin', 'current', 'flags', 'firstYear', 'instMask',
 const LAZY = new Set<string>([...POSTINGS, ...UPDATE_ONLY]);
 const WHOLE = [...NUMERIC, ...FACTS, 'impact'].filter((k) => !LAZY.has(k));
 
-/** A file opened ahead, its whole sections being read (prefetchSearchIndexFile). */
+/** A file opened ahead with its whole sections read (prefetchSearchIndexFile). */
+interface ReadAhead {
+  f: BundleFile<Meta>;
+  arrays: Record<string, BundleArray>;
+}
 interface Prefetch {
   file: string;
-  read: Promise<{ f: BundleFile<Meta>; arrays: Record<string, BundleArray> } | null>;
+  read: Promise<ReadAhead | null>;
 }
 let prefetch: Prefetch | null = null;
 /** What became of files read ahead in this process: taken by the index read, or let go (for tests). */
@@ -110,7 +114,7 @@ export const searchIndexPrefetches = { taken: 0, dropped: 0 };
 /**
  * Start reading the index file of a store's cache folder, before the store is open: its whole sections (~130 MB at a
  * million people) are read by node's thread pool while the process opens the store and checks its data version
- * (~0.1 s), and the index read next (readSearchIndexFileOf) takes them instead of reading them again. What is read
+ * (~0.1 s), and the index read next (readSearchIndexFileAhead) takes them instead of reading them again. What is read
  * ahead is the file as it was when opened, exactly as if it had been opened then; it is used only for that file, and
  * its version is checked as any file's is. A CLI search calls this; a second call drops the first's.
  */
@@ -142,7 +146,7 @@ export function dropPrefetchedSearchIndex(): void {
 }
 
 /** What prefetchSearchIndexFile read of this file (once), or null. */
-async function prefetched(file: string): Promise<{ f: BundleFile<Meta>; arrays: Record<string, BundleArray> } | null> {
+async function prefetched(file: string): Promise<ReadAhead | null> {
   const p = prefetch;
   prefetch = null;
   if (!p) return null;
@@ -168,7 +172,7 @@ export async function readSearchIndexFileAhead(dir: string | null): Promise<{ ve
 }
 
 /** readSearchIndexFileAhead without what was read ahead. */
-export function readSearchIndexFileOf(dir: string | null, ahead: { f: BundleFile<Meta>; arrays: Record<string, BundleArray> } | null = null): { version: string; parts: SearchIndexParts } | null {
+export function readSearchIndexFileOf(dir: string | null, ahead: ReadAhead | null = null): { version: string; parts: SearchIndexParts } | null {
   if (!dir) return null;
   const file = searchIndexFile(dir);
   const f = ahead?.f ?? BundleFile.open<Meta>(file);
