@@ -53,16 +53,16 @@ export function encodeBundle<M>(b: Bundle<M>): Buffer[] | null {
     body.push(buf, Buffer.alloc(align8(buf.length) - buf.length));
   }
   const indexed = new Set(b.indexed ?? []);
-  const endsOf: Array<[string, Float64Array]> = [];
+  const endsOf = new Map<string, Float64Array>();
   for (const [name, list] of Object.entries(b.lines)) {
     const lines = encodeLines(list, indexed.has(name));
     if (!lines) return null;
     sections.push({ name, kind: 'lines', length: list.length, bytes: lines.bytes });
     body.push(...lines.parts, Buffer.alloc(align8(lines.bytes) - lines.bytes));
-    if (lines.ends) endsOf.push([name, lines.ends]);
+    if (lines.ends) endsOf.set(name, lines.ends);
   }
   for (const name of indexed) {
-    const ends = endsOf.find(([n]) => n === name)?.[1] ?? new Float64Array(0);
+    const ends = endsOf.get(name) ?? new Float64Array(0);
     const buf = Buffer.from(ends.buffer, ends.byteOffset, ends.byteLength);
     sections.push({ name: `${name}${ENDS}`, kind: 'f64', length: ends.length, bytes: buf.length });
     body.push(buf);
@@ -388,8 +388,7 @@ export class BundleFile<M> {
    * type and length, which may be filled this way part by part as the parts are needed.
    */
   readInto(name: string, into: BundleArray, from = 0, to = into.length): void {
-    const s = this.sections.get(name);
-    if (!s || s.kind === 'lines' || !(into instanceof KINDS[s.kind]) || into.length !== s.length) throw new Error(`${this.path}: no ${into.constructor.name} section "${name}" of ${into.length} elements`);
+    const s = this.arraySection(name, into);
     if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= s.length)) throw new RangeError(`${this.path}: elements ${from}–${to} of section "${name}" (${s.length})`);
     const size = into.BYTES_PER_ELEMENT;
     this.readBytes(new Uint8Array(into.buffer, into.byteOffset + from * size, (to - from) * size), s.at + from * size);
@@ -400,12 +399,10 @@ export class BundleFile<M> {
    * on meanwhile (a new CLI process opens its store while its search index is read: search-index-file.ts).
    */
   async readIntoAsync(name: string, into: BundleArray): Promise<void> {
-    const s = this.sections.get(name);
-    if (!s || s.kind === 'lines' || !(into instanceof KINDS[s.kind]) || into.length !== s.length) throw new Error(`${this.path}: no ${into.constructor.name} section "${name}" of ${into.length} elements`);
+    const s = this.arraySection(name, into);
     const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
     for (let at = 0; at < bytes.length; ) {
-      if (this.fd === null) throw new Error(`${this.path} was closed: its sections can no longer be read`);
-      const fd = this.fd;
+      const fd = this.openFd();
       this.reading++;
       let n: number;
       try {
@@ -416,9 +413,27 @@ export class BundleFile<M> {
           this.closeAfterReads = null;
         }
       }
-      if (n === 0) throw new Error(`${this.path} is shorter than when it was opened: it was cut in place by another process`);
+      if (n === 0) throw this.cut();
       at += n;
     }
+  }
+
+  /** The array section `name`, checked to be of the type and length of `into`. */
+  private arraySection(name: string, into: BundleArray): SectionAt {
+    const s = this.sections.get(name);
+    if (!s || s.kind === 'lines' || !(into instanceof KINDS[s.kind]) || into.length !== s.length) throw new Error(`${this.path}: no ${into.constructor.name} section "${name}" of ${into.length} elements`);
+    return s;
+  }
+
+  /** The descriptor, while the file is open. */
+  private openFd(): number {
+    if (this.fd === null) throw new Error(`${this.path} was closed: its sections can no longer be read`);
+    return this.fd;
+  }
+
+  /** A bundle is never written in place: a file shorter than its header says was cut by someone else. */
+  private cut(): Error {
+    return new Error(`${this.path} is shorter than when it was opened: it was cut in place by another process`);
   }
 
   /** An array of the section's type and length, all zeros (filled by readInto as parts are needed); null when there is no array section of that name. */
@@ -470,11 +485,10 @@ export class BundleFile<M> {
   }
 
   private readBytes(into: Uint8Array, position: number): void {
-    if (this.fd === null) throw new Error(`${this.path} was closed: its sections can no longer be read`);
+    const fd = this.openFd();
     for (let at = 0; at < into.length; ) {
-      const n = readSync(this.fd, into, at, Math.min(into.length - at, READ_CHUNK), position + at);
-      // a bundle is never written in place; a shorter file than its header says was cut by someone else
-      if (n === 0) throw new Error(`${this.path} is shorter than when it was opened: it was cut in place by another process`);
+      const n = readSync(fd, into, at, Math.min(into.length - at, READ_CHUNK), position + at);
+      if (n === 0) throw this.cut();
       at += n;
     }
   }

@@ -140,7 +140,11 @@ export function prefetchSearchIndexFile(dir: string | null): void {
 export function dropPrefetchedSearchIndex(): void {
   const p = prefetch;
   prefetch = null;
-  if (!p) return;
+  if (p) letGo(p);
+}
+
+/** A read ahead not taken: its file is closed once its reads end. */
+function letGo(p: Prefetch): void {
   searchIndexPrefetches.dropped++;
   void p.read.then((got) => got?.f.close());
 }
@@ -150,14 +154,14 @@ async function prefetched(file: string): Promise<ReadAhead | null> {
   const p = prefetch;
   prefetch = null;
   if (!p) return null;
-  const got = await p.read;
-  if (got && p.file === file) {
-    searchIndexPrefetches.taken++;
-    return got;
+  if (p.file !== file) {
+    letGo(p);
+    return null;
   }
-  searchIndexPrefetches.dropped++;
-  got?.f.close();
-  return null;
+  const got = await p.read;
+  if (got) searchIndexPrefetches.taken++;
+  else searchIndexPrefetches.dropped++; // its read failed, and closed the file
+  return got;
 }
 
 /**
