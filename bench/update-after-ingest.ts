@@ -9,9 +9,9 @@
  * (owner-ties.ts), is timed too. Last, the careers the ingest's refresh derived for the changed people only are
  * compared with a full derivation of the same store, timed.
  *
- *   npx tsx bench/update-after-ingest.ts [--authors 200000] [--quick]
+ *   npx tsx bench/update-after-ingest.ts [--authors 200000] [--quick] [--keep]   (--keep: the store's folder is left, for CLI calls on it)
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,11 +29,14 @@ import type { TieGraph } from '../src/network/csr.ts';
 import { lastTieGraphUpdate, ownerGraphFor, tieGraphFor, tieGraphOrigins } from '../src/network/tie-graph-cache.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS } from '../src/network/tie-graph.ts';
 import { openStore } from '../src/store/open-store.ts';
+import { storeCacheDir } from '../src/store/cache-dir.ts';
+import { readTieGraphFileOf } from '../src/network/tie-graph-file.ts';
+import { OverlayTieGraph } from '../src/network/overlay-tie-graph.ts';
 import { buildSearchIndex, lastSearchIndexUpdate, searchIndexFor, searchIndexOrigins } from '../src/search/build-from-store.ts';
 import type { SearchIndex } from '../src/search/search-index.ts';
 import { synthesize } from '../src/synth/index.ts';
 
-const { values } = parseArgs({ options: { authors: { type: 'string' }, quick: { type: 'boolean', default: false } }, strict: false });
+const { values } = parseArgs({ options: { authors: { type: 'string' }, quick: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } }, strict: false });
 const AUTHORS = Number(values.authors ?? (values.quick ? 20_000 : 200_000));
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -147,8 +150,16 @@ try {
   const same = sameTies(updated.graph, fresh.graph);
   if (lastTieGraphUpdate) {
     const f = lastTieGraphUpdate;
-    console.log(`  the update: ${f.changedPeople.toLocaleString()} people's ties read again (${f.recomputedTies.toLocaleString()} ties), ${f.addedNodes} nodes added; ms: changed people ${f.ms.people.toFixed(0)}, mentorship diff ${f.ms.mentorships.toFixed(0)}, their ties ${f.ms.ties.toFixed(0)}, array merge ${f.ms.merge.toFixed(0)}, shared works of the changed people ${f.worksMs.toFixed(0)}, file write ${f.writeMs.toFixed(0)}`);
+    console.log(`  the update: ${f.changedPeople.toLocaleString()} people's ties read again (${f.recomputedTies.toLocaleString()} ties), ${f.addedNodes} nodes added; ms: changed people ${f.ms.people.toFixed(0)}, mentorship diff ${f.ms.mentorships.toFixed(0)}, their ties ${f.ms.ties.toFixed(0)}, array merge ${f.ms.merge.toFixed(0)}, shared works of the changed people ${f.worksMs.toFixed(0)}, file write ${f.writeMs.toFixed(0)} (written ${f.written === 'delta' ? 'as a delta over the older file' : f.written === 'whole' ? 'WHOLE' : 'NOT AT ALL'})`);
   }
+  // what the next process reads: the graph file, and the delta over it
+  const cacheDir = storeCacheDir(store) as string;
+  const sizes = readdirSync(cacheDir).filter((f) => /\.tie(graph|delta)$/.test(f)).map((f) => `${f.split('.').pop()} ${(statSync(path.join(cacheDir, f)).size / 1e6).toFixed(1)} MB`);
+  t = performance.now();
+  const next = readTieGraphFileOf(cacheDir, updated.params);
+  const nextReadMs = performance.now() - t;
+  console.log(`  files: ${sizes.join(', ')}; the next process reads them (ids, offsets, the delta whole) in ${nextReadMs.toFixed(0)} ms${next?.graph instanceof OverlayTieGraph ? ' (base + delta)' : ''}`);
+  next?.release();
   console.log(`  the full build: graph ${s(graphOnlyMs)}, shared works read whole ${s(buildMs - graphOnlyMs)}`);
   // the updated file's shared works against the store's, for co-author pairs of the changed part and of the rest
   const pairs: Array<[string, string]> = [];
@@ -207,5 +218,6 @@ try {
   if (!same || !sameWorks || how !== 'updated' || !sameAnswers || sHow !== 'updated' || !careersEqual || careers.mode !== 'changed') process.exitCode = 1;
   await store.close();
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (values.keep) console.log(`the store and its files are kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

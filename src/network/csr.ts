@@ -37,6 +37,14 @@ export interface TieGraph {
   readonly lazy?: LazyRows | undefined;
 }
 
+/** A graph's four entry columns (whole, or being filled). */
+export interface RowArrays {
+  targets: Int32Array;
+  weights: Float64Array;
+  costs: Float64Array;
+  kinds: Uint8Array;
+}
+
 /**
  * The ties of a graph read from its file, read as they are needed: row u of `targets` and `costs` holds its values
  * once `need(u)` was called (the other rows hold zeros until then), and `weight(e)` reads one tie's weight.

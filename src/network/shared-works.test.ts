@@ -4,67 +4,25 @@
  * (what the evidence statement reads), for a new process too; after ingests the sections brought up to date equal
  * those read whole; a file without them, or whose nodes are other people, answers nothing and the store is asked.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataPath } from '../core/paths.ts';
-import { prng } from '../core/prng.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { dataVersions, updatableSince } from '../store/repo/data-version.ts';
 import { migrate } from '../store/migrate.ts';
-import type { Store } from '../store/store.ts';
 import { BACKENDS, openFreshStore, reopenableStore } from '../store/test-backends.ts';
-import { KIND_COAUTHOR, type TieGraph } from './csr.ts';
-import { tiesEvidence } from './evidence.ts';
+import type { TieGraph } from './csr.ts';
+import { expectFileEvidence, pairsOf, papersOf, workEvidence, type Paper } from './test-graphs.ts';
 import { readWorksSections, SharedWorksFile, updateWorksSections, type WorksSections } from './shared-works.ts';
-import { buildTieGraph, DEFAULT_TIE_PARAMS, resolveTieParams, type ResolvedTieParams } from './tie-graph.ts';
+import { buildTieGraph, DEFAULT_TIE_PARAMS, resolveTieParams } from './tie-graph.ts';
 import { tieGraphFor, tieGraphOrigins } from './tie-graph-cache.ts';
 import { sharedWorksFile, writeTieGraphFile } from './tie-graph-file.ts';
 import { updateTieGraph } from './tie-graph-update.ts';
 
-interface Paper {
-  id: string;
-  title: string;
-  author: string;
-  authorids: string;
-}
-
 const UNDATED = 'hand:un\ndated';
-const papersOf = (name: string): Paper[] => JSON.parse(gunzipSync(readFileSync(dataPath('paperlists', name))).toString('utf8')) as Paper[];
-
-/**
- * The co-authorship ties of a graph as pairs of ids (a < b) — every one, or an even spread of `most` of them (the
- * store's answer for each is a join on DuckDB: thousands take half a minute) — and `extra` pairs drawn at random.
- */
-function pairsOf(g: TieGraph, extra: number, most = Infinity): Array<[string, string]> {
-  const all: Array<[string, string]> = [];
-  for (let u = 0; u < g.ids.length; u++) {
-    for (let e = g.offsets[u] as number; e < (g.offsets[u + 1] as number); e++) {
-      const v = g.targets[e] as number;
-      if (u < v && ((g.kinds[e] as number) & KIND_COAUTHOR)) all.push([g.ids[u] as string, g.ids[v] as string]);
-    }
-  }
-  const step = Math.max(1, Math.ceil(all.length / most));
-  const out = all.filter((_, i) => i % step === 0);
-  const rnd = prng(5);
-  for (let i = 0; i < extra; i++) out.push([g.ids[Math.floor(rnd() * g.ids.length)] as string, g.ids[Math.floor(rnd() * g.ids.length)] as string]);
-  return out;
-}
-
-/** The shared-work evidence of each pair (JSON, in order), from the file's answers or from the store alone. */
-async function workEvidence(store: Store, pairs: Array<[string, string]>, p: ResolvedTieParams, fromFile?: ((a: string, b: string) => unknown) | null): Promise<string[]> {
-  const got = await tiesEvidence(store, pairs, p, fromFile as Parameters<typeof tiesEvidence>[3]);
-  return [...got].map(([k, ev]) => `${k}=${JSON.stringify(ev.filter((e) => e.kind === 'work'))}`).sort();
-}
-
-/** Every pair's shared works come from the graph's file (none is null) and equal the evidence the store gives. */
-async function expectFileEvidence(store: Store, got: { params: ResolvedTieParams; sharedWorks?: ((a: string, b: string) => unknown) | null }, pairs: Array<[string, string]>): Promise<void> {
-  for (const [x, y] of pairs) expect(got.sharedWorks?.(x, y)).not.toBeNull();
-  expect(await workEvidence(store, pairs, got.params, got.sharedWorks)).toEqual(await workEvidence(store, pairs, got.params));
-}
 
 /** Each node's works by id, with what is kept of each (ordinals differ between sections made in different ways). */
 const byPerson = (g: TieGraph, s: WorksSections): string[] =>

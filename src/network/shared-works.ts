@@ -23,6 +23,8 @@ import type { Queryable } from '../store/store.ts';
 import type { TieGraph } from './csr.ts';
 import type { ResolvedTieParams } from './tie-graph.ts';
 import { changedPeopleSql } from './tie-graph-update.ts';
+import { find, type WorksBefore, type WorksOverlay } from './shared-works-delta.ts';
+import { deltaAdds, deltaFileOf, readDeltaWorks } from './tie-graph-delta-file.ts';
 
 /** One shared work as the evidence shows it. */
 export interface SharedWork {
@@ -42,14 +44,14 @@ export interface WorksSections {
 }
 
 /** The works that can be evidence (the filter of the evidence statement): $1 refYear, $2 maxAuthors. */
-const evidenceWorks = (counted: string): string => `
+export const evidenceWorks = (counted: string): string => `
   counted AS (${counted}),
   wk AS (
     SELECT work_id, title, year, k FROM counted
     WHERE k >= 2 AND k <= CAST($2 AS INTEGER) AND COALESCE(year, CAST($1 AS INTEGER)) <= CAST($1 AS INTEGER))`;
 
 /** Every work's author count as the evidence counts it (over `aw`: distinct work and person). */
-const COUNTED = `SELECT w.work_id, w.title, w.year, CAST(COALESCE(w.author_count, c.n) AS INTEGER) AS k
+export const COUNTED = `SELECT w.work_id, w.title, w.year, CAST(COALESCE(w.author_count, c.n) AS INTEGER) AS k
     FROM works w JOIN (SELECT work_id, COUNT(*) AS n FROM aw GROUP BY work_id) c ON c.work_id = w.work_id`;
 
 /** Each evidence work, numbered from 0 in work_id order. */
@@ -59,7 +61,7 @@ const EVIDENCE_WORKS = `
   numbered AS (SELECT work_id, title, year, k, CAST(ROW_NUMBER() OVER (ORDER BY work_id) - 1 AS INTEGER) AS ord FROM wk)`;
 
 /** A work's JSON line (its id is on its own line). */
-const workLine = (title: string | null, year: number | null, k: number): string => JSON.stringify([title, year, k]);
+export const workLine = (title: string | null, year: number | null, k: number): string => JSON.stringify([title, year, k]);
 
 /** Growable Int32 column. */
 class IntColumn {
@@ -240,39 +242,113 @@ export const byNewest = (x: SharedWork, y: SharedWork): number =>
  * index asked holds the id asked: a file another process put in place since, of the same data version but with its
  * nodes in another order, answers null (the caller asks the store), never another person's works.
  */
-export class SharedWorksFile {
+export class SharedWorksFile implements WorksBefore {
+  /** What updates changed since the base (shared-works-delta.ts), read on first use; null when it could not be. */
+  private delta: { works: WorksOverlay | null; added: readonly string[] } | null | undefined;
+
   private constructor(
     private readonly file: BundleFile<unknown>,
     private readonly ids: FileLines,
     private readonly workIds: FileLines,
     private readonly works: FileLines,
-    private readonly nodes: number,
-  ) {}
+    /** The base file's nodes. */
+    private readonly baseNodes: number,
+    /** The id the base file was written with (tie-graph-file.ts). */
+    readonly baseId: string | undefined,
+    /** The delta file over the base to read, and the version it holds; null when the base alone is of the version. */
+    private readonly over: { file: string; version: string; adds: number } | null,
+  ) {
+    this.delta = over ? undefined : { works: null, added: [] };
+  }
 
-  /** The sections of the file at `at` if it is of `version` and holds them whole; else null. */
+  /**
+   * The sections of the file at `at` (and of its delta file, when the base is older than `version` and the delta
+   * holds `version` over it) if they are of `version` and held whole; else null.
+   */
   static open(at: string, version: string): SharedWorksFile | null {
-    const file = BundleFile.open<{ version?: string }>(at);
+    const file = BundleFile.open<{ version?: string; id?: string }>(at);
     if (!file) return null;
-    const ids = file.meta.version === version ? FileLines.of(file, 'ids') : null;
+    const ids = FileLines.of(file, 'ids');
     const workIds = ids && FileLines.of(file, 'workIds');
     const works = workIds && FileLines.of(file, 'works');
     const from = file.section('personWorksAt'), list = file.section('personWorks');
     if (ids && workIds && works && works.length === workIds.length && from?.kind === 'i32' && from.length === ids.length + 1 && list?.kind === 'i32') {
       const ends = file.slice('personWorksAt', 0, 1)[0] === 0 ? file.slice('personWorksAt', ids.length, ids.length + 1)[0] : -1;
-      if (ends === list.length) return new SharedWorksFile(file, ids, workIds, works, ids.length);
+      const own = file.meta.version === version;
+      const adds = own || ends !== list.length ? null : deltaAdds(deltaFileOf(at), file.meta.id, ids.length, version);
+      if (ends === list.length && (own || adds !== null)) return new SharedWorksFile(file, ids, workIds, works, ids.length, file.meta.id, own ? null : { file: deltaFileOf(at), version, adds: adds as number });
     }
     file.close();
     return null;
   }
 
-  /** The works of node u (checked to be `id`), or null when the file's node u is someone else. */
-  private worksOf(id: string, u: number): Int32Array | null {
-    if (!(u >= 0 && u < this.nodes) || this.ids.line(u) !== id) return null;
+  /** What updates changed since the base, read now if not yet (null: the delta file is gone or not whole: nothing is answered). */
+  private get changes(): { works: WorksOverlay | null; added: readonly string[] } | null {
+    if (this.delta === undefined) {
+      const o = this.over as { file: string; version: string; adds: number };
+      const d = readDeltaWorks(o.file, this.baseId, this.baseNodes, o.version);
+      this.delta = d && d.added.length === o.adds ? d : null;
+    }
+    return this.delta;
+  }
+
+  /** The works overlay over the base (null for a base of the version itself). */
+  get overlay(): WorksOverlay | null {
+    return this.changes?.works ?? null;
+  }
+
+  /** The ids of the nodes after the base's. */
+  get added(): readonly string[] {
+    return this.changes?.added ?? [];
+  }
+
+  /** Nodes in all. */
+  get nodes(): number {
+    return this.baseNodes + (this.over?.adds ?? 0);
+  }
+
+  /** Work ordinals in all. */
+  get count(): number {
+    return this.overlay?.count ?? this.works.length;
+  }
+
+  private idOf(u: number): string | undefined {
+    if (!this.changes) return undefined;
+    return u < this.baseNodes ? this.ids.line(u) : this.added[u - this.baseNodes];
+  }
+
+  /** Node u's ordinals as the file (and its delta) hold them; null past its nodes. Not checked: see worksOf. */
+  listOf(u: number): Int32Array | null {
+    if (!(Number.isInteger(u) && u >= 0 && u < this.nodes) || !this.changes) return null;
+    const o = this.overlay, i = o ? find(o.rows, u) : -1;
+    if (o && i >= 0) return o.personWorks.subarray(o.rowAt[i], o.rowAt[i + 1]);
+    if (u >= this.baseNodes) return new Int32Array(0);
     const [from, to] = this.file.slice('personWorksAt', u, u + 2) as Int32Array;
     if (!(from !== undefined && to !== undefined && from <= to)) return null;
-    const run = this.file.slice('personWorks', from, to) as Int32Array;
+    return this.file.slice('personWorks', from, to) as Int32Array;
+  }
+
+  /** The id line and the work line of ordinal `ord`. */
+  private linesOf(ord: number): [string, string] | undefined {
+    const o = this.overlay, i = o ? find(o.ords, ord) : -1;
+    if (o && i >= 0) return [JSON.stringify(o.workIds[i]), o.works[i] as string];
+    if (!(ord < this.works.length)) return undefined;
+    const id = this.workIds.line(ord), line = this.works.line(ord);
+    return id === undefined || line === undefined ? undefined : [id, line];
+  }
+
+  workIdOf(ord: number): string | undefined {
+    const l = this.linesOf(ord);
+    return l && (JSON.parse(l[0]) as string);
+  }
+
+  /** The works of node u (checked to be `id`), or null when the file's node u is someone else. */
+  private worksOf(id: string, u: number): Int32Array | null {
+    if (!(u >= 0 && u < this.nodes) || this.idOf(u) !== id) return null;
+    const run = this.listOf(u);
+    if (!run) return null;
     // ascending ordinals of works the file holds, else the file is damaged
-    for (let i = 0; i < run.length; i++) if (!((run[i] as number) >= 0 && (run[i] as number) < this.works.length && (i === 0 || (run[i] as number) > (run[i - 1] as number)))) return null;
+    for (let i = 0; i < run.length; i++) if (!((run[i] as number) >= 0 && (run[i] as number) < this.count && (i === 0 || (run[i] as number) > (run[i - 1] as number)))) return null;
     return run;
   }
 
@@ -287,10 +363,10 @@ export class SharedWorksFile {
       if (!wa || !wb) return null;
       const out: SharedWork[] = [];
       for (const ord of intersect(wa, wb)) {
-        const id = this.workIds.line(ord), line = this.works.line(ord);
-        if (id === undefined || line === undefined) return null;
-        const [title, year, authors] = JSON.parse(line) as unknown[];
-        const work_id = JSON.parse(id) as unknown;
+        const lines = this.linesOf(ord);
+        if (!lines) return null;
+        const [title, year, authors] = JSON.parse(lines[1]) as unknown[];
+        const work_id = JSON.parse(lines[0]) as unknown;
         if (typeof work_id !== 'string' || !(title === null || typeof title === 'string') || !(year === null || Number.isInteger(year)) || !Number.isInteger(authors)) return null;
         out.push({ work_id, title, year: year as number | null, authors: authors as number });
       }
@@ -301,16 +377,36 @@ export class SharedWorksFile {
   }
 
   /**
-   * The sections whole (what an update starts from), when the file's nodes are `ids` (the graph being updated,
-   * one line each); null when they are not — the update then reads them from the store whole.
+   * The sections whole (what an update starts from, or a file written whole again), when the file's nodes are
+   * `ids` (the graph being updated, one line each); null when they are not — the update then reads them from the
+   * store whole.
    */
   whole(ids: readonly string[]): WorksSections | null {
-    if (ids.length !== this.nodes) return null;
+    if (ids.length !== this.nodes || !this.changes) return null;
     const mine = this.ids.load();
-    for (let u = 0; u < ids.length; u++) if (mine[u] !== ids[u]) return null;
-    const personWorksAt = this.file.array('personWorksAt') as Int32Array, personWorks = this.file.array('personWorks') as Int32Array;
-    for (let u = 0; u < this.nodes; u++) if (!((personWorksAt[u] as number) <= (personWorksAt[u + 1] as number))) return null;
+    for (let u = 0; u < ids.length; u++) if ((u < this.baseNodes ? mine[u] : this.added[u - this.baseNodes]) !== ids[u]) return null;
+    let personWorksAt = this.file.array('personWorksAt') as Int32Array, personWorks = this.file.array('personWorks') as Int32Array;
+    for (let u = 0; u < this.baseNodes; u++) if (!((personWorksAt[u] as number) <= (personWorksAt[u + 1] as number))) return null;
     const workIds = this.workIds.load().map((l) => JSON.parse(l) as string), works = [...this.works.load()];
+    const o = this.overlay;
+    if (o) {
+      for (let i = 0; i < o.ords.length; i++) {
+        workIds[o.ords[i] as number] = o.workIds[i] as string;
+        works[o.ords[i] as number] = o.works[i] as string;
+      }
+      if (workIds.length !== o.count || works.some((w) => w === undefined)) return null;
+      const lists = { personWorksAt: new Int32Array(this.nodes + 1), personWorks: new Int32Array(personWorks.length + o.personWorks.length) };
+      let at = 0;
+      for (let u = 0; u < this.nodes; u++) {
+        const i = find(o.rows, u);
+        const r = i >= 0 ? o.personWorks.subarray(o.rowAt[i], o.rowAt[i + 1]) : u < this.baseNodes ? personWorks.subarray(personWorksAt[u], personWorksAt[u + 1]) : new Int32Array(0);
+        lists.personWorks.set(r, at);
+        at += r.length;
+        lists.personWorksAt[u + 1] = at;
+      }
+      personWorksAt = lists.personWorksAt;
+      personWorks = lists.personWorks.slice(0, at);
+    }
     for (let i = 0; i < personWorks.length; i++) if (!((personWorks[i] as number) >= 0 && (personWorks[i] as number) < works.length)) return null;
     return { personWorksAt, personWorks, workIds, works };
   }

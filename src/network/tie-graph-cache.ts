@@ -16,8 +16,10 @@ import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
 import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
 import { updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
-import { dropTieGraphFile, purgeTieGraphFiles, readTieGraphFileOf, sharedWorksFile, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
-import { readWorksSections, updateWorksSections, type SharedWork, type WorksSections } from './shared-works.ts';
+import { deltaWritable, dropTieGraphFile, fileIdOf, purgeTieGraphFiles, readTieGraphFileOf, sharedWorksFile, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
+import { OverlayTieGraph } from './overlay-tie-graph.ts';
+import { updateWorksDelta, type WorksOverlay } from './shared-works-delta.ts';
+import { readWorksSections, updateWorksSections, type SharedWork, type SharedWorksFile, type WorksSections } from './shared-works.ts';
 
 /**
  * Graphs kept per store, all of the current data version (contacts aside): one per parameter set, the defaults
@@ -118,7 +120,7 @@ export async function ownerGraphFor(db: Queryable, params: TieParams, owner: str
 export const tieGraphOrigins = { built: 0, read: 0, updated: 0 };
 
 /** What the last update of this process did (for benchmarks). */
-export let lastTieGraphUpdate: (UpdateFigures & { worksMs: number; writeMs: number }) | null = null;
+export let lastTieGraphUpdate: (UpdateFigures & { worksMs: number; writeMs: number; written: 'delta' | 'whole' | null }) | null = null;
 
 /**
  * The graph of this data version: from this store's file when it is of this version; else an older graph (the
@@ -151,21 +153,11 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
   const since = base ? await updatableSince(db, base.version, version) : null;
   let built: BuiltTieGraph;
   let figures: UpdateFigures | null = null;
-  /** The works sections of the graph updated (its file's, when it holds them for its nodes), for updateWorksSections. */
-  let oldWorks: (() => WorksSections | null) | null = null;
   if (base && since !== null) {
     tieGraphOrigins.updated++;
     const u = await updateTieGraph(db, { graph: base.graph, params, mentors: base.mentors }, since);
     figures = u.figures;
     built = u;
-    oldWorks = () => {
-      const f = sharedWorksFile(dir, base.version, params);
-      try {
-        return f?.whole(base.graph.ids) ?? null;
-      } finally {
-        f?.close();
-      }
-    };
   } else {
     // an older file that cannot be updated may name an erased person: it goes now (and the graph read from it)
     file?.release();
@@ -177,14 +169,44 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
   // the works its people can share (an update reads those of the changed people only, when the older file has them).
   const t = performance.now();
   let worksMs = 0;
+  let written: 'delta' | 'whole' | null = null;
   if (dir && (await dataVersions(db)).withoutContacts === version) {
-    const before = oldWorks?.() ?? null;
-    const works = before && since !== null ? await updateWorksSections(db, built.graph, params, before, since) : await readWorksSections(db, built.graph, params);
-    worksMs = performance.now() - t;
-    if ((await dataVersions(db)).withoutContacts === version) writeTieGraphFile(dir, built.graph, version, params, MAX_GRAPHS_PER_STORE, built.mentors, works);
+    // the works as the older file (and its delta) hold them, when they are of the graph updated
+    const before = base && since !== null ? sharedWorksFile(dir, base.version, params) : null;
+    try {
+      let graph = built.graph;
+      const overDelta = before !== null && graph instanceof OverlayTieGraph && worksFit(before, base!.graph) && deltaWritable(dir, graph, params) && !overgrown(graph);
+      // a works overlay that cannot be made (the older delta's works damaged) is made whole from the store
+      let works: WorksSections | WorksOverlay | null = overDelta ? await updateWorksDelta(db, graph.index, params, before, since as number).catch(() => null) : null;
+      if (!works) {
+        if (graph instanceof OverlayTieGraph) built = { ...built, graph: (graph = graph.materialized()) };
+        const old = before && since !== null ? before.whole(base!.graph.ids) : null;
+        works = old && since !== null ? await updateWorksSections(db, graph, params, old, since) : await readWorksSections(db, graph, params);
+      }
+      worksMs = performance.now() - t;
+      if ((await dataVersions(db)).withoutContacts === version) {
+        writeTieGraphFile(dir, graph, version, params, MAX_GRAPHS_PER_STORE, built.mentors, works);
+        written = 'ords' in works ? 'delta' : 'whole';
+      }
+    } finally {
+      before?.close();
+    }
   }
-  if (figures) lastTieGraphUpdate = { ...figures, worksMs, writeMs: performance.now() - t - worksMs };
+  if (figures) lastTieGraphUpdate = { ...figures, worksMs, writeMs: performance.now() - t - worksMs, written };
   return { graph: built.graph, params: built.params, mentors: built.mentors, sharedWorks: sharedWorksOf(dir, version, params, built.graph) };
+}
+
+/**
+ * A delta is written whole into a new base file once it holds more than a quarter of the base's entries (or
+ * nodes): each reader reads the delta whole, and a row outside it costs a merge.
+ */
+const overgrown = (g: OverlayTieGraph): boolean => g.deltaEntries > (g.base.offsets[g.base.ids.length] as number) / 4 || g.delta.changed.length > g.base.ids.length / 4;
+
+/** Whether works sections read from a file are those of graph `g`'s nodes: the same base file, and the same nodes added over it. */
+function worksFit(works: SharedWorksFile, g: TieGraph): boolean {
+  const root = g instanceof OverlayTieGraph ? g.base : g;
+  const added = g instanceof OverlayTieGraph ? g.delta.added : [];
+  return works.baseId !== undefined && works.baseId === fileIdOf(root) && works.nodes === g.ids.length && works.added.length === added.length && works.added.every((id, i) => id === added[i]);
 }
 
 /** The shared works of a graph's people, from its file of this version (shared-works.ts); null when there is none. */

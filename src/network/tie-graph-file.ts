@@ -9,11 +9,15 @@
  * SortedIdIndex) and the node ids as lines; meta: the data version and the resolved parameters. A graph is read
  * back without its ties, which it reads from the file kept open as they are needed (file-tie-graph.ts).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BundleFile, decodeBundle, encodeBundle, readBundleMeta, writeBundle, type Bundle } from '../core/array-bundle.ts';
-import { idOrder, SortedIdIndex, type TieGraph } from './csr.ts';
+import { GrownIndex, idOrder, SortedIdIndex, type TieGraph } from './csr.ts';
+import { listView } from '../core/array-bundle.ts';
+import { OverlayTieGraph } from './overlay-tie-graph.ts';
+import { deltaBundle, deltaFileOf, DELTA_SUFFIX, readDeltaFile, type DeltaMeta } from './tie-graph-delta-file.ts';
+import type { WorksOverlay } from './shared-works-delta.ts';
 import { FileTieGraph } from './file-tie-graph.ts';
 import { SharedWorksFile, type WorksSections } from './shared-works.ts';
 import type { MentorLayer, ResolvedTieParams } from './tie-graph.ts';
@@ -25,7 +29,15 @@ interface Meta {
   params: [number, number, number];
   /** What the graph holds: 'people' (every person, no contact list: tie-graph-cache.ts). Older files, without it, held every list. */
   holds?: string;
+  /** A random id of this write of the file: what a delta file names as its base (tie-graph-delta-file.ts). Older files have none. */
+  id?: string;
 }
+
+/** The id of the file each graph was read from or written to (the base a delta over it can name). */
+const fileIds = new WeakMap<TieGraph, string>();
+
+/** The id of the file a graph was read from or last written to by this process; undefined for any other graph. */
+export const fileIdOf = (g: TieGraph): string | undefined => fileIds.get(g);
 
 const HOLDS = 'people';
 
@@ -38,13 +50,14 @@ function fileFor(dir: string, p: ResolvedTieParams): string {
 
 const NO_MENTORS: MentorLayer = { a: new Int32Array(0), b: new Int32Array(0), w: new Float64Array(0) };
 
-function bundleOf(graph: TieGraph, version: string, p: ResolvedTieParams, mentors: MentorLayer = NO_MENTORS, works?: WorksSections): Bundle<Meta> {
+function bundleOf(graph: TieGraph, version: string, p: ResolvedTieParams, mentors: MentorLayer = NO_MENTORS, works?: WorksSections, id?: string): Bundle<Meta> {
   const { weights, costs, offsets, targets, kinds } = graph;
   const arrays = { weights, costs, offsets, targets, kinds, order: idOrder(graph), mentorA: mentors.a, mentorB: mentors.b, mentorW: mentors.w };
-  if (!works) return { meta: { version, params: paramsKey(p), holds: HOLDS }, arrays, lines: { ids: graph.ids } };
+  const meta: Meta = { version, params: paramsKey(p), holds: HOLDS, ...(id ? { id } : {}) };
+  if (!works) return { meta, arrays, lines: { ids: graph.ids } };
   // with the works each person can share (shared-works.ts), the ids indexed so that one is read alone
   return {
-    meta: { version, params: paramsKey(p), holds: HOLDS },
+    meta,
     arrays: { ...arrays, personWorksAt: works.personWorksAt, personWorks: works.personWorks },
     lines: { ids: graph.ids, workIds: works.workIds.map((id) => JSON.stringify(id)), works: works.works },
     indexed: ['ids', 'workIds', 'works'],
@@ -122,6 +135,7 @@ function fileGraphOf(file: BundleFile<Meta>): GraphFile | null {
   const mentors = { a, b, w };
   if (!consistent(ids.list.length, targetsAt.length, offsets, order, mentors) || !ids.ascending(order)) return null;
   const graph = new FileTieGraph(file, ids.list, order, offsets);
+  if (meta.id) fileIds.set(graph, meta.id);
   return { graph, version: meta.version, params: meta.params, mentors, release: () => graph.close() };
 }
 
@@ -130,7 +144,7 @@ export function readTieGraphFile(dir: string | null, version: string, p: Resolve
   const got = readTieGraphFileOf(dir, p);
   if (got && got.version === version) return got.graph;
   got?.release();
-  if (dir) rmSync(fileFor(dir, p), { force: true });
+  dropTieGraphFile(dir, p);
   return null;
 }
 
@@ -149,20 +163,53 @@ export function readTieGraphFileOf(dir: string | null, p: ResolvedTieParams): Gr
   } catch {
     // unreadable: as if damaged
   }
-  if (got && JSON.stringify(got.params) === JSON.stringify(paramsKey(p))) return got;
+  if (got && file && JSON.stringify(got.params) === JSON.stringify(paramsKey(p))) return withDelta(got, file.meta.id, at);
   file?.close();
   rmSync(at, { force: true });
+  rmSync(deltaFileOf(at), { force: true });
   return null;
+}
+
+/** The graph of a base file with its delta file read over it, when there is one made over this base; else the base (and a delta over another goes). */
+function withDelta(base: GraphFile, id: string | undefined, at: string): GraphFile {
+  const g = base.graph;
+  const n0 = g.ids.length;
+  const baseLen = (u: number): number => (u < n0 ? (g.offsets[u + 1] as number) - (g.offsets[u] as number) : 0);
+  let read = null;
+  try {
+    read = readDeltaFile(deltaFileOf(at), id, n0, g.offsets[n0] as number, base.params, baseLen);
+  } catch {
+    // unreadable: as if there were none
+  }
+  if (!read) {
+    rmSync(deltaFileOf(at), { force: true });
+    return base;
+  }
+  const { delta } = read;
+  const added = delta.added;
+  const ids = listView(n0 + added.length, (i) => (i < n0 ? g.ids[i] : added[i - n0]));
+  const index = added.length ? new GrownIndex(g.index, new Map(added.map((id, i) => [id, n0 + i]))) : g.index;
+  return { graph: new OverlayTieGraph(g, delta, ids, index), version: read.meta.version, params: base.params, mentors: read.mentors, release: base.release };
 }
 
 /** The data version the file of these parameters names (from its header only); null when there is none. */
 export function tieGraphFileVersion(dir: string | null, p: ResolvedTieParams): string | null {
-  return dir ? (readBundleMeta<Meta>(fileFor(dir, p))?.version ?? null) : null;
+  return dir ? versionAt(fileFor(dir, p)) : null;
+}
+
+/** The version a graph file holds: its delta's when the delta was made over it, else its own (headers only). */
+function versionAt(file: string): string | null {
+  const base = readBundleMeta<Meta>(file);
+  if (!base) return null;
+  const delta = base.id ? readBundleMeta<DeltaMeta>(deltaFileOf(file)) : null;
+  return delta?.holds === 'delta' && delta.base === base.id ? delta.version : base.version;
 }
 
 /** Delete the file of these parameters (an older graph that could not be updated: it may name an erased person). */
 export function dropTieGraphFile(dir: string | null, p: ResolvedTieParams): void {
-  if (dir) rmSync(fileFor(dir, p), { force: true });
+  if (!dir) return;
+  rmSync(fileFor(dir, p), { force: true });
+  rmSync(deltaFileOf(fileFor(dir, p)), { force: true });
 }
 
 /** The shared works kept in the file of these parameters, when it is of this version and holds them (shared-works.ts). */
@@ -171,22 +218,47 @@ export function sharedWorksFile(dir: string | null, version: string, p: Resolved
 }
 
 /**
- * Keep the graph on disk for the next process, with the works its people can share when given; files of other
- * parameter sets beyond `keep` go, oldest first.
+ * Whether a graph made over a base (overlay-tie-graph.ts) can be kept as a delta file over the file of these
+ * parameters: that file is still the one its base was read from or written to.
  */
-export function writeTieGraphFile(dir: string | null, graph: TieGraph, version: string, p: ResolvedTieParams, keep = 2, mentors?: MentorLayer, works?: WorksSections): void {
+export function deltaWritable(dir: string | null, graph: TieGraph, p: ResolvedTieParams): graph is OverlayTieGraph {
+  if (!dir || !(graph instanceof OverlayTieGraph)) return false;
+  const id = fileIds.get(graph.base);
+  return id !== undefined && readBundleMeta<Meta>(fileFor(dir, p))?.id === id;
+}
+
+/**
+ * Keep the graph on disk for the next process, with the works its people can share when given: a graph made over
+ * the base in the file (deltaWritable) as a delta file beside it, with the works as an overlay; any other whole
+ * (a graph made over a base is made whole first). Files of other parameter sets beyond `keep` go, oldest first.
+ */
+export function writeTieGraphFile(dir: string | null, graph: TieGraph, version: string, p: ResolvedTieParams, keep = 2, mentors?: MentorLayer, works?: WorksSections | WorksOverlay): void {
   if (!dir) return;
   const file = fileFor(dir, p);
-  if (!writeBundle(file, bundleOf(graph, version, p, mentors, works))) return; // a full disk, or an id with a line break: rebuilt next time
+  const overlay = works && 'ords' in works ? works : null;
+  if (deltaWritable(dir, graph, p) && (!works || overlay)) {
+    const id = fileIds.get(graph.base) as string;
+    if (!writeBundle(deltaFileOf(file), deltaBundle(graph, { version, params: paramsKey(p), base: id }, mentors ?? NO_MENTORS, overlay))) return;
+  } else {
+    if (overlay) throw new Error('a works overlay is written with a delta over its base only');
+    const id = randomBytes(8).toString('hex');
+    const whole = graph instanceof OverlayTieGraph ? graph.materialized() : graph;
+    if (!writeBundle(file, bundleOf(whole, version, p, mentors, works as WorksSections | undefined, id))) return; // a full disk, or an id with a line break: rebuilt next time
+    fileIds.set(graph, id);
+    rmSync(deltaFileOf(file), { force: true });
+  }
   // Files of another data version are of no use to anyone (and may name an erased person): they go; of the
   // rest, the newest `keep` stay.
   const others = readdirSync(dir)
     .filter((f) => f.endsWith(SUFFIX) && path.join(dir, f) !== file)
     .map((f) => path.join(dir, f))
-    .filter((f) => (readBundleMeta<Meta>(f)?.version === version ? true : (rmSync(f, { force: true }), false)))
-    .map((f) => ({ f, at: statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .filter((f) => (versionAt(f) === version ? true : (rmSync(f, { force: true }), rmSync(deltaFileOf(f), { force: true }), false)))
+    .map((f) => ({ f, at: Math.max(statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0, statSync(deltaFileOf(f), { throwIfNoEntry: false })?.mtimeMs ?? 0) }))
     .sort((a, b) => a.at - b.at);
-  for (const { f } of others.slice(0, Math.max(0, others.length - (keep - 1)))) rmSync(f, { force: true });
+  for (const { f } of others.slice(0, Math.max(0, others.length - (keep - 1)))) {
+    rmSync(f, { force: true });
+    rmSync(deltaFileOf(f), { force: true });
+  }
 }
 
 /** Delete every graph file of a store (after an erasure: no file may still hold the person). */
@@ -198,5 +270,5 @@ export function purgeTieGraphFiles(dir: string | null): void {
   } catch {
     return;
   }
-  for (const f of names) if (f.endsWith(SUFFIX) || f.endsWith('.tmp')) rmSync(path.join(dir, f), { force: true });
+  for (const f of names) if (f.endsWith(SUFFIX) || f.endsWith(DELTA_SUFFIX) || f.endsWith('.tmp')) rmSync(path.join(dir, f), { force: true });
 }

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPath } from '../core/paths.ts';
-import { prng } from '../core/prng.ts';
 import { refreshDerived } from '../derived/refresh-derived.ts';
 import { erasePerson } from '../identity/erase.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
@@ -20,46 +19,17 @@ import { BACKENDS, openFreshStore, reopenableStore } from '../store/test-backend
 import { migrate } from '../store/migrate.ts';
 import { EDUCATION_FILES } from '../api/test-education-fixture.ts';
 import type { TieGraph } from './csr.ts';
-import { PathFinder } from './path-finder.ts';
+import { samePaths, ties } from './test-graphs.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS, resolveTieParams, type BuiltTieGraph } from './tie-graph.ts';
 import { tieGraphFor, tieGraphOrigins } from './tie-graph-cache.ts';
 import { readTieGraphFileOf, writeTieGraphFile } from './tie-graph-file.ts';
 import { FileTieGraph } from './file-tie-graph.ts';
+import { OverlayTieGraph } from './overlay-tie-graph.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { updateTieGraph } from './tie-graph-update.ts';
 
-/** Every tie as "a|b|weight|kinds" by id (node indices differ between the two graphs), weights to 12 digits. */
-const ties = (g: TieGraph): string[] => {
-  const out: string[] = [];
-  for (let u = 0; u < g.ids.length; u++) {
-    for (let j = g.offsets[u] as number; j < (g.offsets[u + 1] as number); j++) {
-      out.push(`${g.ids[u]}|${g.ids[g.targets[j] as number]}|${(g.weights[j] as number).toPrecision(12)}|${(g.costs[j] as number).toPrecision(12)}|${g.kinds[j]}`);
-    }
-  }
-  return out.sort();
-};
 const mentorsOf = (b: BuiltTieGraph): string[] => [...b.mentors.a].map((a, i) => `${b.graph.ids[a]}>${b.graph.ids[b.mentors.b[i] as number]}=${b.mentors.w[i]}`).sort();
 const nodes = (g: TieGraph): string[] => [...g.ids].sort();
-
-/** The same k = 3 paths (as ids, costs to 12 digits) between random pairs of people of both graphs. */
-function samePaths(a: TieGraph, b: TieGraph, pairs = 40): number {
-  const rnd = prng(3);
-  let found = 0;
-  const fa = new PathFinder(a), fb = new PathFinder(b);
-  for (let i = 0; i < pairs; i++) {
-    const s = a.ids[Math.floor(rnd() * a.ids.length)] as string;
-    // a target a few hops away: the end of a short walk in a
-    let v = a.index.get(s) as number;
-    for (let h = 0; h < 3 && (a.offsets[v + 1] as number) > (a.offsets[v] as number); h++) v = a.targets[(a.offsets[v] as number) + Math.floor(rnd() * ((a.offsets[v + 1] as number) - (a.offsets[v] as number)))] as number;
-    const t = a.ids[v] as string;
-    if (s === t) continue;
-    const show = (g: TieGraph, f: PathFinder) => f.kBest(g.index.get(s) as number, g.index.get(t) as number, 3, 4).map((x) => `${x.cost.toPrecision(12)}:${x.nodes.map((n) => g.ids[n]).join('>')}`);
-    const pa = show(a, fa);
-    expect(show(b, fb)).toEqual(pa);
-    found += pa.length;
-  }
-  return found;
-}
 
 for (const backend of BACKENDS) {
   describe(`tie graph updated after an ingest (${backend})`, () => {
@@ -85,9 +55,14 @@ for (const backend of BACKENDS) {
         const since = await updatableSince(store, v0, (await dataVersions(store)).withoutContacts);
         expect(since).not.toBeNull();
         const updated = await updateTieGraph(store, old, since as number);
-        // the update read the file's arrays whole: nothing of it is left to read, and it is closed
-        if (old.graph instanceof FileTieGraph) expect(old.graph.fileOpen).toBe(false);
+        // the update is a delta over the older graph: of a file, it read the changed people's rows only
+        expect(updated.graph).toBeInstanceOf(OverlayTieGraph);
+        expect((updated.graph as OverlayTieGraph).base).toBe(old.graph);
+        if (old.graph instanceof FileTieGraph) expect(old.graph.wholeArrays).toEqual([]);
         const fresh = await buildTieGraph(store, p, { owners: 'none', allPeople: true });
+        // paths read row by row over the delta and its base, before any array of it is made whole
+        expect(samePaths(fresh.graph, updated.graph)).toBeGreaterThan(10);
+        if (old.graph instanceof FileTieGraph) expect(old.graph.wholeArrays).toEqual([]);
         // the same people; a node whose last tie went stays, tieless, until the next full build
         const leftover = nodes(updated.graph).filter((id) => !fresh.graph.index.has(id));
         expect(nodes(updated.graph).filter((id) => fresh.graph.index.has(id))).toEqual(nodes(fresh.graph));

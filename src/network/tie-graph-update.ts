@@ -14,7 +14,9 @@
  * another reference year is answered by a full build (tie-graph-cache.ts decides).
  */
 import type { Queryable, SqlValue } from '../store/store.ts';
+import { listView } from '../core/array-bundle.ts';
 import { buildCsr, EdgeList, GrownIndex, KIND_COAUTHOR, KIND_MENTOR, type NodeIndex, type TieGraph } from './csr.ts';
+import { OverlayTieGraph } from './overlay-tie-graph.ts';
 import { coauthorPairsOfSql, mentorLayerOf, mentorRows, pushTieRow, type BuiltTieGraph, type MentorLayer, type TieRow } from './tie-graph.ts';
 
 /**
@@ -143,20 +145,71 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
     if (batchOf.has(a) || batchOf.has(b)) edges.push(a, b, mentors.w[i] as number, KIND_MENTOR);
   }
   lap('ties');
-  const n = ids.size;
-  const allIds = ids.extra.length ? (g.ids as string[]).concat(ids.extra) : g.ids;
-  const index = ids.extra.length ? grown(g.index, ids.added) : g.index;
-  const delta = buildCsr(allIds, index, edges.length, edges.a, edges.b, edges.w, edges.k);
-  const inA = new Uint8Array(n);
-  for (const v of batchOf.keys()) inA[v] = 1;
-  const graph = mergeRows(g, delta, inA);
+  const graph = overlayOf(g, ids, edges, batchOf);
+  const { dOffsets, targets } = graph.delta;
+  let recomputedTies = 0;
+  for (const u of batchOf.keys()) for (let e = dOffsets[u] as number; e < (dOffsets[u + 1] as number); e++) if (u < (targets[e] as number) || !batchOf.has(targets[e] as number)) recomputedTies++;
   lap('merge');
   return {
     graph,
     params: p,
     mentors: mentorLayerOf(mentors),
-    figures: { changedPeople: batchOf.size, recomputedTies: delta.targets.length / 2, addedNodes: ids.extra.length, ms },
+    figures: { changedPeople: batchOf.size, recomputedTies, addedNodes: ids.extra.length, ms },
   };
+}
+
+/**
+ * The graph after the update as the base of `g` (g itself, or the base of the delta g already is) with the ties
+ * of every node changed since that base (overlay-tie-graph.ts): `edges` are the current ties with an end in the
+ * nodes changed now (`now`); the older delta's ties with no end among them are kept as they are.
+ */
+function overlayOf(g: TieGraph, ids: GrowingIds, edges: EdgeList, now: ReadonlyMap<number, number>): OverlayTieGraph {
+  const prev = g instanceof OverlayTieGraph ? g.delta : null;
+  const base = g instanceof OverlayTieGraph ? g.base : g;
+  const n = ids.size, n0 = base.ids.length, nOld = g.ids.length;
+  if (prev) {
+    for (let u = 0; u < nOld; u++) {
+      if (now.has(u)) continue;
+      for (let e = prev.dOffsets[u] as number; e < (prev.dOffsets[u + 1] as number); e++) {
+        const t = prev.targets[e] as number;
+        if (u < t && !now.has(t)) edges.push(u, t, prev.weights[e] as number, prev.kinds[e] as number);
+      }
+    }
+  }
+  const added = prev ? [...prev.added, ...ids.extra] : ids.extra.slice();
+  const allIds = listView(n, (i) => (i < n0 ? base.ids[i] : added[i - n0]));
+  const index = ids.extra.length ? grown(g.index, ids.added) : g.index;
+  const d = buildCsr(allIds, index, edges.length, edges.a, edges.b, edges.w, edges.k);
+  // A: the older delta's nodes, the ones changed now, and every node the base does not have
+  const inA = new Uint8Array(n);
+  if (prev) for (const v of prev.changed) inA[v] = 1;
+  const baseLen = (u: number): number => (u < n0 ? (base.offsets[u + 1] as number) - (base.offsets[u] as number) : 0);
+  // entries of each row to nodes of A: the older delta's count (from its offsets), and those to nodes new in A
+  const dropped = new Int32Array(n);
+  if (prev) for (let v = 0; v < n0; v++) if (!inA[v]) dropped[v] = baseLen(v) + (prev.dOffsets[v + 1] as number) - (prev.dOffsets[v] as number) - ((prev.offsets[v + 1] as number) - (prev.offsets[v] as number));
+  const newInA: number[] = [];
+  for (const v of now.keys()) if (!inA[v]) newInA.push(v);
+  for (let v = n0; v < n; v++) if (!inA[v] && !now.has(v)) newInA.push(v);
+  for (const v of newInA) inA[v] = 1;
+  for (const v of newInA) {
+    if (v >= n0) continue;
+    for (const t of baseTargets(base, v)) dropped[t]!++;
+  }
+  const offsets = new Int32Array(n + 1);
+  const dLen = (u: number): number => (d.offsets[u + 1] as number) - (d.offsets[u] as number);
+  for (let u = 0; u < n; u++) offsets[u + 1] = (offsets[u] as number) + (inA[u] ? dLen(u) : baseLen(u) - (dropped[u] as number) + dLen(u));
+  const changed = new Int32Array(prev ? prev.changed.length + newInA.length : newInA.length);
+  let k = 0;
+  for (let v = 0; v < n; v++) if (inA[v]) changed[k++] = v;
+  return new OverlayTieGraph(base, { changed, offsets, dOffsets: d.offsets, targets: d.targets, weights: d.weights, costs: d.costs, kinds: d.kinds, added }, allIds, index);
+}
+
+/** Row v's targets in a base graph (only that row read, of a graph read from its file). */
+function baseTargets(base: TieGraph, v: number): Int32Array {
+  const from = base.offsets[v] as number, to = base.offsets[v + 1] as number;
+  if (!base.lazy) return base.targets.subarray(from, to);
+  base.lazy.need(v);
+  return base.lazy.targets.subarray(from, to);
 }
 
 const idOf = (g: TieGraph, ids: GrowingIds, v: number): string => (v < g.ids.length ? (g.ids[v] as string) : (ids.extra[v - g.ids.length] as string));
@@ -165,68 +218,3 @@ function grown(index: NodeIndex, added: ReadonlyMap<string, number>): NodeIndex 
   if (index instanceof GrownIndex) return new GrownIndex(index.base, new Map([...index.added, ...added]));
   return new GrownIndex(index, added);
 }
-
-/**
- * The new CSR: a changed node's row is its row in `delta`; any other node keeps its old row without the entries
- * to changed nodes, merged in target order with its `delta` row (which holds exactly its ties to changed nodes).
- * Which rows lose entries is found from the changed nodes' own old rows (ties are symmetric), so untouched rows —
- * nearly all of them — are copied in blocks, and only the touched ones are looked at entry by entry.
- */
-function mergeRows(oldGraph: TieGraph, deltaGraph: TieGraph, inA: Uint8Array): TieGraph {
-  // every array taken once: a graph read from its file brings each in whole on first use (file-tie-graph.ts)
-  const old = arraysOf(oldGraph), delta = arraysOf(deltaGraph);
-  const n = deltaGraph.ids.length, n0 = oldGraph.ids.length;
-  const dropped = new Int32Array(n);
-  for (let a = 0; a < n0; a++) {
-    if (!inA[a]) continue;
-    for (let e = old.offsets[a] as number; e < (old.offsets[a + 1] as number); e++) {
-      const t = old.targets[e] as number;
-      if (!inA[t]) dropped[t]!++;
-    }
-  }
-  const deltaLen = (u: number): number => (delta.offsets[u + 1] as number) - (delta.offsets[u] as number);
-  const oldLen = (u: number): number => (u < n0 ? (old.offsets[u + 1] as number) - (old.offsets[u] as number) : 0);
-  const offsets = new Int32Array(n + 1);
-  for (let u = 0; u < n; u++) offsets[u + 1] = (offsets[u] as number) + (inA[u] ? deltaLen(u) : oldLen(u) - (dropped[u] as number) + deltaLen(u));
-  const m = offsets[n] as number;
-  const targets = new Int32Array(m), weights = new Float64Array(m), costs = new Float64Array(m), kinds = new Uint8Array(m);
-  const put = (o: number, src: Arrays, e: number): void => {
-    targets[o] = src.targets[e] as number;
-    weights[o] = src.weights[e] as number;
-    costs[o] = src.costs[e] as number;
-    kinds[o] = src.kinds[e] as number;
-  };
-  const untouched = (u: number): boolean => u < n0 && !inA[u] && dropped[u] === 0 && deltaLen(u) === 0;
-  for (let u = 0; u < n; ) {
-    if (untouched(u)) {
-      // a block of untouched rows: the same entries, at a constant shift
-      let v = u + 1;
-      while (v < n && untouched(v)) v++;
-      const from = old.offsets[u] as number, to = old.offsets[v] as number, at = offsets[u] as number;
-      targets.set(old.targets.subarray(from, to), at);
-      weights.set(old.weights.subarray(from, to), at);
-      costs.set(old.costs.subarray(from, to), at);
-      kinds.set(old.kinds.subarray(from, to), at);
-      u = v;
-      continue;
-    }
-    let o = offsets[u] as number;
-    let d = delta.offsets[u] as number;
-    const dEnd = delta.offsets[u + 1] as number;
-    if (!inA[u] && u < n0) {
-      for (let e = old.offsets[u] as number; e < (old.offsets[u + 1] as number); e++) {
-        const t = old.targets[e] as number;
-        if (inA[t]) continue;
-        while (d < dEnd && (delta.targets[d] as number) < t) put(o++, delta, d++);
-        put(o++, old, e);
-      }
-    }
-    while (d < dEnd) put(o++, delta, d++);
-    u++;
-  }
-  return { ids: deltaGraph.ids, index: deltaGraph.index, offsets, targets, weights, costs, kinds };
-}
-
-type Arrays = Pick<TieGraph, 'offsets' | 'targets' | 'weights' | 'costs' | 'kinds'>;
-
-const arraysOf = ({ offsets, targets, weights, costs, kinds }: TieGraph): Arrays => ({ offsets, targets, weights, costs, kinds });
