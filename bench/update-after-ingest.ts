@@ -9,9 +9,12 @@
  * (owner-ties.ts), is timed too. Last, the careers the ingest's refresh derived for the changed people only are
  * compared with a full derivation of the same store, timed.
  *
- *   npx tsx bench/update-after-ingest.ts [--authors 200000] [--quick] [--keep]   (--keep: the store's folder is left, for CLI calls on it)
+ *   npx tsx bench/update-after-ingest.ts [--authors 200000] [--quick] [--keep] [--from DIR]
+ *
+ * --keep leaves the store's folder, for CLI calls on it. --from DIR starts from a copy of a folder a run left
+ * before its 1 % ingest (atlas.duckdb with the 99 %, authors-1.jsonl.gz, works-1.jsonl.gz): no synthesis, no base ingest.
  */
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +32,7 @@ import type { TieGraph } from '../src/network/csr.ts';
 import { lastTieGraphUpdate, ownerGraphFor, tieGraphFor, tieGraphOrigins } from '../src/network/tie-graph-cache.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS } from '../src/network/tie-graph.ts';
 import { openStore } from '../src/store/open-store.ts';
+import type { Store } from '../src/store/store.ts';
 import { storeCacheDir } from '../src/store/cache-dir.ts';
 import { readTieGraphFileOf } from '../src/network/tie-graph-file.ts';
 import { OverlayTieGraph } from '../src/network/overlay-tie-graph.ts';
@@ -36,7 +40,7 @@ import { buildSearchIndex, lastSearchIndexUpdate, searchIndexFor, searchIndexOri
 import type { SearchIndex } from '../src/search/search-index.ts';
 import { synthesize } from '../src/synth/index.ts';
 
-const { values } = parseArgs({ options: { authors: { type: 'string' }, quick: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } }, strict: false });
+const { values } = parseArgs({ options: { authors: { type: 'string' }, quick: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, from: { type: 'string' } }, strict: false });
 const AUTHORS = Number(values.authors ?? (values.quick ? 20_000 : 200_000));
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -84,9 +88,9 @@ function sameTies(a: TieGraph, b: TieGraph): boolean {
 const QUERIES = ['learning', 'neural network', 'robot manipulation', 'reinforcement learning policy', 'graph', 'language model', 'vision transformer', 'optimization', 'data', 'deep learning'];
 const answers = (index: SearchIndex): string => JSON.stringify(QUERIES.map((q) => index.query(q, { limit: 20 })));
 
-const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bench-graph-update-'));
-try {
-  let t = performance.now();
+/** A synthetic snapshot split 99 % / 1 % into `dir`, and the 99 % ingested into a fresh store at `file`. */
+async function base(dir: string, file: string): Promise<Store> {
+  const t0 = performance.now();
   const syn = await synthesize({ authors: AUTHORS, seed: 7, out: path.join(dir, 'synth') });
   const cut = Math.floor(AUTHORS * 0.99);
   const authorIndex = (line: string): number => Number(/"id":"https:\/\/openalex\.org\/A(\d+)"/.exec(line)?.[1] ?? 0) - 5_000_000_000;
@@ -94,14 +98,26 @@ try {
   const leadIndex = (line: string): number => Number(/"author":\{"id":"https:\/\/openalex\.org\/A(\d+)"/.exec(line)?.[1] ?? 0) - 5_000_000_000;
   const [a0, a1] = await split(syn.authorsFile, path.join(dir, 'authors-99.jsonl.gz'), path.join(dir, 'authors-1.jsonl.gz'), (l) => authorIndex(l) < cut);
   const [w0, w1] = await split(syn.worksFile, path.join(dir, 'works-99.jsonl.gz'), path.join(dir, 'works-1.jsonl.gz'), (l) => leadIndex(l) < cut);
-  console.log(`synthetic snapshot: ${AUTHORS.toLocaleString()} authors, ${syn.works.toLocaleString()} works in ${s(performance.now() - t)}; base ${a0} authors + ${w0} works, then ${a1} authors + ${w1} works (${((100 * (w1 ?? 0)) / syn.works).toFixed(2)} % of the works)`);
+  console.log(`synthetic snapshot: ${AUTHORS.toLocaleString()} authors, ${syn.works.toLocaleString()} works in ${s(performance.now() - t0)}; base ${a0} authors + ${w0} works, then ${a1} authors + ${w1} works (${((100 * (w1 ?? 0)) / syn.works).toFixed(2)} % of the works)`);
 
-  const file = path.join(dir, 'atlas.duckdb');
-  let store = await openStore(file);
-  t = performance.now();
+  const store = await openStore(file);
+  const t1 = performance.now();
   await ingestFiles(store, [path.join(dir, 'authors-99.jsonl.gz'), path.join(dir, 'works-99.jsonl.gz')]);
   await refreshDerived(store);
-  console.log(`base ingest + careers + mentorships: ${s(performance.now() - t)}`);
+  console.log(`base ingest + careers + mentorships: ${s(performance.now() - t1)}`);
+  return store;
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bench-graph-update-'));
+try {
+  let t = performance.now();
+  const file = path.join(dir, 'atlas.duckdb');
+  let store: Store;
+  if (typeof values.from === 'string') {
+    for (const f of ['atlas.duckdb', 'authors-1.jsonl.gz', 'works-1.jsonl.gz']) copyFileSync(path.join(values.from, f), path.join(dir, f));
+    console.log(`from ${values.from}: its store of the 99 % and the 1 % files, copied in ${s(performance.now() - t)}`);
+    store = await openStore(file);
+  } else store = await base(dir, file);
   t = performance.now();
   const first = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
   const buildBase = performance.now() - t;

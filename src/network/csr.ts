@@ -175,6 +175,19 @@ export function buildCsr(
   };
 }
 
+/** Index of `v` in the ascending array `a`, or −1. */
+export function findSorted(a: Int32Array, v: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = a[mid] as number;
+    if (x === v) return mid;
+    if (x < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /** Entry index of the tie u→v in the CSR arrays, or −1 when there is none (binary search in u's sorted adjacency). */
 export function edgeIndex(g: TieGraph, u: number, v: number): number {
   let lo = g.offsets[u] as number, hi = (g.offsets[u + 1] as number) - 1;

@@ -3,29 +3,57 @@
  * cost what changed instead of copying and writing every tie (tie-graph-update.ts, tie-graph-file.ts).
  *
  * The delta names a set A of nodes (every node whose ties were computed again since the base, and every node the
- * base does not have) and holds every current tie with an end in A, as a CSR over all nodes (`dOffsets`). Row u of
- * the graph is then: for u in A, its delta row; for any other node, its base row without the entries to nodes of
- * A, merged in target order with its delta row (which holds exactly its ties to A). The merged graph's offsets are
- * kept with the delta (computing them needs the base rows of A), so a row is made when a search first reaches it,
- * from one base row and one delta row: a path query reads a few hundred rows of the base, as it would without the
- * delta. The whole arrays (an export, a file written whole) are made on first use.
+ * base does not have) and holds every current tie with an end in A, as rows of the nodes that have any (`rows`,
+ * `rowAt`: a sparse CSR). Row u of the graph is then: for u in A, its delta row; for any other node, its base row
+ * without the entries to nodes of A, merged in target order with its delta row (which holds exactly its ties to
+ * A). The length of each row outside A that differs from its base row's is kept with the delta (`resized`, `sizes`:
+ * counting the entries a row loses needs the base rows of A), so the offsets are one pass over the base's, and a
+ * row is made when a search first reaches it, from one base row and one delta row: a path query reads a few
+ * hundred rows of the base, as it would without the delta. Everything the delta holds is proportional to what
+ * changed. The whole arrays (an export, a file written whole) are made on first use.
  */
-import { tieWeight, type LazyRows, type NodeIndex, type RowArrays, type TieGraph } from './csr.ts';
+import { findSorted, tieWeight, type LazyRows, type NodeIndex, type RowArrays, type TieGraph } from './csr.ts';
 
 /** What an update changed over a base graph of `baseNodes` nodes (see the module's note). */
 export interface TieDelta {
   /** The nodes of A, ascending; every node from `baseNodes` on is one. */
   changed: Int32Array;
-  /** The merged graph's row offsets (nodes + 1). */
-  offsets: Int32Array;
-  /** The delta's row offsets (nodes + 1) into its tie arrays. */
-  dOffsets: Int32Array;
+  /** The nodes whose delta row is not empty, ascending, and where each row starts in the tie arrays (rows + 1). */
+  rows: Int32Array;
+  rowAt: Int32Array;
   targets: Int32Array;
   weights: Float64Array;
   costs: Float64Array;
   kinds: Uint8Array;
+  /** The nodes outside A whose row is not as long as their base row, ascending, and the length of each. */
+  resized: Int32Array;
+  sizes: Int32Array;
   /** Ids of the nodes from `baseNodes` on, in order. */
   added: readonly string[];
+}
+
+/** Where node u's delta row is in the delta's tie arrays. */
+export function deltaRow(d: TieDelta, u: number): [number, number] {
+  const i = findSorted(d.rows, u);
+  return i < 0 ? [0, 0] : [d.rowAt[i] as number, d.rowAt[i + 1] as number];
+}
+
+/** The merged graph's offsets over a base with these offsets (n nodes in all), and the nodes of A marked. */
+export function mergedOffsets(baseOffsets: Int32Array, baseNodes: number, d: TieDelta, n: number): { offsets: Int32Array; inA: Uint8Array } {
+  const inA = new Uint8Array(n);
+  for (const v of d.changed) inA[v] = 1;
+  const offsets = new Int32Array(n + 1);
+  let r = 0, z = 0;
+  for (let u = 0; u < n; u++) {
+    let dLen = 0;
+    if (r < d.rows.length && d.rows[r] === u) dLen = (d.rowAt[r + 1] as number) - (d.rowAt[r++] as number);
+    let len: number;
+    if (inA[u]) len = dLen;
+    else if (z < d.resized.length && d.resized[z] === u) len = d.sizes[z++] as number;
+    else len = u < baseNodes ? (baseOffsets[u + 1] as number) - (baseOffsets[u] as number) : 0;
+    offsets[u + 1] = (offsets[u] as number) + len;
+  }
+  return { offsets, inA };
 }
 
 export class OverlayTieGraph implements TieGraph {
@@ -33,8 +61,8 @@ export class OverlayTieGraph implements TieGraph {
   readonly lazy: LazyRows;
   private readonly n0: number;
   private readonly inA: Uint8Array;
-  /** Rows as a search makes them: targets and costs, and where each entry came from (`from`). */
-  private readonly rows: { targets: Int32Array; costs: Float64Array; from: Int32Array };
+  /** Rows as a search makes them: targets and costs. */
+  private readonly rows: { targets: Int32Array; costs: Float64Array };
   private readonly made: Uint8Array;
   private whole: RowArrays | null = null;
 
@@ -46,24 +74,17 @@ export class OverlayTieGraph implements TieGraph {
   ) {
     const n = ids.length;
     this.n0 = base.ids.length;
-    this.offsets = delta.offsets;
-    this.inA = new Uint8Array(n);
-    for (const v of delta.changed) this.inA[v] = 1;
+    ({ offsets: this.offsets, inA: this.inA } = mergedOffsets(base.offsets, this.n0, delta, n));
     const m = this.offsets[n] as number;
     // full-length arrays filled row by row: a page never written takes no memory
-    this.rows = { targets: new Int32Array(m), costs: new Float64Array(m), from: new Int32Array(m) };
+    this.rows = { targets: new Int32Array(m), costs: new Float64Array(m) };
     this.made = new Uint8Array(n);
-    const { targets, costs, from } = this.rows;
+    const { targets, costs } = this.rows;
     this.lazy = {
       targets,
       costs,
       need: (u) => this.make(u),
-      weight: (e) => {
-        if (this.whole) return this.whole.weights[e] as number;
-        this.make(this.rowAt(e));
-        const f = from[e] as number;
-        return f >= 0 ? tieWeight(this.base, f) : (this.delta.weights[-1 - f] as number);
-      },
+      weight: (e) => (this.whole ? (this.whole.weights[e] as number) : this.weightOf(e)),
     };
   }
 
@@ -106,7 +127,24 @@ export class OverlayTieGraph implements TieGraph {
     return lo;
   }
 
-  /** Row u's targets and costs (and where each came from), from its base row (its two columns only) and delta row. */
+  /**
+   * The weight of entry e, from where it came: its row is merged again, the entry's source kept (a hop's weight is
+   * asked for the few hops an answer shows, so no array of sources is kept for every entry).
+   */
+  private weightOf(e: number): number {
+    const u = this.rowAt(e);
+    const from = new Int32Array((this.offsets[u + 1] as number) - (this.offsets[u] as number));
+    const scratch = { targets: new Int32Array(from.length), costs: new Float64Array(from.length), from };
+    const { base } = this;
+    const own = !this.inA[u] && u < this.n0;
+    if (own) base.lazy?.need(u);
+    const at = own ? (base.offsets[u] as number) : 0;
+    this.mergeRow(u, own ? (base.lazy ?? base) : null, at, own ? (base.offsets[u + 1] as number) - at : 0, scratch, -(this.offsets[u] as number));
+    const f = from[e - (this.offsets[u] as number)] as number;
+    return f >= 0 ? tieWeight(base, f) : (this.delta.weights[-1 - f] as number);
+  }
+
+  /** Row u's targets and costs, from its base row (its two columns only) and delta row. */
   private make(u: number): void {
     if (this.made[u] || this.whole) return;
     const { base } = this;
@@ -123,13 +161,14 @@ export class OverlayTieGraph implements TieGraph {
 
   /**
    * Row u into `out` from the base's columns `b` (its row at `at`, `len` entries) without entries to A, merged with
-   * the delta row (see the module's note); `out.from` (when given) gets each entry's base index, or −1 − its delta index.
+   * the delta row (see the module's note), at the row's place shifted by `shift`; `out.from` (when given) gets each
+   * entry's base index, or −1 − its delta index.
    */
-  private mergeRow(u: number, b: Partial<RowArrays> | null, at: number, len: number, out: Partial<RowArrays> & { from?: Int32Array }): void {
+  private mergeRow(u: number, b: Partial<RowArrays> | null, at: number, len: number, out: Partial<RowArrays> & { from?: Int32Array }, shift = 0): void {
     const { delta: d, inA } = this;
-    let o = this.offsets[u] as number;
-    let k = d.dOffsets[u] as number;
-    const kEnd = d.dOffsets[u + 1] as number;
+    let o = (this.offsets[u] as number) + shift;
+    const [k0, kEnd] = deltaRow(d, u);
+    let k = k0;
     const fromDelta = (): void => {
       out.targets![o] = d.targets[k] as number;
       out.costs![o] = d.costs[k] as number;
@@ -152,14 +191,13 @@ export class OverlayTieGraph implements TieGraph {
       }
     }
     while (k < kEnd) fromDelta();
-    if (o !== this.offsets[u + 1]) throw new Error(`tie graph delta does not fit its base at node ${u}`);
+    if (o - shift !== this.offsets[u + 1]) throw new Error(`tie graph delta does not fit its base at node ${u}`);
   }
 
   /** Every row made whole: rows the delta does not touch are copied from the base's whole arrays in blocks. */
   private all(): RowArrays {
     if (this.whole) return this.whole;
     const { base, n0, inA, offsets } = this;
-    const { dOffsets } = this.delta;
     const m = offsets[this.ids.length] as number;
     // the targets and costs of rows made so far are made again, identically, into the same arrays
     const c: RowArrays = { targets: this.rows.targets, costs: this.rows.costs, weights: new Float64Array(m), kinds: new Uint8Array(m) };
@@ -167,7 +205,7 @@ export class OverlayTieGraph implements TieGraph {
     const bo = base.offsets;
     const n = this.ids.length;
     const untouched = (u: number): boolean =>
-      u < n0 && !inA[u] && dOffsets[u] === dOffsets[u + 1] && (offsets[u + 1] as number) - (offsets[u] as number) === (bo[u + 1] as number) - (bo[u] as number);
+      u < n0 && !inA[u] && findSorted(this.delta.rows, u) < 0 && (offsets[u + 1] as number) - (offsets[u] as number) === (bo[u + 1] as number) - (bo[u] as number);
     for (let u = 0; u < n; ) {
       if (!untouched(u)) {
         const own = !inA[u] && u < n0;

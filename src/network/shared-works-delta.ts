@@ -11,9 +11,8 @@
  */
 import type { Queryable } from '../store/store.ts';
 import type { NodeIndex } from './csr.ts';
-import { COUNTED, evidenceWorks, workLine } from './shared-works.ts';
+import { changedNodes, changedPeoplesWorks, workLine } from './shared-works.ts';
 import type { ResolvedTieParams } from './tie-graph.ts';
-import { changedPeopleSql } from './tie-graph-update.ts';
 
 /** Lists and lines that replace (or add to) the base file's. */
 export interface WorksOverlay {
@@ -25,8 +24,8 @@ export interface WorksOverlay {
   personWorks: Int32Array;
   /** Ordinals whose lines replace the base's or come after its last, ascending. */
   ords: Int32Array;
-  workIds: string[];
-  works: string[];
+  workIds: readonly string[];
+  works: readonly string[];
   /** Ordinals in all. */
   count: number;
 }
@@ -39,19 +38,6 @@ export interface WorksBefore {
   workIdOf(ord: number): string | undefined;
   readonly count: number;
   readonly overlay: WorksOverlay | null;
-}
-
-/** Index of `v` in ascending `a`, or −1. */
-export function find(a: Int32Array, v: number): number {
-  let lo = 0, hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const x = a[mid] as number;
-    if (x === v) return mid;
-    if (x < v) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 /** Whether an overlay's arrays hold together for n nodes (the runs' order is checked as each is read). */
@@ -69,13 +55,7 @@ export function overlayFits(w: WorksOverlay, n: number): boolean {
  * of the graph after them, whose first nodes are the ones `before` knows, in the same order.
  */
 export async function updateWorksDelta(db: Queryable, index: NodeIndex, p: ResolvedTieParams, before: WorksBefore, since: number): Promise<WorksOverlay> {
-  const changed = new Set<number>();
-  for await (const batch of db.iterate<{ person_id: string }>(changedPeopleSql(1), [since], 50_000)) {
-    for (const r of batch) {
-      const u = index.get(r.person_id);
-      if (u !== undefined) changed.add(u);
-    }
-  }
+  const changed = await changedNodes(db, index, since);
   // the ordinals of the works the changed people had
   const ordOf = new Map<string, number>();
   for (const u of changed) {
@@ -91,15 +71,7 @@ export async function updateWorksDelta(db: Queryable, index: NodeIndex, p: Resol
   const lines = new Map<number, [string, string]>();
   const lists = new Map<number, number[]>();
   for (const u of changed) lists.set(u, []);
-  for await (const batch of db.iterate<{ person_id: string; work_id: string; title: string | null; year: number | null; k: number }>(
-    `WITH changed AS (${changedPeopleSql(3)}),
-     mine AS (SELECT DISTINCT work_id, person_id FROM authorships WHERE person_id IN (SELECT person_id FROM changed)),
-     aw AS (SELECT DISTINCT work_id, person_id FROM authorships WHERE work_id IN (SELECT work_id FROM mine)),
-     ${evidenceWorks(COUNTED)}
-     SELECT m.person_id, wk.work_id, wk.title, wk.year, wk.k FROM mine m JOIN wk ON wk.work_id = m.work_id`,
-    [p.refYear, p.maxAuthors, since],
-    50_000,
-  )) {
+  for await (const batch of changedPeoplesWorks(db, p, since)) {
     for (const r of batch) {
       const u = index.get(r.person_id);
       const list = u === undefined ? undefined : lists.get(u);

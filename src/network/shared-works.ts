@@ -20,10 +20,10 @@
 import { BundleFile } from '../core/array-bundle.ts';
 import { FileLines } from '../core/file-lines.ts';
 import type { Queryable } from '../store/store.ts';
-import type { TieGraph } from './csr.ts';
+import { findSorted, type NodeIndex, type TieGraph } from './csr.ts';
 import type { ResolvedTieParams } from './tie-graph.ts';
 import { changedPeopleSql } from './tie-graph-update.ts';
-import { find, type WorksBefore, type WorksOverlay } from './shared-works-delta.ts';
+import type { WorksBefore, WorksOverlay } from './shared-works-delta.ts';
 import { deltaAdds, deltaFileOf, readDeltaWorks } from './tie-graph-delta-file.ts';
 
 /** One shared work as the evidence shows it. */
@@ -44,14 +44,14 @@ export interface WorksSections {
 }
 
 /** The works that can be evidence (the filter of the evidence statement): $1 refYear, $2 maxAuthors. */
-export const evidenceWorks = (counted: string): string => `
+const evidenceWorks = (counted: string): string => `
   counted AS (${counted}),
   wk AS (
     SELECT work_id, title, year, k FROM counted
     WHERE k >= 2 AND k <= CAST($2 AS INTEGER) AND COALESCE(year, CAST($1 AS INTEGER)) <= CAST($1 AS INTEGER))`;
 
 /** Every work's author count as the evidence counts it (over `aw`: distinct work and person). */
-export const COUNTED = `SELECT w.work_id, w.title, w.year, CAST(COALESCE(w.author_count, c.n) AS INTEGER) AS k
+const COUNTED = `SELECT w.work_id, w.title, w.year, CAST(COALESCE(w.author_count, c.n) AS INTEGER) AS k
     FROM works w JOIN (SELECT work_id, COUNT(*) AS n FROM aw GROUP BY work_id) c ON c.work_id = w.work_id`;
 
 /** Each evidence work, numbered from 0 in work_id order. */
@@ -111,6 +111,30 @@ export async function readWorksSections(db: Queryable, graph: Pick<TieGraph, 'id
   return { ...lists.sections(graph.ids.length, () => null), workIds, works };
 }
 
+/** The nodes (of `index`) of the people whose ties or works ingests since run `since` may have changed (changedPeopleSql). */
+export async function changedNodes(db: Queryable, index: NodeIndex, since: number): Promise<Set<number>> {
+  const changed = new Set<number>();
+  for await (const batch of db.iterate<{ person_id: string }>(changedPeopleSql(1), [since], 50_000)) {
+    for (const r of batch) {
+      const u = index.get(r.person_id);
+      if (u !== undefined) changed.add(u);
+    }
+  }
+  return changed;
+}
+
+/** The evidence works of the people changed since run `since`, one row per person and work, each work's authors counted over all its authorships. */
+export const changedPeoplesWorks = (db: Queryable, p: ResolvedTieParams, since: number): AsyncIterable<Array<{ person_id: string; work_id: string; title: string | null; year: number | null; k: number }>> =>
+  db.iterate(
+    `WITH changed AS (${changedPeopleSql(3)}),
+     mine AS (SELECT DISTINCT work_id, person_id FROM authorships WHERE person_id IN (SELECT person_id FROM changed)),
+     aw AS (SELECT DISTINCT work_id, person_id FROM authorships WHERE work_id IN (SELECT work_id FROM mine)),
+     ${evidenceWorks(COUNTED)}
+     SELECT m.person_id, wk.work_id, wk.title, wk.year, wk.k FROM mine m JOIN wk ON wk.work_id = m.work_id`,
+    [p.refYear, p.maxAuthors, since],
+    50_000,
+  );
+
 /**
  * The sections after ingests since run `since`, from those of the graph before them (`old`, with the node ids
  * they were written for): see the module's note. `graph` is the updated graph, whose first nodes are the old
@@ -137,27 +161,12 @@ export async function updateWorksSections(
     }
     return o;
   };
-  const changed = new Uint8Array(graph.ids.length);
-  for await (const batch of db.iterate<{ person_id: string }>(changedPeopleSql(1), [since], 50_000)) {
-    for (const r of batch) {
-      const u = graph.index.get(r.person_id);
-      if (u !== undefined) changed[u] = 1;
-    }
-  }
+  const changed = await changedNodes(db, graph.index, since);
   const lists = new RunLists();
-  // the changed people's works, each work's authors counted over all its authorships
-  for await (const batch of db.iterate<{ person_id: string; work_id: string; title: string | null; year: number | null; k: number }>(
-    `WITH changed AS (${changedPeopleSql(3)}),
-     mine AS (SELECT DISTINCT work_id, person_id FROM authorships WHERE person_id IN (SELECT person_id FROM changed)),
-     aw AS (SELECT DISTINCT work_id, person_id FROM authorships WHERE work_id IN (SELECT work_id FROM mine)),
-     ${evidenceWorks(COUNTED)}
-     SELECT m.person_id, wk.work_id, wk.title, wk.year, wk.k FROM mine m JOIN wk ON wk.work_id = m.work_id`,
-    [p.refYear, p.maxAuthors, since],
-    50_000,
-  )) {
+  for await (const batch of changedPeoplesWorks(db, p, since)) {
     for (const r of batch) {
       const u = graph.index.get(r.person_id);
-      if (u === undefined || !changed[u]) continue;
+      if (u === undefined || !changed.has(u)) continue;
       const o = ordinal(r.work_id);
       works[o] = workLine(r.title, r.year, r.k);
       lists.push(u, o);
@@ -165,7 +174,7 @@ export async function updateWorksSections(
   }
   const n0 = old.personWorksAt.length - 1;
   // everyone else keeps their list (a new node is always a changed person: its row is newer than `since`)
-  return { ...lists.sections(graph.ids.length, (u) => (u < n0 && !changed[u] ? old.personWorks.subarray(old.personWorksAt[u], old.personWorksAt[u + 1]) : null)), workIds, works };
+  return { ...lists.sections(graph.ids.length, (u) => (u < n0 && !changed.has(u) ? old.personWorks.subarray(old.personWorksAt[u], old.personWorksAt[u + 1]) : null)), workIds, works };
 }
 
 /** (node, ordinal) pairs gathered in any order, laid out as each node's ascending run without repeats. */
@@ -244,7 +253,7 @@ export const byNewest = (x: SharedWork, y: SharedWork): number =>
  */
 export class SharedWorksFile implements WorksBefore {
   /** What updates changed since the base (shared-works-delta.ts), read on first use; null when it could not be. */
-  private delta: { works: WorksOverlay | null; added: readonly string[] } | null | undefined;
+  private delta: { works: WorksOverlay | null; added: readonly string[]; file?: BundleFile<unknown> } | null | undefined;
 
   private constructor(
     private readonly file: BundleFile<unknown>,
@@ -287,6 +296,7 @@ export class SharedWorksFile implements WorksBefore {
     if (this.delta === undefined) {
       const o = this.over as { file: string; version: string; adds: number };
       const d = readDeltaWorks(o.file, this.baseId, this.baseNodes, o.version);
+      if (d && d.added.length !== o.adds) d.file.close();
       this.delta = d && d.added.length === o.adds ? d : null;
     }
     return this.delta;
@@ -320,7 +330,7 @@ export class SharedWorksFile implements WorksBefore {
   /** Node u's ordinals as the file (and its delta) hold them; null past its nodes. Not checked: see worksOf. */
   listOf(u: number): Int32Array | null {
     if (!(Number.isInteger(u) && u >= 0 && u < this.nodes) || !this.changes) return null;
-    const o = this.overlay, i = o ? find(o.rows, u) : -1;
+    const o = this.overlay, i = o ? findSorted(o.rows, u) : -1;
     if (o && i >= 0) return o.personWorks.subarray(o.rowAt[i], o.rowAt[i + 1]);
     if (u >= this.baseNodes) return new Int32Array(0);
     const [from, to] = this.file.slice('personWorksAt', u, u + 2) as Int32Array;
@@ -330,8 +340,11 @@ export class SharedWorksFile implements WorksBefore {
 
   /** The id line and the work line of ordinal `ord`. */
   private linesOf(ord: number): [string, string] | undefined {
-    const o = this.overlay, i = o ? find(o.ords, ord) : -1;
-    if (o && i >= 0) return [JSON.stringify(o.workIds[i]), o.works[i] as string];
+    const o = this.overlay, i = o ? findSorted(o.ords, ord) : -1;
+    if (o && i >= 0) {
+      const id = o.workIds[i], line = o.works[i];
+      return id === undefined || line === undefined ? undefined : [JSON.stringify(id), line];
+    }
     if (!(ord < this.works.length)) return undefined;
     const id = this.workIds.line(ord), line = this.works.line(ord);
     return id === undefined || line === undefined ? undefined : [id, line];
@@ -398,7 +411,7 @@ export class SharedWorksFile implements WorksBefore {
       const lists = { personWorksAt: new Int32Array(this.nodes + 1), personWorks: new Int32Array(personWorks.length + o.personWorks.length) };
       let at = 0;
       for (let u = 0; u < this.nodes; u++) {
-        const i = find(o.rows, u);
+        const i = findSorted(o.rows, u);
         const r = i >= 0 ? o.personWorks.subarray(o.rowAt[i], o.rowAt[i + 1]) : u < this.baseNodes ? personWorks.subarray(personWorksAt[u], personWorksAt[u + 1]) : new Int32Array(0);
         lists.personWorks.set(r, at);
         at += r.length;
@@ -413,5 +426,6 @@ export class SharedWorksFile implements WorksBefore {
 
   close(): void {
     this.file.close();
+    this.delta?.file?.close();
   }
 }

@@ -10,8 +10,9 @@
  * counts of the base, and the number of work ordinals. Sections: the TieDelta arrays, the mentor layer as it is
  * now, the added nodes' ids, and the works overlay (WorksOverlay).
  */
-import { BundleFile, type Bundle } from '../core/array-bundle.ts';
-import type { OverlayTieGraph, TieDelta } from './overlay-tie-graph.ts';
+import { BundleFile, listView, type Bundle } from '../core/array-bundle.ts';
+import { FileLines } from '../core/file-lines.ts';
+import { deltaRow, type OverlayTieGraph, type TieDelta } from './overlay-tie-graph.ts';
 import { overlayFits, type WorksOverlay } from './shared-works-delta.ts';
 import type { MentorLayer } from './tie-graph.ts';
 
@@ -37,12 +38,14 @@ export function deltaBundle(graph: OverlayTieGraph, meta: Omit<DeltaMeta, 'holds
   const d = graph.delta;
   const base = graph.base;
   const full: DeltaMeta = { ...meta, holds: 'delta', baseNodes: base.ids.length, baseEntries: base.offsets[base.ids.length] as number, ...(works ? { workCount: works.count } : {}) };
-  const arrays = { changed: d.changed, offsets: d.offsets, dOffsets: d.dOffsets, targets: d.targets, weights: d.weights, costs: d.costs, kinds: d.kinds, mentorA: mentors.a, mentorB: mentors.b, mentorW: mentors.w };
+  const arrays = { changed: d.changed, rows: d.rows, rowAt: d.rowAt, targets: d.targets, weights: d.weights, costs: d.costs, kinds: d.kinds, resized: d.resized, sizes: d.sizes, mentorA: mentors.a, mentorB: mentors.b, mentorW: mentors.w };
   if (!works) return { meta: full, arrays, lines: { added: d.added } };
   return {
     meta: full,
     arrays: { ...arrays, workRows: works.rows, workRowAt: works.rowAt, personWorks: works.personWorks, workOrds: works.ords },
     lines: { added: d.added, workIds: works.workIds.map((id) => JSON.stringify(id)), works: works.works },
+    // the works' lines and the added ids are read one at a time when a look-up needs them (file-lines.ts)
+    indexed: ['added', 'workIds', 'works'],
   };
 }
 
@@ -51,6 +54,9 @@ export interface ReadDelta {
   delta: TieDelta;
   mentors: MentorLayer;
 }
+
+/** Whether the values of `a` ascend strictly within [0, n). */
+const ascendingIn = (a: Int32Array, n: number): boolean => a.every((v, i) => v >= 0 && v < n && (i === 0 || v > (a[i - 1] as number)));
 
 const rising = (a: Int32Array, from: number, to: number): boolean => {
   if (a[0] !== from || a[a.length - 1] !== to) return false;
@@ -78,30 +84,29 @@ export function readDeltaFile(file: string, baseId: string | undefined, baseNode
   try {
     const { meta } = f;
     if (meta.baseEntries !== baseEntries || JSON.stringify(meta.params) !== JSON.stringify(params)) return null;
-    const [changed, offsets, dOffsets, targets, weights, costs, kinds, mentorA, mentorB, mentorW] = ['changed', 'offsets', 'dOffsets', 'targets', 'weights', 'costs', 'kinds', 'mentorA', 'mentorB', 'mentorW'].map((name) => f.array(name));
+    const names = ['changed', 'rows', 'rowAt', 'targets', 'weights', 'costs', 'kinds', 'resized', 'sizes', 'mentorA', 'mentorB', 'mentorW'];
+    const [changed, rows, rowAt, targets, weights, costs, kinds, resized, sizes, mentorA, mentorB, mentorW] = names.map((name) => f.array(name));
     const added = f.lines('added')?.list;
-    if (!(changed instanceof Int32Array && offsets instanceof Int32Array && dOffsets instanceof Int32Array && targets instanceof Int32Array)) return null;
+    if (!(changed instanceof Int32Array && rows instanceof Int32Array && rowAt instanceof Int32Array && targets instanceof Int32Array && resized instanceof Int32Array && sizes instanceof Int32Array)) return null;
     if (!(weights instanceof Float64Array && costs instanceof Float64Array && kinds instanceof Uint8Array && added)) return null;
     if (!(mentorA instanceof Int32Array && mentorB instanceof Int32Array && mentorW instanceof Float64Array)) return null;
     const n = baseNodes + added.length, m = targets.length;
-    if (offsets.length !== n + 1 || dOffsets.length !== n + 1 || !rising(offsets, 0, offsets[n] as number) || !rising(dOffsets, 0, m)) return null;
-    if (weights.length !== m || costs.length !== m || kinds.length !== m) return null;
+    if (rowAt.length !== rows.length + 1 || !rising(rowAt, 0, m) || weights.length !== m || costs.length !== m || kinds.length !== m || sizes.length !== resized.length) return null;
     for (let e = 0; e < m; e++) if (!((targets[e] as number) >= 0 && (targets[e] as number) < n)) return null;
-    // A ascending, holding every added node; a row outside A no longer than its base row and delta row together
+    // A, the rows and the resized nodes ascending and in range; A holds every added node; no resized node is in A,
+    // nor longer than its base row and delta row together
+    if (!(ascendingIn(changed, n) && ascendingIn(rows, n) && ascendingIn(resized, n))) return null;
     const inA = new Uint8Array(n);
-    for (let i = 0; i < changed.length; i++) {
-      const v = changed[i] as number;
-      if (!(v >= 0 && v < n && (i === 0 || v > (changed[i - 1] as number)))) return null;
-      inA[v] = 1;
-    }
+    for (const v of changed) inA[v] = 1;
     for (let v = baseNodes; v < n; v++) if (!inA[v]) return null;
-    for (let v = 0; v < n; v++) {
-      const len = (offsets[v + 1] as number) - (offsets[v] as number), dLen = (dOffsets[v + 1] as number) - (dOffsets[v] as number);
-      if (inA[v] ? len !== dLen : len > baseLen(v) + dLen) return null;
+    const delta: TieDelta = { changed, rows, rowAt, targets, weights, costs, kinds, resized, sizes, added };
+    for (let i = 0; i < resized.length; i++) {
+      const v = resized[i] as number, [from, to] = deltaRow(delta, v);
+      if (inA[v] || !((sizes[i] as number) >= 0 && (sizes[i] as number) <= baseLen(v) + to - from)) return null;
     }
     if (mentorB.length !== mentorA.length || mentorW.length !== mentorA.length) return null;
     for (let i = 0; i < mentorA.length; i++) if (!((mentorA[i] as number) >= 0 && (mentorA[i] as number) < n && (mentorB[i] as number) >= 0 && (mentorB[i] as number) < n)) return null;
-    return { meta, delta: { changed, offsets, dOffsets, targets, weights, costs, kinds, added }, mentors: { a: mentorA, b: mentorB, w: mentorW } };
+    return { meta, delta, mentors: { a: mentorA, b: mentorB, w: mentorW } };
   } catch {
     return null;
   } finally {
@@ -117,39 +122,34 @@ export function deltaAdds(file: string, baseId: string | undefined, baseNodes: n
   return added;
 }
 
-/** The works overlay of a delta's sections for n nodes; null when it holds none (or they do not hold together). */
-function worksOf(arrays: (name: string) => unknown, lines: (name: string) => readonly string[] | null | undefined, count: number | undefined, n: number): WorksOverlay | null {
-  const rows = arrays('workRows'), rowAt = arrays('workRowAt'), personWorks = arrays('personWorks'), ords = arrays('workOrds');
-  const workIds = lines('workIds'), works = lines('works');
-  if (!(rows instanceof Int32Array && rowAt instanceof Int32Array && personWorks instanceof Int32Array && ords instanceof Int32Array && workIds && works && Number.isInteger(count))) return null;
-  let ids: unknown[];
-  try {
-    ids = workIds.map((l) => JSON.parse(l) as unknown);
-  } catch {
-    return null;
-  }
-  if (!ids.every((id) => typeof id === 'string')) return null;
-  const w: WorksOverlay = { rows, rowAt, personWorks, ords, workIds: ids as string[], works: [...works], count: count as number };
-  return overlayFits(w, n) ? w : null;
-}
-
 /**
  * The works overlay and the added nodes' ids of the delta file at `file`, when it holds `version` over the base
- * of id `baseId` (of `baseNodes` nodes); null otherwise. Only these sections are read.
+ * of id `baseId` (of `baseNodes` nodes); null otherwise. The arrays are read now; the lines (work ids, works,
+ * added ids) one at a time when asked for, from the file kept open (`file`: close it when done).
  */
-export function readDeltaWorks(file: string, baseId: string | undefined, baseNodes: number, version: string): { works: WorksOverlay; added: string[] } | null {
+export function readDeltaWorks(file: string, baseId: string | undefined, baseNodes: number, version: string): { works: WorksOverlay; added: readonly string[]; file: BundleFile<DeltaMeta> } | null {
   const f = openDelta(file, baseId, baseNodes);
   if (!f) return null;
+  let got: { works: WorksOverlay; added: readonly string[]; file: BundleFile<DeltaMeta> } | null = null;
   try {
     const { meta } = f;
-    if (meta.version !== version) return null;
-    const added = f.lines('added')?.list;
-    if (!added) return null;
-    const works = worksOf((name) => f.array(name), (name) => f.lines(name)?.list, meta.workCount, baseNodes + added.length);
-    return works && { works, added };
+    const [rows, rowAt, personWorks, ords] = ['workRows', 'workRowAt', 'personWorks', 'workOrds'].map((name) => f.array(name));
+    const [added, workIds, works] = ['added', 'workIds', 'works'].map((name) => FileLines.of(f, name));
+    const count = meta.workCount;
+    if (meta.version !== version || !(rows instanceof Int32Array && rowAt instanceof Int32Array && personWorks instanceof Int32Array && ords instanceof Int32Array)) return null;
+    if (!(added && workIds && works && Number.isInteger(count))) return null;
+    // a work id is a JSON string on its line: anything else reads as no id (the look-up then answers nothing)
+    const idAt = (i: number): string | undefined => {
+      const line = workIds.line(i);
+      const id = line === undefined ? undefined : (JSON.parse(line) as unknown);
+      return typeof id === 'string' ? id : undefined;
+    };
+    const w: WorksOverlay = { rows, rowAt, personWorks, ords, workIds: listView(workIds.length, idAt), works: works.toArray(), count: count as number };
+    if (overlayFits(w, baseNodes + added.length)) got = { works: w, added: added.toArray(), file: f };
+    return got;
   } catch {
     return null;
   } finally {
-    f.close();
+    if (!got) f.close();
   }
 }

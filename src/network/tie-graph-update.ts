@@ -16,7 +16,7 @@
 import type { Queryable, SqlValue } from '../store/store.ts';
 import { listView } from '../core/array-bundle.ts';
 import { buildCsr, EdgeList, GrownIndex, KIND_COAUTHOR, KIND_MENTOR, type NodeIndex, type TieGraph } from './csr.ts';
-import { OverlayTieGraph } from './overlay-tie-graph.ts';
+import { deltaRow, OverlayTieGraph } from './overlay-tie-graph.ts';
 import { coauthorPairsOfSql, mentorLayerOf, mentorRows, pushTieRow, type BuiltTieGraph, type MentorLayer, type TieRow } from './tie-graph.ts';
 
 /**
@@ -146,9 +146,12 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
   }
   lap('ties');
   const graph = overlayOf(g, ids, edges, batchOf);
-  const { dOffsets, targets } = graph.delta;
+  const { targets } = graph.delta;
   let recomputedTies = 0;
-  for (const u of batchOf.keys()) for (let e = dOffsets[u] as number; e < (dOffsets[u + 1] as number); e++) if (u < (targets[e] as number) || !batchOf.has(targets[e] as number)) recomputedTies++;
+  for (const u of batchOf.keys()) {
+    const [from, to] = deltaRow(graph.delta, u);
+    for (let e = from; e < to; e++) if (u < (targets[e] as number) || !batchOf.has(targets[e] as number)) recomputedTies++;
+  }
   lap('merge');
   return {
     graph,
@@ -164,13 +167,15 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
  * nodes changed now (`now`); the older delta's ties with no end among them are kept as they are.
  */
 function overlayOf(g: TieGraph, ids: GrowingIds, edges: EdgeList, now: ReadonlyMap<number, number>): OverlayTieGraph {
-  const prev = g instanceof OverlayTieGraph ? g.delta : null;
-  const base = g instanceof OverlayTieGraph ? g.base : g;
-  const n = ids.size, n0 = base.ids.length, nOld = g.ids.length;
+  const older = g instanceof OverlayTieGraph ? g : null;
+  const prev = older?.delta ?? null;
+  const base = older ? older.base : g;
+  const n = ids.size, n0 = base.ids.length;
   if (prev) {
-    for (let u = 0; u < nOld; u++) {
+    for (let r = 0; r < prev.rows.length; r++) {
+      const u = prev.rows[r] as number;
       if (now.has(u)) continue;
-      for (let e = prev.dOffsets[u] as number; e < (prev.dOffsets[u + 1] as number); e++) {
+      for (let e = prev.rowAt[r] as number; e < (prev.rowAt[r + 1] as number); e++) {
         const t = prev.targets[e] as number;
         if (u < t && !now.has(t)) edges.push(u, t, prev.weights[e] as number, prev.kinds[e] as number);
       }
@@ -180,13 +185,21 @@ function overlayOf(g: TieGraph, ids: GrowingIds, edges: EdgeList, now: ReadonlyM
   const allIds = listView(n, (i) => (i < n0 ? base.ids[i] : added[i - n0]));
   const index = ids.extra.length ? grown(g.index, ids.added) : g.index;
   const d = buildCsr(allIds, index, edges.length, edges.a, edges.b, edges.w, edges.k);
+  const dLen = (u: number): number => (d.offsets[u + 1] as number) - (d.offsets[u] as number);
   // A: the older delta's nodes, the ones changed now, and every node the base does not have
   const inA = new Uint8Array(n);
   if (prev) for (const v of prev.changed) inA[v] = 1;
   const baseLen = (u: number): number => (u < n0 ? (base.offsets[u + 1] as number) - (base.offsets[u] as number) : 0);
-  // entries of each row to nodes of A: the older delta's count (from its offsets), and those to nodes new in A
+  // entries of each row outside A to nodes of A: the older delta's count (its rows' lengths against the base's and
+  // their delta rows), and those to nodes new in A (their base rows: ties are symmetric)
   const dropped = new Int32Array(n);
-  if (prev) for (let v = 0; v < n0; v++) if (!inA[v]) dropped[v] = baseLen(v) + (prev.dOffsets[v + 1] as number) - (prev.dOffsets[v] as number) - ((prev.offsets[v + 1] as number) - (prev.offsets[v] as number));
+  if (older && prev) {
+    for (let v = 0; v < n0; v++) if (!inA[v]) dropped[v] = baseLen(v) - ((older.offsets[v + 1] as number) - (older.offsets[v] as number));
+    for (let r = 0; r < prev.rows.length; r++) {
+      const v = prev.rows[r] as number;
+      if (v < n0 && !inA[v]) dropped[v]! += (prev.rowAt[r + 1] as number) - (prev.rowAt[r] as number);
+    }
+  }
   const newInA: number[] = [];
   for (const v of now.keys()) if (!inA[v]) newInA.push(v);
   for (let v = n0; v < n; v++) if (!inA[v] && !now.has(v)) newInA.push(v);
@@ -195,13 +208,21 @@ function overlayOf(g: TieGraph, ids: GrowingIds, edges: EdgeList, now: ReadonlyM
     if (v >= n0) continue;
     for (const t of baseTargets(base, v)) dropped[t]!++;
   }
-  const offsets = new Int32Array(n + 1);
-  const dLen = (u: number): number => (d.offsets[u + 1] as number) - (d.offsets[u] as number);
-  for (let u = 0; u < n; u++) offsets[u + 1] = (offsets[u] as number) + (inA[u] ? dLen(u) : baseLen(u) - (dropped[u] as number) + dLen(u));
-  const changed = new Int32Array(prev ? prev.changed.length + newInA.length : newInA.length);
-  let k = 0;
-  for (let v = 0; v < n; v++) if (inA[v]) changed[k++] = v;
-  return new OverlayTieGraph(base, { changed, offsets, dOffsets: d.offsets, targets: d.targets, weights: d.weights, costs: d.costs, kinds: d.kinds, added }, allIds, index);
+  const changed: number[] = [], rows: number[] = [], rowAt = [0], resized: number[] = [], sizes: number[] = [];
+  for (let u = 0; u < n; u++) {
+    if (inA[u]) changed.push(u);
+    if (dLen(u) > 0) {
+      rows.push(u);
+      rowAt.push(d.offsets[u + 1] as number);
+    }
+    const len = baseLen(u) - (dropped[u] as number) + dLen(u);
+    if (!inA[u] && len !== baseLen(u)) {
+      resized.push(u);
+      sizes.push(len);
+    }
+  }
+  const delta = { changed: Int32Array.from(changed), rows: Int32Array.from(rows), rowAt: Int32Array.from(rowAt), targets: d.targets, weights: d.weights, costs: d.costs, kinds: d.kinds, resized: Int32Array.from(resized), sizes: Int32Array.from(sizes), added };
+  return new OverlayTieGraph(base, delta, allIds, index);
 }
 
 /** Row v's targets in a base graph (only that row read, of a graph read from its file). */
