@@ -1,13 +1,15 @@
 /**
  * The tie graph kept on disk, so a new process (every CLI call, a server's first request) reads it in one
  * sequential read instead of rebuilding it from every authorship. A file holds one graph for one parameter set
- * and names the data version it was built from (store/repo/data-version.ts); a file of another version is never
- * used, and is deleted as soon as it is found (an erased person's id must not linger in it).
+ * and names the data version it was built from (store/repo/data-version.ts), or a delta file beside it names the
+ * version it brings it to (tie-graph-delta-file.ts: what an update writes instead of the whole graph); a file of
+ * another version is never used, and is deleted as soon as it is found (an erased person's id must not linger in it).
  *
  * The file is a bundle (core/array-bundle.ts): the CSR arrays as they are in memory (weights and costs f64,
  * offsets and targets i32, kinds u8), the node indices in order of their ids (i32: the look-up by id bisects it,
- * SortedIdIndex) and the node ids as lines; meta: the data version and the resolved parameters. A graph is read
- * back without its ties, which it reads from the file kept open as they are needed (file-tie-graph.ts).
+ * SortedIdIndex) and the node ids as lines; meta: the data version, the resolved parameters and the id of this
+ * write (what a delta names as its base). A graph is read back without its ties, which it reads from the file kept
+ * open as they are needed (file-tie-graph.ts), and with its delta over it when there is one (overlay-tie-graph.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';

@@ -6,11 +6,13 @@
  * replaced record took away (`tie_changes`, kept by the ingest), the people of the new `ties` rows, the new
  * people, and both ends of every mentorship that differs from the ones the graph was built with (mentorships are
  * re-derived after an ingest; the graph keeps the list it took). Every tie with an end in A is computed again
- * from the store — each pair's weight over all its shared works, as the full build does — and every other tie is
- * copied from the old graph: a person outside A shares no new or changed work with anyone, and no row of theirs
- * changed. Reading costs what A's works cost; the arrays are merged in one pass (O(nodes + ties) of copying, no
- * sort). A node whose last tie went (a person known only from a relation that now resolves to someone else) stays,
- * tieless, until the next full build: it answers no path, exactly as an absent node. An erasure, a merge or
+ * from the store — each pair's weight over all its shared works, as the full build does — and every other tie
+ * stays as the old graph has it: a person outside A shares no new or changed work with anyone, and no row of theirs
+ * changed. The result is the old graph's base with a delta over it (overlay-tie-graph.ts): the ties with an end in
+ * A, now and in the old graph's delta; no tie outside them is copied. Reading costs what A's works cost, and the
+ * delta what A's ties and the base rows of the nodes new in A cost, plus one pass over the nodes. A node whose
+ * last tie went (a person known only from a relation that now resolves to someone else) stays, tieless, until the
+ * next full build: it answers no path, exactly as an absent node. An erasure, a merge or
  * another reference year is answered by a full build (tie-graph-cache.ts decides).
  */
 import type { Queryable, SqlValue } from '../store/store.ts';
