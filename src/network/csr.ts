@@ -188,6 +188,16 @@ export function findSorted(a: Int32Array, v: number): number {
   return -1;
 }
 
+/** Whether the values of `a` ascend strictly within [0, n). */
+export const ascendingIn = (a: Int32Array, n: number): boolean => a.every((v, i) => v >= 0 && v < n && (i === 0 || v > (a[i - 1] as number)));
+
+/** Whether `a` rises (not strictly) from `from` at its first element to `to` at its last: offsets into a list of `to` entries. */
+export function rising(a: Int32Array, from: number, to: number): boolean {
+  if (a[0] !== from || a[a.length - 1] !== to) return false;
+  for (let i = 1; i < a.length; i++) if (!((a[i - 1] as number) <= (a[i] as number))) return false;
+  return true;
+}
+
 /** Entry index of the tie u→v in the CSR arrays, or −1 when there is none (binary search in u's sorted adjacency). */
 export function edgeIndex(g: TieGraph, u: number, v: number): number {
   let lo = g.offsets[u] as number, hi = (g.offsets[u + 1] as number) - 1;

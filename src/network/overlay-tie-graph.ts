@@ -12,7 +12,8 @@
  * hundred rows of the base, as it would without the delta. Everything the delta holds is proportional to what
  * changed. The whole arrays (an export, a file written whole) are made on first use.
  */
-import { findSorted, tieWeight, type LazyRows, type NodeIndex, type RowArrays, type TieGraph } from './csr.ts';
+import { listView } from '../core/array-bundle.ts';
+import { findSorted, GrownIndex, tieWeight, type LazyRows, type NodeIndex, type RowArrays, type TieGraph } from './csr.ts';
 
 /** What an update changed over a base graph of `baseNodes` nodes (see the module's note). */
 export interface TieDelta {
@@ -56,7 +57,14 @@ export function mergedOffsets(baseOffsets: Int32Array, baseNodes: number, d: Tie
   return { offsets, inA };
 }
 
+/** The ids of a graph over `base` that adds the nodes `added`: the base's, then those. */
+export const overlayIds = (base: TieGraph, added: readonly string[]): readonly string[] =>
+  added.length ? listView(base.ids.length + added.length, (i) => (i < base.ids.length ? base.ids[i] : added[i - base.ids.length])) : base.ids;
+
 export class OverlayTieGraph implements TieGraph {
+  /** The base's ids, then the added ones; the base's index grown by them. */
+  readonly ids: readonly string[];
+  readonly index: NodeIndex;
   readonly offsets: Int32Array;
   readonly lazy: LazyRows;
   private readonly n0: number;
@@ -69,11 +77,12 @@ export class OverlayTieGraph implements TieGraph {
   constructor(
     readonly base: TieGraph,
     readonly delta: TieDelta,
-    readonly ids: readonly string[],
-    readonly index: NodeIndex,
   ) {
-    const n = ids.length;
-    this.n0 = base.ids.length;
+    const n0 = (this.n0 = base.ids.length);
+    const { added } = delta;
+    const n = n0 + added.length;
+    this.ids = overlayIds(base, added);
+    this.index = added.length ? new GrownIndex(base.index, new Map(added.map((id, i) => [id, n0 + i]))) : base.index;
     ({ offsets: this.offsets, inA: this.inA } = mergedOffsets(base.offsets, this.n0, delta, n));
     const m = this.offsets[n] as number;
     // full-length arrays filled row by row: a page never written takes no memory
@@ -133,38 +142,33 @@ export class OverlayTieGraph implements TieGraph {
    */
   private weightOf(e: number): number {
     const u = this.rowAt(e);
-    const from = new Int32Array((this.offsets[u + 1] as number) - (this.offsets[u] as number));
-    const scratch = { targets: new Int32Array(from.length), costs: new Float64Array(from.length), from };
-    const { base } = this;
-    const own = !this.inA[u] && u < this.n0;
-    if (own) base.lazy?.need(u);
-    const at = own ? (base.offsets[u] as number) : 0;
-    this.mergeRow(u, own ? (base.lazy ?? base) : null, at, own ? (base.offsets[u + 1] as number) - at : 0, scratch, -(this.offsets[u] as number));
-    const f = from[e - (this.offsets[u] as number)] as number;
-    return f >= 0 ? tieWeight(base, f) : (this.delta.weights[-1 - f] as number);
+    const start = this.offsets[u] as number;
+    const from = new Int32Array((this.offsets[u + 1] as number) - start);
+    this.mergeRow(u, this.baseRow(u), { targets: new Int32Array(from.length), costs: new Float64Array(from.length), from }, -start);
+    const f = from[e - start] as number;
+    return f >= 0 ? tieWeight(this.base, f) : (this.delta.weights[-1 - f] as number);
   }
 
   /** Row u's targets and costs, from its base row (its two columns only) and delta row. */
   private make(u: number): void {
     if (this.made[u] || this.whole) return;
-    const { base } = this;
-    let b: Pick<RowArrays, 'targets' | 'costs'> | null = null;
-    let at = 0;
-    if (!this.inA[u] && u < this.n0) {
-      base.lazy?.need(u);
-      b = base.lazy ?? base;
-      at = base.offsets[u] as number;
-    }
-    this.mergeRow(u, b, at, (base.offsets[u + 1] as number) - at, this.rows);
+    this.mergeRow(u, this.baseRow(u), this.rows);
     this.made[u] = 1;
   }
 
+  /** The base's columns holding row u's targets and costs (that row read, of a base read from its file). */
+  private baseRow(u: number): Pick<RowArrays, 'targets' | 'costs'> {
+    const { base } = this;
+    if (!this.inA[u] && u < this.n0) base.lazy?.need(u);
+    return base.lazy ?? base;
+  }
+
   /**
-   * Row u into `out` from the base's columns `b` (its row at `at`, `len` entries) without entries to A, merged with
-   * the delta row (see the module's note), at the row's place shifted by `shift`; `out.from` (when given) gets each
-   * entry's base index, or −1 − its delta index.
+   * Row u into `out`: for a node outside A, its base row (in the base's columns `b`) without the entries to A,
+   * merged with its delta row; for a node of A, its delta row (see the module's note). Written at the row's place
+   * shifted by `shift`; `out.from` (when given) gets each entry's base index, or −1 − its delta index.
    */
-  private mergeRow(u: number, b: Partial<RowArrays> | null, at: number, len: number, out: Partial<RowArrays> & { from?: Int32Array }, shift = 0): void {
+  private mergeRow(u: number, b: Partial<RowArrays>, out: Partial<RowArrays> & { from?: Int32Array }, shift = 0): void {
     const { delta: d, inA } = this;
     let o = (this.offsets[u] as number) + shift;
     const [k0, kEnd] = deltaRow(d, u);
@@ -177,8 +181,8 @@ export class OverlayTieGraph implements TieGraph {
       if (out.from) out.from[o] = -1 - k;
       o++, k++;
     };
-    if (b) {
-      for (let e = at; e < at + len; e++) {
+    if (!inA[u] && u < this.n0) {
+      for (let e = this.base.offsets[u] as number; e < (this.base.offsets[u + 1] as number); e++) {
         const t = b.targets![e] as number;
         if (inA[t]) continue;
         while (k < kEnd && (d.targets[k] as number) < t) fromDelta();
@@ -208,8 +212,7 @@ export class OverlayTieGraph implements TieGraph {
       u < n0 && !inA[u] && findSorted(this.delta.rows, u) < 0 && (offsets[u + 1] as number) - (offsets[u] as number) === (bo[u + 1] as number) - (bo[u] as number);
     for (let u = 0; u < n; ) {
       if (!untouched(u)) {
-        const own = !inA[u] && u < n0;
-        this.mergeRow(u, own ? b : null, own ? (bo[u] as number) : 0, own ? (bo[u + 1] as number) - (bo[u] as number) : 0, c);
+        this.mergeRow(u, b, c);
         u++;
         continue;
       }

@@ -10,7 +10,7 @@
  * people — and takes the next ordinal. No person outside the changed ones holds an ordinal that moved.
  */
 import type { Queryable } from '../store/store.ts';
-import type { NodeIndex } from './csr.ts';
+import { ascendingIn, rising, type NodeIndex } from './csr.ts';
 import { changedNodes, changedPeoplesWorks, workLine } from './shared-works.ts';
 import type { ResolvedTieParams } from './tie-graph.ts';
 
@@ -43,10 +43,8 @@ export interface WorksBefore {
 /** Whether an overlay's arrays hold together for n nodes (the runs' order is checked as each is read). */
 export function overlayFits(w: WorksOverlay, n: number): boolean {
   const { rows, rowAt, personWorks, ords, count } = w;
-  if (rowAt.length !== rows.length + 1 || rowAt[0] !== 0 || rowAt[rows.length] !== personWorks.length) return false;
-  for (let i = 0; i < rows.length; i++) if (!((rows[i] as number) >= 0 && (rows[i] as number) < n && (i === 0 || (rows[i] as number) > (rows[i - 1] as number)) && (rowAt[i] as number) <= (rowAt[i + 1] as number))) return false;
+  if (rowAt.length !== rows.length + 1 || !rising(rowAt, 0, personWorks.length) || !ascendingIn(rows, n) || !ascendingIn(ords, count)) return false;
   for (let i = 0; i < personWorks.length; i++) if (!((personWorks[i] as number) >= 0 && (personWorks[i] as number) < count)) return false;
-  for (let i = 0; i < ords.length; i++) if (!((ords[i] as number) >= 0 && (ords[i] as number) < count && (i === 0 || (ords[i] as number) > (ords[i - 1] as number)))) return false;
   return w.workIds.length === ords.length && w.works.length === ords.length;
 }
 

@@ -14,7 +14,8 @@ import { BundleFile, listView, type Bundle } from '../core/array-bundle.ts';
 import { FileLines } from '../core/file-lines.ts';
 import { deltaRow, type OverlayTieGraph, type TieDelta } from './overlay-tie-graph.ts';
 import { overlayFits, type WorksOverlay } from './shared-works-delta.ts';
-import type { MentorLayer } from './tie-graph.ts';
+import { mentorLayerFits, type MentorLayer } from './tie-graph.ts';
+import { ascendingIn, findSorted, rising } from './csr.ts';
 
 export const DELTA_SUFFIX = '.tiedelta';
 
@@ -55,15 +56,6 @@ export interface ReadDelta {
   mentors: MentorLayer;
 }
 
-/** Whether the values of `a` ascend strictly within [0, n). */
-const ascendingIn = (a: Int32Array, n: number): boolean => a.every((v, i) => v >= 0 && v < n && (i === 0 || v > (a[i - 1] as number)));
-
-const rising = (a: Int32Array, from: number, to: number): boolean => {
-  if (a[0] !== from || a[a.length - 1] !== to) return false;
-  for (let i = 1; i < a.length; i++) if (!((a[i - 1] as number) <= (a[i] as number))) return false;
-  return true;
-};
-
 /** The delta file at `file`, opened, if it is a delta over the base file of id `baseId` (of `baseNodes` nodes); else null. */
 function openDelta(file: string, baseId: string | undefined, baseNodes: number): BundleFile<DeltaMeta> | null {
   if (!baseId) return null;
@@ -93,20 +85,17 @@ export function readDeltaFile(file: string, baseId: string | undefined, baseNode
     const n = baseNodes + added.length, m = targets.length;
     if (rowAt.length !== rows.length + 1 || !rising(rowAt, 0, m) || weights.length !== m || costs.length !== m || kinds.length !== m || sizes.length !== resized.length) return null;
     for (let e = 0; e < m; e++) if (!((targets[e] as number) >= 0 && (targets[e] as number) < n)) return null;
-    // A, the rows and the resized nodes ascending and in range; A holds every added node; no resized node is in A,
-    // nor longer than its base row and delta row together
+    // A, the rows and the resized nodes ascending and in range; A holds every added node (strictly ascending below
+    // n, its last `added` are those); no resized node is in A, nor longer than its base row and delta row together
     if (!(ascendingIn(changed, n) && ascendingIn(rows, n) && ascendingIn(resized, n))) return null;
-    const inA = new Uint8Array(n);
-    for (const v of changed) inA[v] = 1;
-    for (let v = baseNodes; v < n; v++) if (!inA[v]) return null;
+    if (added.length > changed.length || (added.length > 0 && changed[changed.length - added.length] !== baseNodes)) return null;
     const delta: TieDelta = { changed, rows, rowAt, targets, weights, costs, kinds, resized, sizes, added };
     for (let i = 0; i < resized.length; i++) {
       const v = resized[i] as number, [from, to] = deltaRow(delta, v);
-      if (inA[v] || !((sizes[i] as number) >= 0 && (sizes[i] as number) <= baseLen(v) + to - from)) return null;
+      if (findSorted(changed, v) >= 0 || !((sizes[i] as number) >= 0 && (sizes[i] as number) <= baseLen(v) + to - from)) return null;
     }
-    if (mentorB.length !== mentorA.length || mentorW.length !== mentorA.length) return null;
-    for (let i = 0; i < mentorA.length; i++) if (!((mentorA[i] as number) >= 0 && (mentorA[i] as number) < n && (mentorB[i] as number) >= 0 && (mentorB[i] as number) < n)) return null;
-    return { meta, delta, mentors: { a: mentorA, b: mentorB, w: mentorW } };
+    const mentors = { a: mentorA, b: mentorB, w: mentorW };
+    return mentorLayerFits(mentors, n) ? { meta, delta, mentors } : null;
   } catch {
     return null;
   } finally {

@@ -15,14 +15,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BundleFile, decodeBundle, encodeBundle, readBundleMeta, writeBundle, type Bundle } from '../core/array-bundle.ts';
-import { GrownIndex, idOrder, SortedIdIndex, type TieGraph } from './csr.ts';
-import { listView } from '../core/array-bundle.ts';
+import { idOrder, rising, SortedIdIndex, type TieGraph } from './csr.ts';
 import { OverlayTieGraph } from './overlay-tie-graph.ts';
 import { deltaBundle, deltaFileOf, DELTA_SUFFIX, readDeltaFile, type DeltaMeta } from './tie-graph-delta-file.ts';
 import type { WorksOverlay } from './shared-works-delta.ts';
 import { FileTieGraph } from './file-tie-graph.ts';
 import { SharedWorksFile, type WorksSections } from './shared-works.ts';
-import type { MentorLayer, ResolvedTieParams } from './tie-graph.ts';
+import { mentorLayerFits, type MentorLayer, type ResolvedTieParams } from './tie-graph.ts';
 
 const SUFFIX = '.tiegraph';
 
@@ -83,12 +82,9 @@ export interface GraphFile {
 
 /** Whether these arrays are a graph of n nodes and m directed entries: offsets rising from 0 to m, the id order and the mentor layer in range. */
 function consistent(n: number, m: number, offsets: Int32Array, order: Int32Array, mentors: MentorLayer): boolean {
-  const { a, b, w } = mentors;
-  if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== m || order.length !== n || b.length !== a.length || w.length !== a.length) return false;
-  for (let u = 0; u < n; u++) if (!((offsets[u] as number) <= (offsets[u + 1] as number))) return false;
+  if (offsets.length !== n + 1 || !rising(offsets, 0, m) || order.length !== n) return false;
   for (let i = 0; i < n; i++) if (!((order[i] as number) >= 0 && (order[i] as number) < n)) return false;
-  for (let i = 0; i < a.length; i++) if (!((a[i] as number) >= 0 && (a[i] as number) < n && (b[i] as number) >= 0 && (b[i] as number) < n)) return false;
-  return true;
+  return mentorLayerFits(mentors, n);
 }
 
 /** Whether the ids at `order` ascend strictly (JavaScript string order), as SortedIdIndex needs. */
@@ -177,21 +173,12 @@ function withDelta(base: GraphFile, id: string | undefined, at: string): GraphFi
   const g = base.graph;
   const n0 = g.ids.length;
   const baseLen = (u: number): number => (u < n0 ? (g.offsets[u + 1] as number) - (g.offsets[u] as number) : 0);
-  let read = null;
-  try {
-    read = readDeltaFile(deltaFileOf(at), id, n0, g.offsets[n0] as number, base.params, baseLen);
-  } catch {
-    // unreadable: as if there were none
-  }
+  const read = readDeltaFile(deltaFileOf(at), id, n0, g.offsets[n0] as number, base.params, baseLen);
   if (!read) {
     rmSync(deltaFileOf(at), { force: true });
     return base;
   }
-  const { delta } = read;
-  const added = delta.added;
-  const ids = listView(n0 + added.length, (i) => (i < n0 ? g.ids[i] : added[i - n0]));
-  const index = added.length ? new GrownIndex(g.index, new Map(added.map((id, i) => [id, n0 + i]))) : g.index;
-  return { graph: new OverlayTieGraph(g, delta, ids, index), version: read.meta.version, params: base.params, mentors: read.mentors, release: base.release };
+  return { graph: new OverlayTieGraph(g, read.delta), version: read.meta.version, params: base.params, mentors: read.mentors, release: base.release };
 }
 
 /** The data version the file of these parameters names (from its header only); null when there is none. */

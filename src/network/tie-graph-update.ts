@@ -16,9 +16,8 @@
  * another reference year is answered by a full build (tie-graph-cache.ts decides).
  */
 import type { Queryable, SqlValue } from '../store/store.ts';
-import { listView } from '../core/array-bundle.ts';
-import { buildCsr, EdgeList, GrownIndex, KIND_COAUTHOR, KIND_MENTOR, type NodeIndex, type TieGraph } from './csr.ts';
-import { deltaRow, OverlayTieGraph } from './overlay-tie-graph.ts';
+import { buildCsr, EdgeList, KIND_COAUTHOR, KIND_MENTOR, type NodeIndex, type TieGraph } from './csr.ts';
+import { deltaRow, OverlayTieGraph, overlayIds } from './overlay-tie-graph.ts';
 import { coauthorPairsOfSql, mentorLayerOf, mentorRows, pushTieRow, type BuiltTieGraph, type MentorLayer, type TieRow } from './tie-graph.ts';
 
 /**
@@ -184,9 +183,8 @@ function overlayOf(g: TieGraph, ids: GrowingIds, edges: EdgeList, now: ReadonlyM
     }
   }
   const added = prev ? [...prev.added, ...ids.extra] : ids.extra.slice();
-  const allIds = listView(n, (i) => (i < n0 ? base.ids[i] : added[i - n0]));
-  const index = ids.extra.length ? grown(g.index, ids.added) : g.index;
-  const d = buildCsr(allIds, index, edges.length, edges.a, edges.b, edges.w, edges.k);
+  // the delta's CSR over every node (its rows are what is kept)
+  const d = buildCsr(overlayIds(base, added), g.index, edges.length, edges.a, edges.b, edges.w, edges.k);
   const dLen = (u: number): number => (d.offsets[u + 1] as number) - (d.offsets[u] as number);
   // A: the older delta's nodes, the ones changed now, and every node the base does not have
   const inA = new Uint8Array(n);
@@ -224,7 +222,7 @@ function overlayOf(g: TieGraph, ids: GrowingIds, edges: EdgeList, now: ReadonlyM
     }
   }
   const delta = { changed: Int32Array.from(changed), rows: Int32Array.from(rows), rowAt: Int32Array.from(rowAt), targets: d.targets, weights: d.weights, costs: d.costs, kinds: d.kinds, resized: Int32Array.from(resized), sizes: Int32Array.from(sizes), added };
-  return new OverlayTieGraph(base, delta, allIds, index);
+  return new OverlayTieGraph(base, delta);
 }
 
 /** Row v's targets in a base graph (only that row read, of a graph read from its file). */
@@ -237,7 +235,3 @@ function baseTargets(base: TieGraph, v: number): Int32Array {
 
 const idOf = (g: TieGraph, ids: GrowingIds, v: number): string => (v < g.ids.length ? (g.ids[v] as string) : (ids.extra[v - g.ids.length] as string));
 
-function grown(index: NodeIndex, added: ReadonlyMap<string, number>): NodeIndex {
-  if (index instanceof GrownIndex) return new GrownIndex(index.base, new Map([...index.added, ...added]));
-  return new GrownIndex(index, added);
-}

@@ -102,6 +102,13 @@ export interface MentorLayer {
   w: Float64Array;
 }
 
+/** Whether a mentor layer's three arrays are of one length and name only nodes below n. */
+export function mentorLayerFits({ a, b, w }: MentorLayer, n: number): boolean {
+  if (b.length !== a.length || w.length !== a.length) return false;
+  for (let i = 0; i < a.length; i++) if (!((a[i] as number) >= 0 && (a[i] as number) < n && (b[i] as number) >= 0 && (b[i] as number) < n)) return false;
+  return true;
+}
+
 export interface BuiltTieGraph {
   graph: TieGraph;
   params: ResolvedTieParams;
