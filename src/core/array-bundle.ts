@@ -8,6 +8,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, read, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { registerSource, sourceOf, type LineBytes, type LineRun, type LineSource } from './line-source.ts';
 
 const MAGIC = 'ATLASAB1';
 /** The suffix of the section holding an indexed list's line ends (byte offsets in its section, each line's end excluded). */
@@ -82,30 +83,103 @@ const PART_BYTES = 16 << 20;
  * A list as UTF-8 lines, in parts, with each line's end (byte offset, its line break excluded) when asked for; null
  * when a line holds a line break. Each line is written into the part in place: joining millions of lines into one
  * string and encoding that (then measuring each line again for its end) took ~3× as long, and a list's joined text
- * can outgrow V8's longest string (2^29 characters).
+ * can outgrow V8's longest string (2^29 characters). Lines a source holds as bytes (a file's, read whole: file-lines.ts;
+ * the runs of a LineSplice over them: line-source.ts) are copied as bytes, without making their strings.
  */
 function encodeLines(list: readonly string[], withEnds: boolean): { parts: Buffer[]; bytes: number; ends: Float64Array | null } | null {
-  const parts: Buffer[] = [];
-  const ends = withEnds ? new Float64Array(list.length) : null;
-  let part = Buffer.allocUnsafe(PART_BYTES);
-  let at = 0;
-  let bytes = 0;
-  for (let i = 0; i < list.length; i++) {
-    const line = list[i] as string;
-    if (line.includes('\n')) return null;
-    const room = line.length * 3 + 1; // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (at + room > part.length) {
-      parts.push(part.subarray(0, at));
-      bytes += at;
-      part = Buffer.allocUnsafe(Math.max(PART_BYTES, room));
-      at = 0;
-    }
-    at += part.write(line, at, 'utf8');
-    if (ends) ends[i] = bytes + at;
-    if (i < list.length - 1) part[at++] = 10;
+  const src = sourceOf(list);
+  const runs: readonly LineRun[] = src.runs ?? [{ src, from: 0, to: list.length }];
+  const w = new LinesWriter(list.length, withEnds);
+  for (const r of runs) {
+    const bytes = r.from < r.to ? (r.src.bytesOf?.(r.from, r.to) ?? null) : null;
+    if (bytes) w.bytes(bytes, r.to - r.from);
+    else if (r.src === src && !src.runs) {
+      for (let i = 0; i < list.length; i++) if (!w.line(list[i] as string)) return null;
+    } else for (let i = r.from; i < r.to; i++) if (!w.line(r.src.at(i) as string)) return null;
   }
-  parts.push(part.subarray(0, at));
-  return { parts, bytes: bytes + at, ends };
+  return w.finish();
+}
+
+/** Bytes of lines copied into the current part rather than given a part of their own. */
+const COPY_BYTES = 64 << 10;
+
+/** Lines written one after the other into parts of PART_BYTES, a line break between two. */
+class LinesWriter {
+  private readonly parts: Buffer[] = [];
+  private readonly ends: Float64Array | null;
+  private part = Buffer.allocUnsafe(PART_BYTES);
+  private at = 0;
+  /** Bytes in the parts pushed so far. */
+  private done = 0;
+  private lines = 0;
+
+  constructor(
+    private readonly count: number,
+    withEnds: boolean,
+  ) {
+    this.ends = withEnds ? new Float64Array(count) : null;
+  }
+
+  /** One line; false when it holds a line break. */
+  line(line: string): boolean {
+    if (line.includes('\n')) return false;
+    this.room(line.length * 3 + 1); // UTF-8 takes at most 3 bytes per UTF-16 unit
+    this.at += this.part.write(line, this.at, 'utf8');
+    this.ended();
+    return true;
+  }
+
+  /** `count` lines given as their bytes. */
+  bytes(b: LineBytes, count: number): void {
+    const base = this.done + this.at;
+    if (b.bytes.length + 1 <= COPY_BYTES) {
+      this.room(b.bytes.length + 1);
+      this.at += b.bytes.copy(this.part, this.at);
+    } else {
+      this.flush();
+      this.parts.push(b.bytes);
+      this.done += b.bytes.length;
+    }
+    for (let k = 0; k < count; k++) {
+      if (this.ends) this.ends[this.lines] = base + b.end(k);
+      this.lines++;
+    }
+    this.separate();
+  }
+
+  finish(): { parts: Buffer[]; bytes: number; ends: Float64Array | null } {
+    if (this.lines !== this.count) throw new Error(`a list of ${this.count} lines gave ${this.lines}`);
+    this.flush();
+    return { parts: this.parts, bytes: this.done, ends: this.ends };
+  }
+
+  private ended(): void {
+    if (this.ends) this.ends[this.lines] = this.done + this.at;
+    this.lines++;
+    this.separate();
+  }
+
+  /** The line break after a line that is not the last. */
+  private separate(): void {
+    if (this.lines >= this.count) return;
+    this.room(1);
+    this.part[this.at++] = 10;
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.part.length) return;
+    this.flush();
+    this.part = Buffer.allocUnsafe(Math.max(PART_BYTES, n));
+  }
+
+  private flush(): void {
+    if (this.at > 0) {
+      this.parts.push(this.part.subarray(0, this.at));
+      this.done += this.at;
+      this.part = this.part.subarray(this.at);
+      this.at = 0;
+    }
+  }
 }
 
 /** Write a bundle to `file` (its folder is made); false, with nothing left behind, when it could not be. */
@@ -196,7 +270,7 @@ export interface SectionAt extends Section {
 }
 
 /** The lines of a string-list section (its bytes in `buf` from `start`), each found by the end of the one before. */
-class LineList {
+export class LineList implements LineSource {
   private constructor(
     private readonly buf: Buffer,
     private readonly start: number,
@@ -216,6 +290,20 @@ class LineList {
     return new LineList(buf, start, ends);
   }
 
+  /** Lines of `buf` (from its start, `bytes` long) ending at `ends`; null when the ends are not each at a line break, rising, the last at the end. */
+  static ofEnds(buf: Buffer, bytes: number, ends: Float64Array): LineList | null {
+    const count = ends.length;
+    const at = new Int32Array(count);
+    let prev = -1;
+    for (let i = 0; i < count; i++) {
+      const e = ends[i] as number;
+      if (!(e > prev && (i < count - 1 ? e < bytes && buf[e] === 10 : e === bytes))) return null;
+      at[i] = e;
+      prev = e;
+    }
+    return new LineList(buf, 0, at);
+  }
+
   get length(): number {
     return this.ends.length;
   }
@@ -226,6 +314,18 @@ class LineList {
 
   at(i: number): string | undefined {
     return i >= 0 && i < this.ends.length ? this.buf.toString('utf8', this.from(i), this.ends[i]) : undefined;
+  }
+
+  bytesOf(from: number, to: number): LineBytes {
+    const start = this.from(from);
+    const { ends } = this;
+    return { bytes: this.buf.subarray(start, ends[to - 1]), end: (k) => (ends[from + k] as number) - start };
+  }
+
+  /** Every line, made now. */
+  all(): string[] {
+    const end = this.ends.length ? (this.ends[this.ends.length - 1] as number) : this.start;
+    return this.ends.length ? this.buf.toString('utf8', this.start, end).split('\n') : [];
   }
 
   /**
@@ -268,7 +368,9 @@ class LineList {
    * millions of which a query reads a handful.
    */
   toArray(): string[] {
-    return listView(this.length, (i) => this.at(i));
+    const view = listView(this.length, (i) => this.at(i));
+    registerSource(view, this);
+    return view;
   }
 }
 
@@ -465,6 +567,22 @@ export class BundleFile<M> {
     }
     const list = linesOf(buf, 0, s.bytes, s.length, false);
     return list ? { list, ascending: (order) => order.every((j, k) => k === 0 || (list[order[k - 1] as number] as string) < (list[j] as string)) } : null;
+  }
+
+  /**
+   * A whole string-list section read in one read, its lines decoded when asked for — its lines found by the ends
+   * written with it when it was indexed (each checked to fall on a line break), else by a scan; null when there is
+   * no such section or it does not hold its number of lines.
+   */
+  lineList(name: string): LineList | null {
+    const s = this.sections.get(name);
+    if (!s || s.kind !== 'lines' || s.length === 0) return null;
+    const buf = Buffer.allocUnsafeSlow(s.bytes);
+    this.readBytes(buf, s.at);
+    const e = this.sections.get(`${name}${ENDS}`);
+    if (e?.kind !== 'f64' || e.length !== s.length || s.bytes > 0x7fffffff) return LineList.of(buf, 0, s.bytes, s.length);
+    const ends = this.array(`${name}${ENDS}`) as Float64Array;
+    return LineList.ofEnds(buf, s.bytes, ends);
   }
 
   /** Elements [from, to) of an array section, in new memory. */

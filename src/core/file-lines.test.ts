@@ -45,4 +45,22 @@ describe('file lines', () => {
     expect(FileLines.of(f, 'ids')).toBeNull();
     f.close();
   });
+
+  it('read as bytes, its lines are found by their ends; an end off its line break is refused as damage', () => {
+    writeBundle(file, { meta: {}, arrays: {}, lines: { ids }, indexed: ['ids'] });
+    const good = FileLines.of(BundleFile.open(file)!, 'ids')!;
+    good.loadBytes();
+    expect(good.loaded).toBe(false);
+    for (let i = ids.length - 1; i >= 0; i--) expect(good.line(i)).toBe(ids[i]);
+    expect(good.load()).toEqual(ids);
+    const bytes = readFileSync(file);
+    // the first end (the first float64 of the ends, the file's last section) one byte further
+    const first = bytes.length - 8 * ids.length;
+    bytes.writeDoubleLE(bytes.readDoubleLE(first) + 1, first);
+    writeFileSync(file, bytes);
+    const f = BundleFile.open(file)!;
+    const lines = FileLines.of(f, 'ids')!;
+    expect(() => lines.loadBytes()).toThrow(/damaged/);
+    f.close();
+  });
 });

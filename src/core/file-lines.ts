@@ -1,18 +1,21 @@
 /**
  * A string list of a bundle file (array-bundle.ts) written with its line ends (`indexed`), read one line at a time
  * from the file when asked for: a new process shows a page of hits (a few dozen ids and names) or bisects for one
- * id without reading or splitting millions of them. `load()` reads the whole list at once (an update or a rewrite
- * walks every line), and an iteration does the same first; after it the file is no longer read.
+ * id without reading or splitting millions of them. `load()` reads the whole list at once and makes every line (an
+ * iteration does the same first); `loadBytes()` reads it at once as bytes, each line made when asked for (an update
+ * that copies most lines into the next file as they are: line-source.ts). After either the file is no longer read.
  */
-import { ENDS, listView, type BundleFile } from './array-bundle.ts';
+import { ENDS, listView, type BundleFile, type LineList } from './array-bundle.ts';
+import { registerSource, type LineBytes, type LineSource } from './line-source.ts';
 
-export class FileLines {
+export class FileLines implements LineSource {
   private whole: readonly string[] | null = null;
+  private held: LineList | null = null;
 
   private constructor(
     private readonly file: BundleFile<unknown>,
     private readonly name: string,
-    private readonly at: number,
+    private readonly start: number,
     readonly length: number,
   ) {}
 
@@ -29,30 +32,50 @@ export class FileLines {
   /** Line i (undefined past the end). */
   line(i: number): string | undefined {
     if (this.whole) return this.whole[i];
+    if (this.held) return this.held.at(i);
     if (!(Number.isInteger(i) && i >= 0 && i < this.length)) return undefined;
     const ends = this.file.slice(`${this.name}${ENDS}`, Math.max(0, i - 1), i + 1);
     const from = i === 0 ? 0 : (ends[0] as number) + 1;
     const to = ends[ends.length - 1] as number;
     if (!(from <= to)) throw new Error(`${this.file.path}: line ${i} of "${this.name}" ends before it starts: the file is damaged`);
-    return this.file.bytes(this.at + from, to - from).toString('utf8');
+    return this.file.bytes(this.start + from, to - from).toString('utf8');
   }
 
   /** Every line read now, in one read; later look-ups answer from memory. */
   load(): readonly string[] {
     if (!this.whole) {
-      const list = this.file.lines(this.name)?.list;
+      const list = this.held ? this.held.all() : this.file.lines(this.name)?.list;
       if (!list || list.length !== this.length) throw new Error(`${this.file.path}: the list "${this.name}" does not hold its ${this.length} lines: the file is damaged`);
       this.whole = list;
     }
     return this.whole;
   }
 
+  /** Every line's bytes read now, in one read; later look-ups decode them from memory. */
+  loadBytes(): void {
+    if (this.whole || this.held || this.length === 0) return;
+    const held = this.file.lineList(this.name);
+    if (!held || held.length !== this.length) throw new Error(`${this.file.path}: the list "${this.name}" does not hold its ${this.length} lines: the file is damaged`);
+    this.held = held;
+  }
+
   get loaded(): boolean {
     return this.whole !== null;
   }
 
-  /** The list as an array-like whose lines are read when asked for (listView). */
+  at(i: number): string | undefined {
+    return this.line(i);
+  }
+
+  bytesOf(from: number, to: number): LineBytes | null {
+    this.loadBytes();
+    return this.held?.bytesOf(from, to) ?? null;
+  }
+
+  /** The list as an array-like whose lines are read when asked for (listView); this is its source (line-source.ts). */
   toArray(): string[] {
-    return listView(this.length, (i) => this.line(i), () => this.load());
+    const view = listView(this.length, (i) => this.line(i), () => this.load());
+    registerSource(view, this);
+    return view;
   }
 }

@@ -57,7 +57,7 @@ export class FilePostings implements LazyParts {
     if (this.done) return;
     // each section whole in one read (the terms read before are read again: the same bytes)
     for (const name of [...POSTINGS, ...UPDATE_ONLY]) this.file.readInto(name, this.arrays[name]);
-    for (const l of this.lists) l.load();
+    for (const l of this.lists) l.loadBytes();
     this.termRead.fill(1);
     this.done = true;
     this.file.close();

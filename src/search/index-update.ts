@@ -18,12 +18,15 @@
  * The result equals a full build of the store as it is now (index-update.test.ts), but for the numbering of
  * terms (new terms come last; a term is only ever a key, so no answer depends on it).
  */
+import { LineSplice } from '../core/line-source.ts';
 import type { Queryable, SqlValue } from '../store/store.ts';
 import { careerInputsChangedSql } from '../careers/career-changes.ts';
 import { staleDerived } from '../store/repo/derived-state.ts';
 import { addExpertise, addWorks, forPeople, readPersonFacts } from './store-records.ts';
 import { EXPERTISE_DOC_PREFIX, SearchIndexBuilder, type AddedRecords } from './index-builder.ts';
 import { finishIndex, type IndexCore } from './index-layout.ts';
+import { mergeNames } from './name-lines.ts';
+import { recodePersonFacts } from './person-codes.ts';
 import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
 
 /** Works whose rows, or whose authorships, ingests after run `$<at>` wrote or took away. */
@@ -100,36 +103,46 @@ export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndex
   // whose facts were read (some may have none now)
   const factsOf = new Set<string>(facts.keys());
   if (only) for await (const batch of db.iterate<{ person_id: string }>(only.ids, only.params)) for (const r of batch) factsOf.add(r.person_id);
-  const oldPeople = Array.from(old.personIds);
-  const known = new Set(oldPeople);
-  const arriving = new Set<string>();
+  const oldPeople = old.personIds;
+  // the people named by the changes, and whether the old index has them (its ids are in code-unit order)
+  const named = new Map<string, boolean>();
   const consider = (id: string): void => {
-    if (!known.has(id)) arriving.add(id);
+    if (!named.has(id)) named.set(id, oldPeople[lowerBound(oldPeople, id)] === id);
   };
   for (const id of added.linkPerson) consider(id);
   for (const id of newRows.keys()) consider(id);
   for (const id of facts.keys()) consider(id);
+  const known = { has: (id: string): boolean => named.get(id) ?? oldPeople[lowerBound(oldPeople, id)] === id };
+  const arriving = new Set<string>();
+  for (const [id, isOld] of named) if (!isOld) arriving.add(id);
   const people = mergeSorted(oldPeople, [...arriving].sort(codeUnitOrder));
   lap('people');
 
   const core = mergeIndex(old, added, changed, people, oldPeople.length);
   // names and source h-index: the old people's as they were (a person's row is written once), the new rows'
+  const newNames = new Map<number, string | null>();
   for (const [id, r] of newRows) {
     const p = people.index(id);
-    core.names[p] = r.name;
+    newNames.set(p, r.name);
     core.sourceH[p] = r.sourceH;
   }
-  // career facts: the old people's as they were unless read again, the read ones
-  if (only) {
-    const oldFacts = options.oldFacts ?? ((i: number) => old.facts.at(i));
-    for (let p = 0; p < oldPeople.length; p++) core.facts[people.fromOld[p] as number] = oldFacts(p);
-  }
-  for (const id of factsOf) {
-    if (!known.has(id) && !arriving.has(id)) continue; // named by a change, but in no document and no careers row
-    core.facts[people.index(id)] = facts.get(id);
+  core.names = mergeNames(old.names, people.fromOld, people.ids.length, newNames);
+  // career facts: the old people's as they were unless read again, the read ones (not those named by a change but
+  // in no document and no careers row). Carried as codes when the old index has them (no object made per person),
+  // else made again as facts.
+  const read: Array<readonly [number, PersonFactsInput | undefined]> = [];
+  for (const id of factsOf) if (known.has(id) || arriving.has(id)) read.push([people.index(id), facts.get(id)]);
+  const codes = only && old.codes ? recodePersonFacts(old.codes, people.ids.length, people.fromOld, read) : null;
+  if (!codes) {
+    if (only) {
+      const oldFacts = options.oldFacts ?? ((i: number) => old.facts.at(i));
+      for (let p = 0; p < oldPeople.length; p++) core.facts[people.fromOld[p] as number] = oldFacts(p);
+    }
+    for (const [p, f] of read) core.facts[p] = f;
   }
   lap('merge');
   const parts = finishIndex({ ...core, latestDataYear, careersPresent, worksSorted: true });
+  if (codes) parts.codes = codes;
   lap('layout');
   return {
     parts,
@@ -139,6 +152,20 @@ export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndex
 
 const codeUnitOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The first k of [0, n) for which `test` holds, `test` being false up to some k and true from there on; n when none. */
+function firstAtLeast(n: number, test: (k: number) => boolean): number {
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The first position of ascending `list` (code-unit order) whose id is not below `id`. */
+const lowerBound = (list: readonly string[], id: string, lo = 0, hi = list.length): number => lo + firstAtLeast(hi - lo, (k) => !((list[lo + k] as string) < id));
+
 /** Two sorted id lists merged: the list, where each old entry went, and a look-up of any id's position. */
 interface Merged {
   ids: string[];
@@ -147,36 +174,29 @@ interface Merged {
   index(id: string): number;
 }
 
+/** The old list (ascending, read where a look-up needs it) with the arriving ids (ascending, none of them in it) slotted in. */
 function mergeSorted(old: readonly string[], arriving: readonly string[]): Merged {
-  const ids: string[] = new Array(old.length + arriving.length);
-  const fromOld = new Int32Array(old.length);
+  const ids = new LineSplice();
   const positions = new Map<string, number>();
+  const fromOld = new Int32Array(old.length);
   let i = 0;
-  let j = 0;
-  for (let k = 0; k < ids.length; k++) {
-    if (j >= arriving.length || (i < old.length && (old[i] as string) < (arriving[j] as string))) {
-      fromOld[i] = k;
-      ids[k] = old[i++] as string;
-    } else {
-      positions.set(arriving[j] as string, k);
-      ids[k] = arriving[j++] as string;
-    }
+  for (const [j, id] of arriving.entries()) {
+    const at = lowerBound(old, id, i);
+    for (; i < at; i++) fromOld[i] = i + j;
+    ids.keep(old, ids.length - j, at);
+    positions.set(id, at + j);
+    ids.add(id);
   }
+  for (; i < old.length; i++) fromOld[i] = i + arriving.length;
+  ids.keep(old, ids.length - arriving.length, old.length);
   const at = (id: string): number => {
     const p = positions.get(id);
     if (p !== undefined) return p;
-    let lo = 0;
-    let hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = ids[mid] as string;
-      if (v === id) return mid;
-      if (v < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    throw new Error(`person ${id} is not in the merged list`);
+    const k = lowerBound(old, id);
+    if (old[k] !== id) throw new Error(`person ${id} is not in the merged list`);
+    return fromOld[k] as number;
   };
-  return { ids, fromOld, index: at };
+  return { ids: ids.list(), fromOld, index: at };
 }
 
 /**
@@ -184,39 +204,64 @@ function mergeSorted(old: readonly string[], arriving: readonly string[]): Merge
  * segments (works, then expertise documents) in id order, the postings of each term in work order.
  */
 function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, changed: ReadonlySet<string>, people: Merged, oldPeople: number): Omit<IndexCore, 'latestDataYear' | 'careersPresent' | 'worksSorted'> {
-  const oldIds = Array.from(old.workIds);
-  const oldShown = Array.from(old.workShown);
+  const oldIds = old.workIds;
   const nW0 = oldIds.length;
-  // the order of the added documents: works by id, then expertise documents by id
-  const order = Array.from({ length: added.workIds.length }, (_, i) => i).sort((x, y) => (added.profileDoc[x] as number) - (added.profileDoc[y] as number) || codeUnitOrder(added.workIds[x] as string, added.workIds[y] as string));
-  // walk both lists at once: old works kept (not changed), added ones slotted in by segment and id
-  const oldToNew = new Int32Array(nW0).fill(-1);
-  const addedToNew = new Int32Array(added.workIds.length);
-  const workIds: string[] = [];
-  const workShown: string[] = [];
-  const from: number[] = []; // ≥ 0: old ordinal; < 0: −1 − added ordinal
-  let i = 0;
-  let j = 0;
-  const segOld = (w: number): number => old.profileDoc[w] as number;
-  while (i < nW0 || j < order.length) {
-    while (i < nW0 && changed.has(oldIds[i] as string)) i++;
-    const a = j < order.length ? (order[j] as number) : -1;
-    if (i >= nW0 && a < 0) break;
-    const takeOld = a < 0 || (i < nW0 && (segOld(i) < (added.profileDoc[a] as number) || (segOld(i) === added.profileDoc[a] && (oldIds[i] as string) < (added.workIds[a] as string))));
-    if (takeOld) {
-      oldToNew[i] = workIds.length;
-      from.push(i);
-      workShown.push(oldShown[i] as string);
-      workIds.push(oldIds[i++] as string);
-    } else {
-      addedToNew[a] = workIds.length;
-      from.push(-1 - a);
-      workShown.push(added.workShown[a] as string);
-      workIds.push(added.workIds[a] as string);
-      j++;
+  // the old documents: works [0, seg), then expertise documents [seg, nW0), each segment in id order
+  const seg = firstAtLeast(nW0, (w) => (old.profileDoc[w] as number) >= 1);
+  /** The first old document of [lo, hi) whose id is not below `id`. */
+  const firstOf = (id: string, lo: number, hi: number): number => lowerBound(oldIds, id, lo, hi);
+  // the old documents changed since (taken out; those still there come back among the added ones)
+  const gone = new Uint8Array(nW0);
+  let goneCount = 0;
+  for (const id of changed) {
+    for (const [lo, hi] of [[0, seg], [seg, nW0]] as const) {
+      const w = firstOf(id, lo, hi);
+      if (w < hi && oldIds[w] === id && !gone[w]) {
+        gone[w] = 1;
+        goneCount++;
+      }
     }
   }
-  const nW = workIds.length;
+  // the order of the added documents: works by id, then expertise documents by id, each slotted in before the
+  // first old document of its segment whose id is not below its own
+  const order = Array.from({ length: added.workIds.length }, (_, i) => i).sort((x, y) => (added.profileDoc[x] as number) - (added.profileDoc[y] as number) || codeUnitOrder(added.workIds[x] as string, added.workIds[y] as string));
+  const nW = nW0 - goneCount + order.length;
+  const oldToNew = new Int32Array(nW0).fill(-1);
+  const addedToNew = new Int32Array(added.workIds.length);
+  const from = new Int32Array(nW); // ≥ 0: old ordinal; < 0: −1 − added ordinal
+  const ids = new LineSplice();
+  const shown = new LineSplice();
+  let next = 0;
+  /** The old documents of [a, b) that are not gone, next. */
+  const keepOld = (a: number, b: number): void => {
+    for (let w = a; w < b; ) {
+      if (gone[w]) {
+        w++;
+        continue;
+      }
+      const runFrom = w;
+      for (; w < b && !gone[w]; w++) {
+        oldToNew[w] = next;
+        from[next++] = w;
+      }
+      ids.keep(oldIds, runFrom, w);
+      shown.keep(old.workShown, runFrom, w);
+    }
+  };
+  let i = 0;
+  for (const a of order) {
+    const at = added.profileDoc[a] ? firstOf(added.workIds[a] as string, Math.max(i, seg), nW0) : firstOf(added.workIds[a] as string, Math.min(i, seg), seg);
+    keepOld(i, at);
+    i = Math.max(i, at);
+    addedToNew[a] = next;
+    from[next++] = -1 - a;
+    ids.add(added.workIds[a] as string);
+    shown.add(added.workShown[a] as string);
+  }
+  keepOld(i, nW0);
+  if (next !== nW) throw new Error(`the update's documents do not add up: ${next} of ${nW}`);
+  const workIds = ids.list();
+  const workShown = shown.list();
 
   // per work
   const docLen = new Float32Array(nW);
@@ -261,7 +306,8 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
   const kept = new Int32Array(nTx);
   for (let tt = 0; tt < nTx; tt++) {
     let n = (addCount[tt + 1] as number) - (addCount[tt] as number);
-    if (tt < nT0) for (let p = oS[tt] as number; p < (oS[tt + 1] as number); p++) if ((oldToNew[oW[p] as number] as number) >= 0) n++;
+    if (tt < nT0 && goneCount === 0) n += (oS[tt + 1] as number) - (oS[tt] as number);
+    else if (tt < nT0) for (let p = oS[tt] as number; p < (oS[tt + 1] as number); p++) if ((oldToNew[oW[p] as number] as number) >= 0) n++;
     kept[tt] = n;
     total += n;
   }
@@ -317,15 +363,10 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
     else for (const p of linksOf[-1 - f] ?? []) workPeople[k++] = p;
   }
 
-  // people: the old ones' names and source h-index where they went
+  // people: the old ones' source h-index where they went (their names: mergeNames)
   const nP = people.ids.length;
-  const names: (string | null)[] = new Array<string | null>(nP).fill(null);
   const sourceH = new Int32Array(nP).fill(-1);
-  for (let p = 0; p < oldPeople; p++) {
-    const n = fromOld[p] as number;
-    names[n] = old.names[p] ?? null;
-    sourceH[n] = old.sourceH[p] as number;
-  }
+  for (let p = 0; p < oldPeople; p++) sourceH[fromOld[p] as number] = old.sourceH[p] as number;
   return {
     terms,
     termStart: Int32Array.from(termStart),
@@ -340,7 +381,7 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
     workPeopleStart,
     workPeople,
     personIds: people.ids,
-    names,
+    names: [],
     sourceH,
     facts: new Array(nP),
   };

@@ -32,7 +32,38 @@ export interface PersonCodes {
 
 /** The codes of n people's facts: countries, bases and institution types numbered as first met. */
 export function codePersonFacts(facts: PersonFactsList, n: number): PersonCodes {
-  const c: PersonCodes = {
+  const c = new FactsCoder(emptyCodes(n), false);
+  for (let i = 0; i < n; i++) c.code(i, facts.at(i));
+  return c.codes;
+}
+
+/**
+ * The codes of n people after an update, without making anyone's facts: the old people's codes moved to where they
+ * went (`fromOld`), then the read facts of the people in `changed` (new position, facts or undefined for none) coded
+ * with the old dictionaries, extended. Null when an institution type would get no bit (the 32 bits are taken): a
+ * build would then keep other types than the extended dictionary, so the caller codes everyone's facts instead.
+ */
+export function recodePersonFacts(old: PersonCodes, n: number, fromOld: Int32Array, changed: Iterable<readonly [number, PersonFactsInput | undefined]>): PersonCodes | null {
+  const c = emptyCodes(n);
+  c.countries = old.countries.slice();
+  c.bases = old.bases.slice();
+  c.instTypes = old.instTypes.slice();
+  for (let p = 0; p < fromOld.length; p++) {
+    const q = fromOld[p] as number;
+    c.origin[q] = old.origin[p] as number;
+    c.current[q] = old.current[p] as number;
+    c.flags[q] = old.flags[p] as number;
+    c.firstYear[q] = old.firstYear[p] as number;
+    c.instMask[q] = old.instMask[p] as number;
+    c.originBasis[q] = old.originBasis[p] as number;
+  }
+  const coder = new FactsCoder(c, true);
+  for (const [q, f] of changed) if (!coder.code(q, f)) return null;
+  return c;
+}
+
+function emptyCodes(n: number): PersonCodes {
+  return {
     countries: [''],
     origin: new Uint16Array(n),
     current: new Uint16Array(n),
@@ -43,40 +74,57 @@ export function codePersonFacts(facts: PersonFactsList, n: number): PersonCodes 
     bases: [''],
     originBasis: new Uint16Array(n),
   };
-  const numbering = (list: string[], what: string) => {
-    const codes = new Map<string, number>();
-    return (v: string | null | undefined): number => {
-      if (v === null || v === undefined || v === '') return 0;
-      let k = codes.get(v);
-      if (k === undefined) {
-        k = list.push(v) - 1;
-        if (k > 0xffff) throw new Error(`more than 65,535 distinct ${what}`);
-        codes.set(v, k);
-      }
-      return k;
-    };
-  };
-  const country = numbering(c.countries, 'countries');
-  const basis = numbering(c.bases, 'origin bases');
-  const typeBit = (t: string): number => {
-    let b = c.instTypes.indexOf(t);
-    if (b < 0 && c.instTypes.length < MAX_TYPES) b = c.instTypes.push(t) - 1;
-    return b >= 0 ? 1 << b : 0;
-  };
-  for (let i = 0; i < n; i++) {
-    const f = facts.at(i);
-    if (!f) continue;
-    c.origin[i] = country(f.origin);
-    c.current[i] = country(f.currentCountry);
-    const careers = f.abroad !== undefined && f.abroad !== null;
-    c.flags[i] = (careers ? FLAG_CAREERS : 0) | (f.abroad ? FLAG_ABROAD : 0) | (f.returnee ? FLAG_RETURNEE : 0);
-    c.firstYear[i] = f.firstYear ?? 0;
-    c.originBasis[i] = basis(f.originBasis);
-    let m = 0;
-    for (const t of f.latestInstitutionTypes ?? []) m |= typeBit(t);
-    c.instMask[i] = m;
+}
+
+/** Codes people's facts into `codes`, numbering values not in its dictionaries yet as they are met. */
+class FactsCoder {
+  private readonly country: (v: string | null | undefined) => number;
+  private readonly basis: (v: string | null | undefined) => number;
+
+  constructor(
+    readonly codes: PersonCodes,
+    /** Refuse (code() answers false) an institution type past the 32 bits, instead of giving it none. */
+    private readonly strictTypes: boolean,
+  ) {
+    this.country = numbering(codes.countries, 'countries');
+    this.basis = numbering(codes.bases, 'origin bases');
   }
-  return c;
+
+  /** Person i's facts coded (undefined: none, every code 0); false when a type was refused. */
+  code(i: number, f: PersonFactsInput | undefined): boolean {
+    const c = this.codes;
+    let m = 0;
+    for (const t of f?.latestInstitutionTypes ?? []) {
+      let b = c.instTypes.indexOf(t);
+      if (b < 0 && c.instTypes.length < MAX_TYPES) b = c.instTypes.push(t) - 1;
+      if (b >= 0) m |= 1 << b;
+      else if (this.strictTypes) return false;
+    }
+    c.instMask[i] = m;
+    c.origin[i] = f ? this.country(f.origin) : 0;
+    c.current[i] = f ? this.country(f.currentCountry) : 0;
+    const careers = f?.abroad !== undefined && f.abroad !== null;
+    c.flags[i] = f ? (careers ? FLAG_CAREERS : 0) | (f.abroad ? FLAG_ABROAD : 0) | (f.returnee ? FLAG_RETURNEE : 0) : 0;
+    c.firstYear[i] = f?.firstYear ?? 0;
+    c.originBasis[i] = f ? this.basis(f.originBasis) : 0;
+    return true;
+  }
+}
+
+/** A coder of values into `list` (index 0: none), continuing its numbering. */
+function numbering(list: string[], what: string): (v: string | null | undefined) => number {
+  const codes = new Map<string, number>();
+  list.forEach((v, k) => k > 0 && codes.set(v, k));
+  return (v) => {
+    if (v === null || v === undefined || v === '') return 0;
+    let k = codes.get(v);
+    if (k === undefined) {
+      k = list.push(v) - 1;
+      if (k > 0xffff) throw new Error(`more than 65,535 distinct ${what}`);
+      codes.set(v, k);
+    }
+    return k;
+  };
 }
 
 /** Person p's origin basis, null for none. */

@@ -12,6 +12,7 @@ import { FilePostings, POSTINGS, UPDATE_ONLY, type LazySection } from './file-po
 import { MAX_TYPES, codePersonFacts, factsListOf, type PersonCodes } from './person-codes.ts';
 import { impactKey, impactValues, type SearchIndexParts } from './search-index.ts';
 import { DEFAULT_WEIGHTS } from './rank.ts';
+import { nameLinesOf, namesView } from './name-lines.ts';
 
 const FILE = 'search-index.bundle';
 /**
@@ -27,9 +28,6 @@ const FILE = 'search-index.bundle';
  */
 const FORMAT = 7;
 
-/** A name as one line of the file, and back. */
-const escapeName = (n: string): string => (/[\\\n]/.test(n) ? n.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : n);
-const unescapeName = (l: string): string => (l.includes('\\') ? l.replace(/\\([\\n])/g, (_, c: string) => (c === 'n' ? '\n' : '\\')) : l);
 /** The lists read line by line when asked for. */
 const BY_LINE = ['workIds', 'workShown', 'personIds', 'names'] as const;
 
@@ -61,13 +59,7 @@ export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts
   for (const [t, i] of parts.terms) terms[i] = t;
   // person facts as the index codes them (person-codes.ts), adopted as they are by the next process
   const codes = (parts.codes ??= codePersonFacts(parts.facts, nP));
-  const hasName = new Uint8Array(nP);
-  const names: string[] = [];
-  for (let i = 0; i < nP; i++) {
-    const n = parts.names[i] ?? null;
-    hasName[i] = n === null ? 0 : 1;
-    names.push(n === null ? '' : escapeName(n));
-  }
+  const { lines: names, hasName } = nameLinesOf(parts.names);
   const { origin, current, flags, firstYear, originBasis } = codes;
   const instMask = new Int32Array(codes.instMask.buffer, codes.instMask.byteOffset, codes.instMask.length); // the same bits
   const arrays: Record<string, BundleArray> = { hasName, origin, current, flags, firstYear, instMask, originBasis };
@@ -231,7 +223,7 @@ function toParts(f: BundleFile<Meta>, ahead: Record<string, BundleArray>): Searc
   (l['terms'] as string[]).forEach((t, i) => terms.set(t, i));
   if (FACTS.some((k) => (a[k] as BundleArray).length !== nP) || (l['names'] as string[]).length !== nP) return null;
   const [hasName, origin, current, flags, firstYear, instMask, originBasis] = FACTS.map((k) => a[k] as BundleArray);
-  if (!(origin instanceof Uint16Array && current instanceof Uint16Array && flags instanceof Uint8Array && firstYear instanceof Int32Array && instMask instanceof Int32Array && originBasis instanceof Uint16Array)) return null;
+  if (!(hasName instanceof Uint8Array && origin instanceof Uint16Array && current instanceof Uint16Array && flags instanceof Uint8Array && firstYear instanceof Int32Array && instMask instanceof Int32Array && originBasis instanceof Uint16Array)) return null;
   const codes: PersonCodes = {
     countries: ['', ...(l['countries'] as string[])],
     origin,
@@ -249,15 +241,7 @@ function toParts(f: BundleFile<Meta>, ahead: Record<string, BundleArray>): Searc
     if ((origin[i] as number) >= nC || (current[i] as number) >= nC || (originBasis[i] as number) >= nB || ((instMask[i] as number) & ~typeBits) !== 0) return null;
   }
   // names: null where there is none, else the line (decoded when a hit shows it)
-  const nameLines = l['names'] as string[];
-  const names = new Proxy(nameLines, {
-    get: (t, k, r) => {
-      if (!(typeof k === 'string' && /^\d+$/.test(k))) return Reflect.get(t, k, r);
-      if (!hasName![Number(k)]) return Number(k) < nP ? null : undefined;
-      const line = Reflect.get(t, k, r) as string | undefined;
-      return line === undefined ? undefined : unescapeName(line);
-    },
-  }) as (string | null)[];
+  const names = namesView({ lines: l['names'] as string[], hasName });
   const n = (k: (typeof NUMERIC)[number]) => a[k] as never;
   // the default weights' impact, when kept and whole (every multiplier is at least 1); else the first query computes it
   const impactAt = f.section('impact');
