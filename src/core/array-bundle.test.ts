@@ -136,4 +136,31 @@ describe('array bundle', () => {
     expect(writeBundle(path.join(dir, 'broken.bundle'), { meta: {}, arrays: {}, lines: { list: broken } })).toBe(false);
     expect(readBundle(path.join(dir, 'broken.bundle'))).toBeNull();
   });
+
+  it('finds a line by comparing bytes as JavaScript compares strings, and declines where byte order may differ', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-find-'));
+    try {
+      let seed = 7;
+      const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+      const alphabet = ['A', 'b', '5', ':', 'é', 'Ж', '学', '𝔘', '~', '\u00ff'];
+      const word = (): string => Array.from({ length: 1 + rnd(6) }, () => alphabet[rnd(alphabet.length)]).join('');
+      const ids = [...new Set(Array.from({ length: 3000 }, word))].filter((w) => !w.includes('𝔘') || rnd(2) === 0);
+      const order = Int32Array.from(ids.keys()).sort((a, b) => (ids[a]! < ids[b]! ? -1 : 1));
+      const file = path.join(dir, 'ids.bundle');
+      expect(writeBundle(file, { meta: {}, arrays: {}, lines: { ids, odd: ['a', '\ue000b', 'c'] } })).toBe(true);
+      const f = BundleFile.open(file)!;
+      const list = f.lineList('ids')!;
+      for (const [i, id] of ids.entries()) expect(list.find(id, order)).toBe(id.includes('𝔘') ? null : i);
+      for (let k = 0; k < 500; k++) {
+        const probe = word().replaceAll('𝔘', 'u');
+        expect(list.find(probe, order)).toBe(ids.includes(probe) ? ids.indexOf(probe) : undefined);
+      }
+      expect(list.find('x\uf000', order)).toBeNull(); // the key holds a character of U+E000 and up
+      expect(list.find('b𝔘', order)).toBeNull(); // or a surrogate pair
+      expect(f.lineList('odd')!.find('a', Int32Array.from([0, 1, 2]))).toBeNull(); // so do the lines
+      f.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -322,6 +322,36 @@ export class LineList implements LineSource {
     return { bytes: this.buf.subarray(start, ends[to - 1]), end: (k) => (ends[from + k] as number) - start };
   }
 
+  private plain: boolean | undefined;
+
+  /**
+   * The line of `order` (line numbers in ascending order of their lines) that equals `id`, found by bisection
+   * comparing bytes (no string made); undefined when there is none. UTF-8 byte order is code point order, and
+   * JavaScript's is code unit order: they differ only where a character of U+E000–U+FFFF meets one past U+FFFF (a
+   * surrogate pair). So: null — the caller compares strings — when a line holds a character of U+E000–U+FFFF (lead
+   * byte 0xEE or 0xEF) or `id` holds a code unit of U+D800 and up.
+   */
+  find(id: string, order: Int32Array): number | undefined | null {
+    this.plain ??= ![0xee, 0xef].some((b) => {
+      const at = this.buf.indexOf(b, this.start);
+      return at >= 0 && at < (this.ends.length ? (this.ends[this.ends.length - 1] as number) : this.start);
+    });
+    if (!this.plain) return null;
+    for (let k = 0; k < id.length; k++) if (id.charCodeAt(k) >= 0xd800) return null;
+    const key = Buffer.from(id, 'utf8');
+    const { buf, ends } = this;
+    let lo = 0, hi = order.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const i = order[mid] as number;
+      const c = buf.compare(key, 0, key.length, this.from(i), ends[i]);
+      if (c === 0) return i;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
   /** Every line, made now. */
   all(): string[] {
     const end = this.ends.length ? (this.ends[this.ends.length - 1] as number) : this.start;

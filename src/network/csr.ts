@@ -2,6 +2,8 @@
  * The compact tie graph: an undirected graph in compressed-sparse-row form over interned node ids.
  * Parallel ties between the same two nodes are merged (weights added, kind bits OR-ed) at build time.
  */
+import { LineList } from '../core/array-bundle.ts';
+import { sourceOf } from '../core/line-source.ts';
 
 /** Tie kinds as bits, so that a merged edge remembers every kind of evidence behind it. */
 export const KIND_COAUTHOR = 1;
@@ -245,6 +247,12 @@ export class SortedIdIndex implements NodeIndex {
 
   get(id: string): number | undefined {
     let lo = 0, hi = this.order.length - 1;
+    // ids read from a file: compared as bytes, without making a string of each line the bisection visits
+    const src = sourceOf(this.ids);
+    if (src instanceof LineList && src.length === this.ids.length) {
+      const found = src.find(id, this.order);
+      if (found !== null) return found;
+    }
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const i = this.order[mid] as number;
@@ -259,6 +267,17 @@ export class SortedIdIndex implements NodeIndex {
   has(id: string): boolean {
     return this.get(id) !== undefined;
   }
+}
+
+/** `index.get`, remembering the ids looked up (rows that name a few people many times each). */
+export function memoIndex(index: NodeIndex): (id: string) => number | undefined {
+  const seen = new Map<string, number | undefined>();
+  return (id) => {
+    if (seen.has(id)) return seen.get(id);
+    const u = index.get(id);
+    seen.set(id, u);
+    return u;
+  };
 }
 
 /** A graph's index grown by the nodes an update added (tie-graph-update.ts), without copying the base. */

@@ -10,7 +10,7 @@
  * people — and takes the next ordinal. No person outside the changed ones holds an ordinal that moved.
  */
 import type { Queryable } from '../store/store.ts';
-import { ascendingIn, rising, type NodeIndex } from './csr.ts';
+import { ascendingIn, memoIndex, rising, type NodeIndex } from './csr.ts';
 import { changedNodes, changedPeoplesWorks, workLine } from './shared-works.ts';
 import type { ResolvedTieParams } from './tie-graph.ts';
 
@@ -69,9 +69,10 @@ export async function updateWorksDelta(db: Queryable, index: NodeIndex, p: Resol
   const lines = new Map<number, [string, string]>();
   const lists = new Map<number, number[]>();
   for (const u of changed) lists.set(u, []);
+  const nodeOf = memoIndex(index);
   for await (const batch of changedPeoplesWorks(db, p, since)) {
     for (const r of batch) {
-      const u = index.get(r.person_id);
+      const u = nodeOf(r.person_id);
       const list = u === undefined ? undefined : lists.get(u);
       if (!list) continue;
       let o = ordOf.get(r.work_id);

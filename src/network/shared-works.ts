@@ -20,7 +20,7 @@
 import { BundleFile } from '../core/array-bundle.ts';
 import { FileLines } from '../core/file-lines.ts';
 import type { Queryable } from '../store/store.ts';
-import { findSorted, type NodeIndex, type TieGraph } from './csr.ts';
+import { findSorted, memoIndex, type NodeIndex, type TieGraph } from './csr.ts';
 import type { ResolvedTieParams } from './tie-graph.ts';
 import { changedPeopleSql } from './tie-graph-update.ts';
 import type { WorksBefore, WorksOverlay } from './shared-works-delta.ts';
@@ -163,9 +163,10 @@ export async function updateWorksSections(
   };
   const changed = await changedNodes(db, graph.index, since);
   const lists = new RunLists();
+  const nodeOf = memoIndex(graph.index);
   for await (const batch of changedPeoplesWorks(db, p, since)) {
     for (const r of batch) {
-      const u = graph.index.get(r.person_id);
+      const u = nodeOf(r.person_id);
       if (u === undefined || !changed.has(u)) continue;
       const o = ordinal(r.work_id);
       works[o] = workLine(r.title, r.year, r.k);

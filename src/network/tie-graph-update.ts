@@ -45,9 +45,17 @@ class GrowingIds {
     private readonly base: NodeIndex,
     private readonly n: number,
   ) {}
+  /** The base's nodes looked up so far (a pair's ends come back in many rows; a look-up bisects the base's ids). */
+  private readonly seen = new Map<string, number>();
+
   of(id: string): number {
-    const i = this.base.get(id) ?? this.added.get(id);
+    let i = this.seen.get(id) ?? this.added.get(id);
     if (i !== undefined) return i;
+    i = this.base.get(id);
+    if (i !== undefined) {
+      this.seen.set(id, i);
+      return i;
+    }
     const j = this.n + this.extra.length;
     this.extra.push(id);
     this.added.set(id, j);
