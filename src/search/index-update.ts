@@ -15,6 +15,10 @@
  * (changedFacts); everyone's when that is not known (careers older than the facts, or an old index of unknown
  * refresh).
  *
+ * What the old index holds as lines (work ids, shown works, person ids, names) is not made into strings: the new
+ * lists are splices of the old ones with the new lines (core/line-source.ts), written to the next file as the old
+ * file's bytes; the old people's career facts are carried as their codes (person-codes.ts recodePersonFacts).
+ *
  * The result equals a full build of the store as it is now (index-update.test.ts), but for the numbering of
  * terms (new terms come last; a term is only ever a key, so no answer depends on it).
  */
