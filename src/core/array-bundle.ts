@@ -8,7 +8,9 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, read, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { registerSource, sourceOf, type LineBytes, type LineRun, type LineSource } from './line-source.ts';
+import { listView, registerSource, sourceOf, type LineBytes, type LineRun, type LineSource } from './line-source.ts';
+
+export { listView };
 
 const MAGIC = 'ATLASAB1';
 /** The suffix of the section holding an indexed list's line ends (byte offsets in its section, each line's end excluded). */
@@ -402,33 +404,6 @@ export class LineList implements LineSource {
     registerSource(view, this);
     return view;
   }
-}
-
-/**
- * An array-like of `count` strings (index, length, iteration, and the Array.prototype methods that read through
- * them) each made by `at` when asked for — for lists of millions of which a query reads a handful. `whole`, when
- * given, makes every line at once for an iteration (cheaper than one `at` each).
- */
-export function listView(count: number, at: (i: number) => string | undefined, whole?: () => readonly string[]): string[] {
-  return new Proxy([] as string[], {
-    get(target, prop, receiver) {
-      if (typeof prop === 'string') {
-        if (prop === 'length') return count;
-        const c = prop.charCodeAt(0);
-        if (c >= 48 && c <= 57) return at(Number(prop));
-      }
-      if (prop === Symbol.iterator) {
-        if (whole) return () => whole()[Symbol.iterator]();
-        return function* () { for (let i = 0; i < count; i++) yield at(i) as string; };
-      }
-      return Reflect.get(target, prop, receiver);
-    },
-    // so that Array.prototype methods called on it (map, forEach, slice) see every line
-    has(target, prop) {
-      if (typeof prop === 'string' && /^\d+$/.test(prop)) return Number(prop) < count;
-      return Reflect.has(target, prop);
-    },
-  });
 }
 
 /** A string list of `count` lines from `bytes` bytes of `buf` at `start`, eager or lazy (LineList); null when the count is wrong. */

@@ -31,6 +31,33 @@ export interface LineRun {
   to: number;
 }
 
+/**
+ * An array-like of `count` strings (index, length, iteration, and the Array.prototype methods that read through
+ * them) each made by `at` when asked for — for lists of millions of which a query reads a handful. `whole`, when
+ * given, makes every line at once for an iteration (cheaper than one `at` each).
+ */
+export function listView(count: number, at: (i: number) => string | undefined, whole?: () => readonly string[]): string[] {
+  return new Proxy([] as string[], {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string') {
+        if (prop === 'length') return count;
+        const c = prop.charCodeAt(0);
+        if (c >= 48 && c <= 57) return at(Number(prop));
+      }
+      if (prop === Symbol.iterator) {
+        if (whole) return () => whole()[Symbol.iterator]();
+        return function* () { for (let i = 0; i < count; i++) yield at(i) as string; };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+    // so that Array.prototype methods called on it (map, forEach, slice) see every line
+    has(target, prop) {
+      if (typeof prop === 'string' && /^\d+$/.test(prop)) return Number(prop) < count;
+      return Reflect.has(target, prop);
+    },
+  });
+}
+
 const sources = new WeakMap<object, LineSource>();
 
 /** Record that `list` (an array-like over a source) has these lines. */
@@ -96,20 +123,10 @@ export class LineSplice {
       return r.src.at(r.from + i - (starts[k] as number));
     };
     const src: LineSplicedSource = { length, at, runs, starts, runOf };
-    const view = new Proxy([] as string[], {
-      get(target, prop, receiver) {
-        if (typeof prop === 'string') {
-          if (prop === 'length') return length;
-          const c = prop.charCodeAt(0);
-          if (c >= 48 && c <= 57) return at(Number(prop));
-        }
-        if (prop === Symbol.iterator) return function* () { for (const r of runs) for (let i = r.from; i < r.to; i++) yield r.src.at(i) as string; };
-        return Reflect.get(target, prop, receiver);
-      },
-      has(target, prop) {
-        if (typeof prop === 'string' && /^\d+$/.test(prop)) return Number(prop) < length;
-        return Reflect.has(target, prop);
-      },
+    const view = listView(length, at, () => {
+      const all: string[] = [];
+      for (const r of runs) for (let i = r.from; i < r.to; i++) all.push(r.src.at(i) as string);
+      return all;
     });
     registerSource(view, src);
     return view;
