@@ -13,7 +13,7 @@ import type { Queryable, Store } from '../store/store.ts';
 import { dataVersions, mayUpdate, updatableSince } from '../store/repo/data-version.ts';
 import type { TieGraph } from './csr.ts';
 import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
-import { buildTieGraph, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
+import { buildTieGraph, DEFAULT_TIE_PARAMS, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
 import { updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { deltaWritable, dropTieGraphFile, fileIdOf, purgeTieGraphFiles, readTieGraphFileOf, sharedWorksFile, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
@@ -114,6 +114,24 @@ export async function ownerGraphFor(db: Queryable, params: TieParams, owner: str
   let root = byOwner.get(owner);
   if (!root) byOwner.set(owner, (root = ownerTiesOf(built.graph, owner, contacts)));
   return { ...built, root };
+}
+
+/**
+ * After an ingest: the graph of the default parameters, when the store keeps one (in this process, or its file for
+ * the reference year the data has now), brought up to date now — so the next `atlas intro` reads it ready instead of
+ * paying the update. Nothing is built when none is kept (null); one that cannot be updated is built again, as the
+ * next intro would.
+ */
+export async function updateKeptTieGraph(store: Store): Promise<{ how: 'updated' | 'built' | 'current'; ms: number } | null> {
+  const kept = await keptFor(store);
+  const p = await resolved(store, kept, DEFAULT_TIE_PARAMS);
+  const key = JSON.stringify([p.halfLife, p.maxAuthors, p.refYear]);
+  if (!kept.graphs.has(key) && !kept.previous?.graphs.has(key) && tieGraphFileVersion(storeCacheDir(store), p) === null) return null;
+  const before = { ...tieGraphOrigins };
+  const t = performance.now();
+  await graphOf(store, kept, p);
+  const how = tieGraphOrigins.updated > before.updated ? 'updated' : tieGraphOrigins.built > before.built ? 'built' : 'current';
+  return { how, ms: performance.now() - t };
 }
 
 /** How this process got its graphs: built from the store, read from a file, or an older one updated (for benchmarks and tests). */

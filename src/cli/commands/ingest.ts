@@ -10,7 +10,7 @@ import { isIngestSource, type IngestSource } from '../../ingest/readers.ts';
 import { refreshDerived } from '../../derived/refresh-derived.ts';
 import { sweepAfterLanding } from '../../teams/notify.ts';
 import type { Command } from '../command.ts';
-import { keepSearchIndexCurrent } from '../keep-search-index.ts';
+import { keepIndexesCurrent } from '../keep-indexes.ts';
 import { printJson } from '../output.ts';
 import { progressBar, showIngestProgress } from '../progress.ts';
 
@@ -125,7 +125,7 @@ export const ingestCommand: Command = {
     const derived = refresh ? await refreshDerived(store) : null;
     const careers = derived?.careers ?? null;
     const mentorships = derived?.mentorships ?? null;
-    if (results.length > 0) await keepSearchIndexCurrent(store, ctx);
+    if (results.length > 0) await keepIndexesCurrent(store, ctx);
     const alerts = careers ? await sweepAfterLanding(store) : null;
     if (alerts && !ctx.json) ctx.stderr.write(`${alerts}\n`);
     const seconds = (Date.now() - started) / 1000;

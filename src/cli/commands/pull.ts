@@ -10,7 +10,7 @@ import { PULLERS, createJob, isInterrupted, jobToResume, listJobs, markRefreshed
 import type { Store } from '../../store/store.ts';
 import type { Command, CommandContext, OptionSpec, ParsedValues } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
-import { keepSearchIndexCurrent } from '../keep-search-index.ts';
+import { keepIndexesCurrent } from '../keep-indexes.ts';
 import { pullSnapshotCommand, SNAPSHOT_OPTIONS, SNAPSHOT_SOURCE, SNAPSHOT_USAGE } from './pull-snapshot.ts';
 import { progressBar, type ProgressBar } from '../progress.ts';
 
@@ -123,7 +123,7 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
   const careers = derived?.careers ?? null;
   const mentorships = derived?.mentorships ?? null;
   if (refresh) await markRefreshed(store, result.job, refreshStartedAt);
-  if (result.records > 0 || refresh) await keepSearchIndexCurrent(store, ctx);
+  if (result.records > 0 || refresh) await keepIndexesCurrent(store, ctx);
   const alerts = careers ? await sweepAfterLanding(store) : null;
   if (alerts && !ctx.json) ctx.stderr.write(`${alerts}\n`);
   const seconds = (Date.now() - started) / 1000;
