@@ -334,10 +334,7 @@ export class LineList implements LineSource {
    * byte 0xEE or 0xEF) or `id` holds a code unit of U+D800 and up.
    */
   find(id: string, order: Int32Array): number | undefined | null {
-    this.plain ??= ![0xee, 0xef].some((b) => {
-      const at = this.buf.indexOf(b, this.start);
-      return at >= 0 && at < (this.ends.length ? (this.ends[this.ends.length - 1] as number) : this.start);
-    });
+    this.plain ??= !this.holdsAny([0xee, 0xef]);
     if (!this.plain) return null;
     for (let k = 0; k < id.length; k++) if (id.charCodeAt(k) >= 0xd800) return null;
     const key = Buffer.from(id, 'utf8');
@@ -356,8 +353,20 @@ export class LineList implements LineSource {
 
   /** Every line, made now. */
   all(): string[] {
-    const end = this.ends.length ? (this.ends[this.ends.length - 1] as number) : this.start;
-    return this.ends.length ? this.buf.toString('utf8', this.start, end).split('\n') : [];
+    return this.ends.length ? this.buf.toString('utf8', this.start, this.end).split('\n') : [];
+  }
+
+  /** Where the lines end in `buf`. */
+  private get end(): number {
+    return this.ends.length ? (this.ends[this.ends.length - 1] as number) : this.start;
+  }
+
+  /** Whether any of these bytes is among the lines' bytes. */
+  private holdsAny(bytes: readonly number[]): boolean {
+    return bytes.some((b) => {
+      const i = this.buf.indexOf(b, this.start);
+      return i >= 0 && i < this.end;
+    });
   }
 
   /**
@@ -371,10 +380,9 @@ export class LineList implements LineSource {
     // next one in memory (~30 ms for a million ids). In another order, and no lead byte of U+E000 and up in the
     // lines (byte order is string order), they are compared natively (Buffer#compare: the loop below took 125 ms
     // for a million ids at random places, each compare a cache miss).
-    const end = this.ends.length ? (this.ends[this.ends.length - 1] as number) : this.start;
     let inOrder = true;
     for (let k = 0; k < order.length && inOrder; k++) inOrder = order[k] === k;
-    if (!inOrder && ![0xee, 0xef, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4].some((b) => { const i = buf.indexOf(b, this.start); return i >= 0 && i < end; })) {
+    if (!inOrder && !this.holdsAny([0xee, 0xef, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4])) {
       for (let k = 1; k < order.length; k++) {
         const i = order[k - 1] as number, j = order[k] as number;
         // line i (the source) must come before line j (the target)

@@ -16,7 +16,7 @@
  * another reference year is answered by a full build (tie-graph-cache.ts decides).
  */
 import type { Queryable, SqlValue } from '../store/store.ts';
-import { buildCsr, EdgeList, KIND_COAUTHOR, KIND_MENTOR, type NodeIndex, type TieGraph } from './csr.ts';
+import { buildCsr, EdgeList, KIND_COAUTHOR, KIND_MENTOR, memoIndex, type NodeIndex, type TieGraph } from './csr.ts';
 import { deltaRow, OverlayTieGraph, overlayIds } from './overlay-tie-graph.ts';
 import { coauthorPairsOfSql, mentorLayerOf, mentorRows, pushTieRow, type BuiltTieGraph, type MentorLayer, type TieRow } from './tie-graph.ts';
 
@@ -41,21 +41,18 @@ interface Batch {
 class GrowingIds {
   readonly added = new Map<string, number>();
   readonly extra: string[] = [];
+  /** The base's look-up, remembering each id (a pair's ends come back in many rows; a look-up bisects the base's ids). */
+  private readonly inBase: (id: string) => number | undefined;
   constructor(
-    private readonly base: NodeIndex,
+    base: NodeIndex,
     private readonly n: number,
-  ) {}
-  /** The base's nodes looked up so far (a pair's ends come back in many rows; a look-up bisects the base's ids). */
-  private readonly seen = new Map<string, number>();
+  ) {
+    this.inBase = memoIndex(base);
+  }
 
   of(id: string): number {
-    let i = this.seen.get(id) ?? this.added.get(id);
+    const i = this.inBase(id) ?? this.added.get(id);
     if (i !== undefined) return i;
-    i = this.base.get(id);
-    if (i !== undefined) {
-      this.seen.set(id, i);
-      return i;
-    }
     const j = this.n + this.extra.length;
     this.extra.push(id);
     this.added.set(id, j);

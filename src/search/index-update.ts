@@ -212,14 +212,12 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
   const nW0 = oldIds.length;
   // the old documents: works [0, seg), then expertise documents [seg, nW0), each segment in id order
   const seg = firstAtLeast(nW0, (w) => (old.profileDoc[w] as number) >= 1);
-  /** The first old document of [lo, hi) whose id is not below `id`. */
-  const firstOf = (id: string, lo: number, hi: number): number => lowerBound(oldIds, id, lo, hi);
   // the old documents changed since (taken out; those still there come back among the added ones)
   const gone = new Uint8Array(nW0);
   let goneCount = 0;
   for (const id of changed) {
     for (const [lo, hi] of [[0, seg], [seg, nW0]] as const) {
-      const w = firstOf(id, lo, hi);
+      const w = lowerBound(oldIds, id, lo, hi);
       if (w < hi && oldIds[w] === id && !gone[w]) {
         gone[w] = 1;
         goneCount++;
@@ -254,7 +252,7 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
   };
   let i = 0;
   for (const a of order) {
-    const at = added.profileDoc[a] ? firstOf(added.workIds[a] as string, Math.max(i, seg), nW0) : firstOf(added.workIds[a] as string, Math.min(i, seg), seg);
+    const at = added.profileDoc[a] ? lowerBound(oldIds, added.workIds[a] as string, Math.max(i, seg), nW0) : lowerBound(oldIds, added.workIds[a] as string, Math.min(i, seg), seg);
     keepOld(i, at);
     i = Math.max(i, at);
     addedToNew[a] = next;
