@@ -165,6 +165,27 @@ describe('pruned search equals the exhaustive evaluation', () => {
     expectSame(fromFile, built, queries(55, vocab, 200));
   });
 
+  it('each work\'s largest impact is kept by the file and adopted; a kept one that is not whole is not, and the answers stay', () => {
+    const { builder, vocab } = corpus(8, 1500, 5000, 200);
+    const good = builder.buildParts();
+    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-pruning-'));
+    dirs.push(dir);
+    writeSearchIndexFile(dir, good, 'v1');
+    const read = readSearchIndexFile(dir, 'v1');
+    expect(read?.impact?.works).toEqual(good.impact?.works);
+    expect(good.impact?.works?.some((v) => v > 1)).toBe(true);
+    const reference = new SearchIndex(good);
+    expectSame(new SearchIndex(read!), reference, queries(81, vocab, 60));
+    // the same index written with a works section below 1 (no impact multiplier is): read without it, computed again
+    const parts = corpus(8, 1500, 5000, 200).builder.buildParts();
+    parts.impact = { key: read!.impact!.key, values: read!.impact!.values, works: new Float32Array(parts.workIds.length).fill(0.5) };
+    writeSearchIndexFile(dir, parts, 'v1');
+    const damaged = readSearchIndexFile(dir, 'v1');
+    expect(damaged?.impact?.values).toEqual(read?.impact?.values);
+    expect(damaged?.impact?.works).toBeUndefined();
+    expectSame(new SearchIndex(damaged!), reference, queries(81, vocab, 60));
+  });
+
   it('a file of the earlier format is not used: it is deleted and the index is built again', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'atlas-pruning-'));
     dirs.push(dir);

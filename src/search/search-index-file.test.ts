@@ -18,7 +18,7 @@ import { buildSearchIndex, invalidateSearchIndex, searchIndexFor, searchIndexOri
 import { FilePostings } from './file-postings.ts';
 import { queryTerms } from './tokenize.ts';
 import { prefetchSearchIndexFile, searchIndexFile, searchIndexPrefetches } from './search-index-file.ts';
-import { impactKey, impactValues } from './search-index.ts';
+import { impactKey, impactValues, workImpactValues } from './search-index.ts';
 import { DEFAULT_WEIGHTS } from './rank.ts';
 import { searchPeople } from './search-people.ts';
 
@@ -106,6 +106,11 @@ for (const backend of BACKENDS) {
       const bp = builtIndex.parts;
       expect(Array.from(kept?.values ?? [])).toEqual(Array.from(impactValues(bp, bp.codes?.firstYear as Int32Array, DEFAULT_WEIGHTS)));
       expect(new Set(kept?.values).size).toBeGreaterThan(10);
+      // and each work's largest impact among its people, read back as the build computes it
+      const works = Array.from(kept?.works ?? []);
+      expect(works).toEqual(Array.from(workImpactValues(bp, kept?.values ?? new Float64Array())));
+      expect(works.length).toBe(builtIndex.size.works);
+      expect(works.filter((v) => v > 1).length).toBeGreaterThan(0);
     });
 
     it('a read index reads from its file only the postings of the terms queries name and the lines it shows', async () => {

@@ -10,7 +10,7 @@ import { BundleFile, readBundleMeta, writeBundle, type BundleArray } from '../co
 import { FileLines } from '../core/file-lines.ts';
 import { FilePostings, POSTINGS, UPDATE_ONLY, type LazySection } from './file-postings.ts';
 import { MAX_TYPES, codePersonFacts, factsListOf, type PersonCodes } from './person-codes.ts';
-import { impactKey, impactValues, type SearchIndexParts } from './search-index.ts';
+import { impactKey, impactValues, workImpactValues, type SearchIndexParts } from './search-index.ts';
 import { DEFAULT_WEIGHTS } from './rank.ts';
 import { nameLinesOf, namesView } from './name-lines.ts';
 
@@ -24,7 +24,8 @@ const FILE = 'search-index.bundle';
  *    so every process built the index again.
  * 7: person facts as the index codes them (person-codes.ts), so a new process adopts them instead of coding them.
  *    Since: an `impact` section (every person's impact for the default weights, named by meta.impactKey), adopted by
- *    a new process's first query with those weights; a file without it is read as before and computes them.
+ *    a new process's first query with those weights; a file without it is read as before and computes them. Since:
+ *    a `workImpact` section beside it (each work's largest impact among its people), adopted the same way.
  */
 const FORMAT = 7;
 
@@ -64,8 +65,15 @@ export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts
   const instMask = new Int32Array(codes.instMask.buffer, codes.instMask.byteOffset, codes.instMask.length); // the same bits
   const arrays: Record<string, BundleArray> = { hasName, origin, current, flags, firstYear, instMask, originBasis };
   for (const k of NUMERIC) arrays[k] = parts[k];
-  // every person's impact for the default weights, as a new process's first query would compute it (search-index.ts)
-  arrays['impact'] = impactValues(parts, codes.firstYear, DEFAULT_WEIGHTS);
+  // every person's impact for the default weights, as a new process's first query would compute it, and each work's
+  // largest (search-index.ts); the index in this process adopts them too
+  const key = impactKey(DEFAULT_WEIGHTS);
+  const kept = parts.impact?.key === key && parts.impact.works ? parts.impact : null;
+  const impact = kept ?? { key, values: impactValues(parts, codes.firstYear, DEFAULT_WEIGHTS) };
+  const works = (impact.works ??= workImpactValues(parts, impact.values));
+  parts.impact = impact;
+  arrays['impact'] = impact.values;
+  arrays['workImpact'] = works;
   const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, latestDataYear: parts.latestDataYear, careersPresent: parts.careersPresent, worksSorted: parts.worksSorted, impactKey: impactKey(DEFAULT_WEIGHTS) };
   writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, workShown: parts.workShown, personIds: parts.personIds, names, ...dictionaries(codes) }, indexed: BY_LINE });
 }
@@ -88,7 +96,7 @@ export function readSearchIndexFile(dir: string | null, version: string): Search
 /** The sections a new process reads whole when it reads the index (the rest are read as they are needed). */
 const FACTS = ['hasName', 'origin', 'current', 'flags', 'firstYear', 'instMask', 'originBasis'] as const;
 const LAZY = new Set<string>([...POSTINGS, ...UPDATE_ONLY]);
-const WHOLE = [...NUMERIC, ...FACTS, 'impact'].filter((k) => !LAZY.has(k));
+const WHOLE = [...NUMERIC, ...FACTS, 'impact', 'workImpact'].filter((k) => !LAZY.has(k));
 
 /** A file opened ahead with its whole sections read (prefetchSearchIndexFile). */
 interface ReadAhead {
@@ -243,7 +251,8 @@ function toParts(f: BundleFile<Meta>, ahead: Record<string, BundleArray>): Searc
   // names: null where there is none, else the line (decoded when a hit shows it)
   const names = namesView({ lines: l['names'] as string[], hasName });
   const n = (k: (typeof NUMERIC)[number]) => a[k] as never;
-  // the default weights' impact, when kept and whole (every multiplier is at least 1); else the first query computes it
+  // the default weights' impact, when kept and whole (every multiplier is at least 1); else the first query computes
+  // it; each work's largest with it, when kept and whole (0 for a work of no people)
   const impactAt = f.section('impact');
   let impact: SearchIndexParts['impact'];
   if (typeof meta.impactKey === 'string' && impactAt?.kind === 'f64' && impactAt.length === nP) {
@@ -251,6 +260,13 @@ function toParts(f: BundleFile<Meta>, ahead: Record<string, BundleArray>): Searc
     let whole = true;
     for (let i = 0; i < values.length && whole; i++) whole = (values[i] as number) >= 1 && (values[i] as number) < Infinity;
     if (whole) impact = { key: meta.impactKey, values };
+    const worksAt = f.section('workImpact');
+    if (impact && worksAt?.kind === 'f32' && worksAt.length === l['workIds']!.length) {
+      const works = (ahead['workImpact'] ?? f.array('workImpact')) as Float32Array;
+      let ok = true;
+      for (let w = 0; w < works.length && ok; w++) ok = (works[w] as number) === 0 || ((works[w] as number) >= 1 && (works[w] as number) < Infinity);
+      if (ok) impact.works = works;
+    }
   }
   return {
     ...(impact ? { impact } : {}),

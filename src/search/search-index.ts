@@ -141,8 +141,11 @@ export interface SearchIndexParts {
   forward: { start: Int32Array; terms: Int32Array; tf: Float32Array } | undefined;
   /** Parts read from a file: the postings are read as queries name their terms, the rest when an update asks (file-postings.ts). */
   lazy?: LazyParts;
-  /** Every person's impact multiplier for the weights of `key` (impactKey), as the file keeps it for the default weights. */
-  impact?: { key: string; values: Float64Array };
+  /**
+   * Every person's impact multiplier for the weights of `key` (impactKey), as the file keeps it for the default
+   * weights; with it, per work the largest of its people's (workImpactValues), when kept.
+   */
+  impact?: { key: string; values: Float64Array; works?: Float32Array };
 }
 
 /** The key of a set of rank weights (what an impact array was computed for). */
@@ -171,6 +174,25 @@ export function impactValues(p: Pick<SearchIndexParts, 'cites' | 'h' | 'recent' 
     values[i] = impactOf(cites[i] as number, hp, recent[i] as number, risingStar(hp, careerAgeOf(firstYear, firstWorkYear, asOf, i)), w);
   }
   return values;
+}
+
+/**
+ * Per work, the largest impact multiplier among its people (0 for a work of none), as float32: within 2^-24 of the
+ * value, so the pruned path uses it as a bound only with its margin (top-people.ts keepReachable). Reading a
+ * million people's impacts for 15 million authorships takes ~0.25 s, so the file keeps it for the default weights.
+ */
+export function workImpactValues(p: Pick<SearchIndexParts, 'workPeopleStart' | 'workPeople'>, impact: Float64Array): Float32Array {
+  const { workPeopleStart, workPeople } = p;
+  const most = new Float32Array(workPeopleStart.length - 1);
+  for (let w = 0; w < most.length; w++) {
+    let m = 0;
+    for (let j = workPeopleStart[w] as number; j < (workPeopleStart[w + 1] as number); j++) {
+      const v = impact[workPeople[j] as number] as number;
+      if (v > m) m = v;
+    }
+    most[w] = m;
+  }
+  return most;
 }
 
 /** Query terms tracked per work in a small-integer bit mask (bit 30 marks a touched work; kept below 2^31 so V8 stays on small integers). */
@@ -324,21 +346,22 @@ export class SearchIndex {
     return true;
   }
 
-  private impactCache: { key: string; values: Float64Array; max: number } | undefined;
+  private impactCache: { key: string; values: Float64Array; max: number; works: Float32Array } | undefined;
 
   /**
    * Impact multiplier of every person for the given weights (query-independent, cached for the last weights), and
    * its maximum. A file keeps the default weights' (search-index-file.ts): a new process adopts them (computing
-   * them took ~57 ms of a cold search at 1M people).
+   * them took ~57 ms of a cold search at 1M people); with them, each work's largest (workImpactValues).
    */
-  private impactFor(w: RankWeights): { values: Float64Array; max: number } {
+  private impactFor(w: RankWeights): { values: Float64Array; max: number; works: Float32Array } {
     const key = impactKey(w);
     if (this.impactCache?.key === key) return this.impactCache;
-    const kept = this.p.impact;
-    const values = kept && kept.key === key && kept.values.length === this.p.personIds.length ? kept.values : impactValues(this.p, this.firstYear, w);
+    const kept = this.p.impact?.key === key && this.p.impact.values.length === this.p.personIds.length ? this.p.impact : null;
+    const values = kept ? kept.values : impactValues(this.p, this.firstYear, w);
     let max = 0;
     for (let p = 0; p < values.length; p++) max = Math.max(max, values[p] as number);
-    this.impactCache = { key, values, max };
+    const works = kept?.works && kept.works.length === this.p.workIds.length ? kept.works : workImpactValues(this.p, values);
+    this.impactCache = { key, values, max, works };
     return this.impactCache;
   }
 
@@ -366,7 +389,7 @@ export class SearchIndex {
     this.p.lazy?.terms(known.map((k) => k.id));
     const limit = options.limit ?? 20;
     const offset = options.offset ?? 0;
-    const { values: impact, max: maxImpact } = this.impactFor(options.weights ?? DEFAULT_WEIGHTS);
+    const { values: impact, max: maxImpact, works: workImpact } = this.impactFor(options.weights ?? DEFAULT_WEIGHTS);
     const perHit = Math.min(3, options.worksPerHit ?? 3);
     const postings = known.reduce((n, k) => n + (this.p.termStart[k.id + 1] as number) - (this.p.termStart[k.id] as number), 0);
     // few postings: scoring them all costs less than pruning's fixed steps (both give the same answer)
@@ -374,7 +397,7 @@ export class SearchIndex {
     if (exhaustive || terms.length > MAX_BITS) return this.queryExhaustive(terms, known, unknownTerms, noFilter ? null : filters, impact, limit, offset, perHit);
     const passing = noFilter ? null : this.passingSet(filters);
     const pass = passing ? (p: number): boolean => (((passing[p >>> 5] as number) >>> (p & 31)) & 1) === 1 : null;
-    const q = { terms: known, nq: terms.length, want: offset + limit, impact, maxImpact, pass };
+    const q = { terms: known, nq: terms.length, want: offset + limit, impact, maxImpact, workImpact, pass };
     const total = known.length ? this.matches.count(known.map((k) => k.id), passing) : 0;
     // few people to rank (a narrow filter): score each of them, nothing else
     const direct = options.method === 'direct' || (options.method === undefined && total <= DIRECT_PEOPLE);

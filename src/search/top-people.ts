@@ -41,6 +41,8 @@ export interface TopPeopleQuery {
   want: number;
   impact: Float64Array;
   maxImpact: number;
+  /** Per work, the largest impact among its people for these weights (float32: a bound only with a margin). */
+  workImpact: Float32Array;
   /** Filter test, or null for none. */
   pass: ((p: number) => boolean) | null;
 }
@@ -52,6 +54,8 @@ const K1_PLUS_1 = 2.2;
 const SEED_POSTINGS = 8192;
 const SEED_WORKS = 48;
 const SEED_ROUNDS = 2;
+/** People of the largest impact scored before anything else (seedByImpact). */
+const SEED_IMPACT = 512;
 const BUCKETS = 1024;
 /** Terms are looked up rather than scanned only when their postings outnumber the scanned ones this many times. */
 const LOOKUP_RATIO = 2;
@@ -76,6 +80,30 @@ function seek(postWork: Int32Array, lo: number, end: number, w: number): number 
     else b = m;
   }
   return a;
+}
+
+/** The ordinals of the (up to) n largest values, in no particular order: a histogram pass, then the values above its cut. */
+function topByValue(values: Float64Array, n: number): Int32Array {
+  if (values.length <= n) return Int32Array.from({ length: values.length }, (_, i) => i);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const BINS = 4096;
+  const width = (hi - lo) / BINS;
+  if (!(width > 0)) return Int32Array.from({ length: n }, (_, i) => i);
+  const binOf = (v: number): number => Math.min(BINS - 1, Math.floor((v - lo) / width));
+  const count = new Int32Array(BINS);
+  for (let i = 0; i < values.length; i++) count[binOf(values[i] as number)]!++;
+  let cut = BINS - 1;
+  for (let have = count[cut] as number; have < n && cut > 0; ) have += count[--cut] as number;
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) if (binOf(values[i] as number) >= cut) out.push(i);
+  out.sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
+  return Int32Array.from(out.slice(0, n));
 }
 
 /** The k-th largest value of xs (which it reorders), by quickselect. */
@@ -160,17 +188,29 @@ export class TopPeople {
     }
     this.exactSums = false;
     this.seed(q, heap);
+    this.seedByImpact(q, heap);
     const tau = heap.full ? heap.worst / (DECAY_SUM * q.maxImpact * (1 + EPS)) : 0;
     const nTouched = this.scan(q, tau);
-    const nSurv = this.survivors(q, tau, nTouched);
+    const theta1 = heap.full ? heap.worst : 0;
+    const nSurv = this.survivors(q, tau, nTouched, theta1);
+    // visited: the survivors that can be someone's best work on the page; the others' scores (or bounds, at the end)
+    // still bound their people's
+    const scored = nSurv - this.boundOnly;
+    const nVisit = theta1 > 0 ? this.keepReachable(q, theta1, scored) : scored;
     for (let i = 0; i < nSurv; i++) this.wSurv[this.survW[i] as number] = this.survS[i] as number;
-    this.visit(q, heap, tau, nSurv);
+    this.visit(q, heap, tau, nVisit);
     for (let i = 0; i < nSurv; i++) this.wSurv[this.survW[i] as number] = 0;
     const { wScore, wMask, touched } = this;
-    for (let k = 0; k < nTouched; k++) {
-      const w = touched[k] as number;
-      wScore[w] = 0;
-      wMask[w] = 0;
+    if (nTouched > wScore.length >>> 3) {
+      // most works touched: clearing the arrays whole beats a random write per work
+      wScore.fill(0);
+      wMask.fill(0);
+    } else {
+      for (let k = 0; k < nTouched; k++) {
+        const w = touched[k] as number;
+        wScore[w] = 0;
+        wMask[w] = 0;
+      }
     }
     this.exactSums = false;
     return heap;
@@ -298,6 +338,26 @@ export class TopPeople {
   private offer(p: number, q: TopPeopleQuery, heap: TopHeap): void {
     const rel = this.score(p, q);
     if (rel > 0) heap.offer(rel * (q.impact[p] as number), p, rel);
+  }
+
+  /** The people of the largest impact for an impact array (cached for the last array): the first seeds. */
+  private byImpact: { impact: Float64Array; people: Int32Array } | null = null;
+
+  /**
+   * Step 0: the people of the largest impact, scored exactly. A query of frequent words matches nearly everyone with
+   * similar relevance, and the page is then made of the people of the largest impact: their k-th best score is a
+   * far better θ₁ than the best works' people give, so τ cuts more works.
+   */
+  private seedByImpact(q: TopPeopleQuery, heap: TopHeap): void {
+    if (this.byImpact?.impact !== q.impact) this.byImpact = { impact: q.impact, people: topByValue(q.impact, SEED_IMPACT) };
+    const people = this.byImpact.people;
+    for (let i = 0; i < people.length; i++) {
+      const p = people[i] as number;
+      if (this.seen[p] === this.gen) continue;
+      this.seen[p] = this.gen;
+      if (q.pass && !q.pass(p)) continue;
+      this.offer(p, q, heap);
+    }
   }
 
   /** Step 1: score the people of the best works of the rarest terms (a prefix of each list) until the heap is full. */
@@ -430,9 +490,10 @@ export class TopPeople {
   }
 
   /** The works scoring ≥ τ (exactly: with look-ups of the unscanned terms where a bound says they could), into survW/survS. */
-  private survivors(q: TopPeopleQuery, tau: number, nTouched: number): number {
+  private survivors(q: TopPeopleQuery, tau: number, nTouched: number, theta1: number): number {
     const { wScore, wMask, touched, survW, survS } = this;
     let n = 0;
+    this.boundOnly = 0;
     const lu = this.lookedUp;
     if (!lu && this.scannedOne >= 0) return this.scannedOne;
     if (!lu) {
@@ -458,20 +519,63 @@ export class TopPeople {
           survS[n++] = ub;
         }
       }
-    const cand = this.scannedOne < 0 ? survW.subarray(0, n).sort() : survW.subarray(0, n); // one scanned list is in work order already
-    const acc = new Float32Array(n);
-    const mask = new Int32Array(n);
-    this.sums(q, cand, 0, n, acc, mask);
+    // a candidate whose bound cannot make it anyone's best work on the page (keepReachable) is not scored: its bound
+    // is kept, at the end, for its people's bounds
+    let r = n;
+    if (theta1 > 0) {
+      r = 0;
+      for (let i = 0; i < n; i++) {
+        const w = survW[i] as number;
+        const ub = survS[i] as number;
+        if (DECAY_SUM * ub * (q.workImpact[w] as number) * (1 + EPS) * (1 + EPS) < theta1) continue;
+        survW[i] = survW[r] as number;
+        survS[i] = survS[r] as number;
+        survW[r] = w;
+        survS[r++] = ub;
+      }
+    }
+    // one scanned list is in work order already (the reachable ones kept their order)
+    const cand = this.scannedOne < 0 ? survW.subarray(0, r).sort() : survW.subarray(0, r);
+    const acc = new Float32Array(r);
+    const mask = new Int32Array(r);
+    this.sums(q, cand, 0, r, acc, mask);
     let m = 0;
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; j < r; j++) {
       const s = (acc[j] as number) * (popcount(mask[j] as number) / q.nq);
       if (s >= tau) {
         survW[m] = cand[j] as number;
         survS[m++] = s;
       }
     }
+    survW.copyWithin(m, r, n);
+    survS.copyWithin(m, r, n);
+    this.boundOnly = n - r;
+    return m + n - r;
+  }
+
+  /**
+   * The survivors that can be the best work of a person on the page, moved to the front (their order kept); returns
+   * how many. A person of impact i whose best work scores s scores at most 1.75·s·i, so a work whose people's
+   * largest impact m has 1.75·s·m < θ₁ is nobody's best work on the page: it is not visited, but its exact score
+   * still bounds its people's (visit's bound).
+   */
+  private keepReachable(q: TopPeopleQuery, theta1: number, n: number): number {
+    const { survW, survS } = this;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const w = survW[i] as number;
+      const s = survS[i] as number;
+      if (DECAY_SUM * s * (q.workImpact[w] as number) * (1 + EPS) * (1 + EPS) < theta1) continue;
+      survW[i] = survW[m] as number;
+      survS[i] = survS[m] as number;
+      survW[m] = w;
+      survS[m++] = s;
+    }
     return m;
   }
+
+  /** Survivors at the end of survW/survS that hold a bound, not a score (survivors). */
+  private boundOnly = 0;
 
   /** Step 3: the surviving works best first (by score bucket); each person scored exactly when first met, if they still can make the page. */
   private visit(q: TopPeopleQuery, heap: TopHeap, tau: number, n: number): void {
