@@ -9,7 +9,7 @@ import { updateKeptSearchIndex } from '../search/index.ts';
 import type { Store } from '../store/store.ts';
 import type { CommandContext } from './command.ts';
 
-type Kept = { how: 'updated' | 'built' | 'current'; ms: number } | null;
+type Kept = { how: 'updated' | 'built' | 'current'; ms: number; newRefYear?: number } | null;
 
 export async function keepIndexesCurrent(store: Store, ctx: Pick<CommandContext, 'json' | 'stderr'>): Promise<void> {
   await keep('search index', 'the next search', () => updateKeptSearchIndex(store), ctx);
@@ -19,7 +19,8 @@ export async function keepIndexesCurrent(store: Store, ctx: Pick<CommandContext,
 async function keep(what: string, next: string, update: () => Promise<Kept>, ctx: Pick<CommandContext, 'json' | 'stderr'>): Promise<void> {
   try {
     const kept = await update();
-    if (kept && !ctx.json) ctx.stderr.write(`${what} ${kept.how === 'updated' ? 'brought up to date' : kept.how === 'built' ? 'built again (it could not be updated)' : 'already current'} in ${(kept.ms / 1000).toFixed(1)} s\n`);
+    const how = kept?.newRefYear !== undefined ? `built for the data's new reference year ${kept.newRefYear}` : kept?.how === 'updated' ? 'brought up to date' : kept?.how === 'built' ? 'built again (it could not be updated)' : 'already current';
+    if (kept && !ctx.json) ctx.stderr.write(`${what} ${how} in ${(kept.ms / 1000).toFixed(1)} s\n`);
   } catch (e) {
     ctx.stderr.write(`warning: the ${what} was not brought up to date (${next} will): ${(e as Error).message}\n`);
   }

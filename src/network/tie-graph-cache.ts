@@ -16,7 +16,7 @@ import { noContacts, ownerTiesOf, type OwnerTies } from './owner-ties.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS, defaultRefYear, resolveTieParams, validateTieParams, type BuiltTieGraph, type ResolvedTieParams, type TieParams } from './tie-graph.ts';
 import { updateTieGraph, type UpdateFigures } from './tie-graph-update.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
-import { deltaWritable, dropTieGraphFile, fileIdOf, purgeTieGraphFiles, readTieGraphFileOf, sharedWorksFile, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
+import { deltaWritable, dropTieGraphFile, fileIdOf, keptTieGraphParams, purgeTieGraphFiles, readTieGraphFileOf, sharedWorksFile, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
 import { OverlayTieGraph } from './overlay-tie-graph.ts';
 import { updateWorksDelta, type WorksOverlay } from './shared-works-delta.ts';
 import { readWorksSections, updateWorksSections, type SharedWork, type SharedWorksFile, type WorksSections } from './shared-works.ts';
@@ -120,18 +120,25 @@ export async function ownerGraphFor(db: Queryable, params: TieParams, owner: str
  * After an ingest: the graph of the default parameters, when the store keeps one (in this process, or its file for
  * the reference year the data has now), brought up to date now — so the next `atlas intro` reads it ready instead of
  * paying the update. Nothing is built when none is kept (null); one that cannot be updated is built again, as the
- * next intro would.
+ * next intro would. When the data's last year moved on (a new default reference year weighs every tie anew) and
+ * the store kept the default parameters' graph of the year before, the graph of the new year is built now
+ * (`newRefYear`): the next intro would build it, and the old one is of no use to it.
  */
-export async function updateKeptTieGraph(store: Store): Promise<{ how: 'updated' | 'built' | 'current'; ms: number } | null> {
+export async function updateKeptTieGraph(store: Store): Promise<{ how: 'updated' | 'built' | 'current'; ms: number; newRefYear?: number } | null> {
   const kept = await keptFor(store);
   const p = await resolved(store, kept, DEFAULT_TIE_PARAMS);
   const key = JSON.stringify([p.halfLife, p.maxAuthors, p.refYear]);
-  if (!kept.graphs.has(key) && !kept.previous?.graphs.has(key) && tieGraphFileVersion(storeCacheDir(store), p) === null) return null;
+  const dir = storeCacheDir(store);
+  const keptNow = kept.graphs.has(key) || kept.previous?.graphs.has(key) || tieGraphFileVersion(dir, p) !== null;
+  const ofOtherYear = (params: readonly number[]): boolean => params[0] === p.halfLife && params[1] === p.maxAuthors && params[2] !== p.refYear;
+  const heldKeys = [...kept.graphs.keys(), ...(kept.previous?.graphs.keys() ?? [])].map((k) => JSON.parse(k) as number[]);
+  const yearBefore = !keptNow && (heldKeys.some(ofOtherYear) || keptTieGraphParams(dir).some(ofOtherYear));
+  if (!keptNow && !yearBefore) return null;
   const before = { ...tieGraphOrigins };
   const t = performance.now();
   await graphOf(store, kept, p);
   const how = tieGraphOrigins.updated > before.updated ? 'updated' : tieGraphOrigins.built > before.built ? 'built' : 'current';
-  return { how, ms: performance.now() - t };
+  return { how, ms: performance.now() - t, ...(yearBefore ? { newRefYear: p.refYear } : {}) };
 }
 
 /** How this process got its graphs: built from the store, read from a file, or an older one updated (for benchmarks and tests). */

@@ -194,6 +194,24 @@ function versionAt(file: string): string | null {
   return delta?.holds === 'delta' && delta.base === base.id ? delta.version : base.version;
 }
 
+/** The parameter sets (half-life, max authors, reference year) of the graphs kept in a folder, whatever their version (headers only). */
+export function keptTieGraphParams(dir: string | null): Array<[number, number, number]> {
+  if (!dir) return [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: Array<[number, number, number]> = [];
+  for (const f of names) {
+    if (!f.endsWith(SUFFIX)) continue;
+    const params = readBundleMeta<Meta>(path.join(dir, f))?.params;
+    if (Array.isArray(params) && params.length === 3 && params.every((x) => typeof x === 'number')) out.push(params);
+  }
+  return out;
+}
+
 /** Delete the file of these parameters (an older graph that could not be updated: it may name an erased person). */
 export function dropTieGraphFile(dir: string | null, p: ResolvedTieParams): void {
   if (!dir) return;
