@@ -158,6 +158,27 @@ describe('array bundle', () => {
       expect(list.find('x\uf000', order)).toBeNull(); // the key holds a character of U+E000 and up
       expect(list.find('b𝔘', order)).toBeNull(); // or a surrogate pair
       expect(f.lineList('odd')!.find('a', Int32Array.from([0, 1, 2]))).toBeNull(); // so do the lines
+      // the lines written in order: the first not below a probe, within any range, as strings bisect it
+      const sorted = ids.filter((w) => !w.includes('𝔘')).sort((a, b) => (a < b ? -1 : 1));
+      expect(writeBundle(file, { meta: {}, arrays: {}, lines: { sorted } })).toBe(true);
+      const g = BundleFile.open(file)!;
+      const inOrder = g.lineList('sorted')!;
+      const byStrings = (id: string, lo: number, hi: number): number => {
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if ((sorted[mid] as string) < id) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+      for (let k = 0; k < 500; k++) {
+        const probe = k % 3 === 0 ? (sorted[rnd(sorted.length)] as string) : word().replaceAll('𝔘', 'u');
+        const lo = rnd(sorted.length), hi = lo + rnd(sorted.length - lo + 1);
+        expect(inOrder.lowerBound(probe, lo, hi)).toBe(byStrings(probe, lo, hi));
+        expect(inOrder.lowerBound(probe)).toBe(byStrings(probe, 0, sorted.length));
+      }
+      expect(inOrder.lowerBound('b𝔘')).toBeNull();
+      g.close();
       f.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

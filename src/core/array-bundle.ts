@@ -334,10 +334,8 @@ export class LineList implements LineSource {
    * byte 0xEE or 0xEF) or `id` holds a code unit of U+D800 and up.
    */
   find(id: string, order: Int32Array): number | undefined | null {
-    this.plain ??= !this.holdsAny([0xee, 0xef]);
-    if (!this.plain) return null;
-    for (let k = 0; k < id.length; k++) if (id.charCodeAt(k) >= 0xd800) return null;
-    const key = Buffer.from(id, 'utf8');
+    const key = this.keyOf(id);
+    if (!key) return null;
     const { buf, ends } = this;
     let lo = 0, hi = order.length - 1;
     while (lo <= hi) {
@@ -349,6 +347,30 @@ export class LineList implements LineSource {
       else hi = mid - 1;
     }
     return undefined;
+  }
+
+  /**
+   * For lines in ascending order: the first of [lo, hi) that is not below `id`, by bisection comparing bytes (hi when
+   * none); null when bytes cannot stand for strings here (find).
+   */
+  lowerBound(id: string, lo = 0, hi = this.ends.length): number | null {
+    const key = this.keyOf(id);
+    if (!key) return null;
+    const { buf, ends } = this;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (buf.compare(key, 0, key.length, this.from(mid), ends[mid]) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** `id` as UTF-8 bytes, when byte order is string order between it and these lines (find); else null. */
+  private keyOf(id: string): Buffer | null {
+    this.plain ??= !this.holdsAny([0xee, 0xef]);
+    if (!this.plain) return null;
+    for (let k = 0; k < id.length; k++) if (id.charCodeAt(k) >= 0xd800) return null;
+    return Buffer.from(id, 'utf8');
   }
 
   /** Every line, made now. */

@@ -72,6 +72,10 @@ export class FileLines implements LineSource {
     return this.held?.bytesOf(from, to) ?? null;
   }
 
+  lowerBound(id: string, lo: number, hi: number): number | null {
+    return this.held?.lowerBound(id, lo, hi) ?? null;
+  }
+
   /** The list as an array-like whose lines are read when asked for (listView); this is its source (line-source.ts). */
   toArray(): string[] {
     const view = listView(this.length, (i) => this.line(i), () => this.load());

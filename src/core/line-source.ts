@@ -22,6 +22,11 @@ export interface LineSource {
   bytesOf?(from: number, to: number): LineBytes | null;
   /** A splice: the runs it is made of. */
   readonly runs?: readonly LineRun[];
+  /**
+   * For a source in ascending (code-unit) order: the first line of [lo, hi) not below `id`, found without making a
+   * string per step; null (or absent) when the source cannot, and the caller bisects the strings.
+   */
+  lowerBound?(id: string, lo: number, hi: number): number | null;
 }
 
 /** Lines [from, to) of a source. */

@@ -92,7 +92,10 @@ export function finishIndex(core: IndexCore, options: { asOf?: number; forward?:
     for (let j = workPeopleStart[w] as number; j < (workPeopleStart[w + 1] as number); j++) pc[pcFill[workPeople[j] as number]!++] = c;
   }
   const h = new Int32Array(nP);
-  for (let p = 0; p < nP; p++) h[p] = hIndex(pc.subarray(pcStart[p], pcStart[p + 1]));
+  let most = 0;
+  for (let p = 0; p < nP; p++) most = Math.max(most, nWorks[p] as number);
+  const tally = new Int32Array(most + 1);
+  for (let p = 0; p < nP; p++) h[p] = hIndex(pc.subarray(pcStart[p], pcStart[p + 1]), tally);
 
   return {
     terms: core.terms,

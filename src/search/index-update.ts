@@ -22,7 +22,7 @@
  * The result equals a full build of the store as it is now (index-update.test.ts), but for the numbering of
  * terms (new terms come last; a term is only ever a key, so no answer depends on it).
  */
-import { LineSplice } from '../core/line-source.ts';
+import { LineSplice, sourceOf } from '../core/line-source.ts';
 import type { Queryable, SqlValue } from '../store/store.ts';
 import { careerInputsChangedSql } from '../careers/career-changes.ts';
 import { staleDerived } from '../store/repo/derived-state.ts';
@@ -167,8 +167,14 @@ function firstAtLeast(n: number, test: (k: number) => boolean): number {
   return lo;
 }
 
-/** The first position of ascending `list` (code-unit order) whose id is not below `id`. */
-const lowerBound = (list: readonly string[], id: string, lo = 0, hi = list.length): number => lo + firstAtLeast(hi - lo, (k) => !((list[lo + k] as string) < id));
+/**
+ * The first position of ascending `list` (code-unit order) whose id is not below `id`: by the bytes of a list read
+ * from a file (no string per step: line-source.ts lowerBound), else by its strings.
+ */
+function lowerBound(list: readonly string[], id: string, lo = 0, hi = list.length): number {
+  const byBytes = sourceOf(list).lowerBound?.(id, lo, hi);
+  return typeof byBytes === 'number' ? byBytes : lo + firstAtLeast(hi - lo, (k) => !((list[lo + k] as string) < id));
+}
 
 /** Two sorted id lists merged: the list, where each old entry went, and a look-up of any id's position. */
 interface Merged {
@@ -270,13 +276,16 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
   const workYear = new Int32Array(nW);
   const workCites = new Int32Array(nW);
   const profileDoc = new Uint8Array(nW);
-  for (let w = 0; w < nW; w++) {
-    const f = from[w] as number;
-    const [src, k] = f >= 0 ? [old, f] : [added, -1 - f];
+  const copy = (src: Pick<AddedRecords, 'docLen' | 'workYear' | 'workCites' | 'profileDoc'>, k: number, w: number): void => {
     docLen[w] = src.docLen[k] as number;
     workYear[w] = src.workYear[k] as number;
     workCites[w] = src.workCites[k] as number;
     profileDoc[w] = src.profileDoc[k] as number;
+  };
+  for (let w = 0; w < nW; w++) {
+    const f = from[w] as number;
+    if (f >= 0) copy(old, f, w);
+    else copy(added, -1 - f, w);
   }
 
   // postings: the added ones grouped by (old or new) term, in new work order

@@ -47,6 +47,10 @@ describe('ranking formula', () => {
         const h = hIndex(cs);
         expect(cs.filter((c) => c >= h).length).toBeGreaterThanOrEqual(h);
         expect(cs.filter((c) => c >= h + 1).length).toBeLessThan(h + 1);
+        // with a scratch tally left dirty by a longer list, the same
+        const scratch = new Int32Array(64).fill(7);
+        expect(hIndex(cs, scratch)).toBe(h);
+        expect(hIndex(Int32Array.from(cs), scratch)).toBe(h);
       }),
     );
   });

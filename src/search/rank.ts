@@ -70,12 +70,25 @@ export function risingStar(h: number, careerAge: number | null): number {
   return careerAge !== null && careerAge > 0 ? h / careerAge : 0;
 }
 
-/** h-index of a list of citation counts. */
-export function hIndex(citations: ArrayLike<number>): number {
-  const sorted = Float64Array.from(citations).sort().reverse();
-  let h = 0;
-  while (h < sorted.length && (sorted[h] ?? 0) >= h + 1) h++;
-  return h;
+/**
+ * h-index of a list of citation counts: the largest h with at least h counts ≥ h. By counting, not sorting: each
+ * count is tallied under min(count, n), then the tallies are summed from the top. `scratch` (longer than the list)
+ * saves an allocation per call when a caller computes a million of them (index-layout.ts).
+ */
+export function hIndex(citations: ArrayLike<number>, scratch?: Int32Array): number {
+  const n = citations.length;
+  const tally = scratch && scratch.length > n ? scratch : new Int32Array(n + 1);
+  tally.fill(0, 0, n + 1);
+  for (let i = 0; i < n; i++) {
+    const c = citations[i] as number;
+    tally[c >= n ? n : c >= 1 ? Math.floor(c) : 0]!++;
+  }
+  let atLeast = 0;
+  for (let h = n; h > 0; h--) {
+    atLeast += tally[h] as number;
+    if (atLeast >= h) return h;
+  }
+  return 0;
 }
 
 /** Parse "citations=0.5,h=0.2" over the defaults; each weight a finite number ≥ 0. */
