@@ -588,6 +588,7 @@ export class SearchIndex {
       p.termStart, p.postWork, p.postTf, p.norm, p.termMaxPart, p.termBitSet, p.termPeopleBits, p.termWorkSet, p.workSetBits, p.workSetRank, p.workPeopleStart, p.workPeople, p.personWorksStart, p.personWorks,
       p.sourceH, p.cites, p.h, p.recent, p.nWorks, p.firstWorkYear, this.origin, this.current, this.flags, this.firstYear, this.instMask, this.codes.originBasis, this.idf,
       ...(this.exhaustiveScratch ? Object.values(this.exhaustiveScratch) : []), ...(this.passingCache ? [this.passingCache.bits] : []),
+      ...(this.impactCache ? [this.impactCache.values, this.impactCache.works] : []),
       ...(p.forward ? [p.forward.start, p.forward.terms, p.forward.tf] : []),
     ].reduce((s, a) => s + a.byteLength, 0) + this.pruned.bytes + this.matches.bytes;
     const strings = (this.stringBytes ??= estimateStringBytes(p));
