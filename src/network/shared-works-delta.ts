@@ -52,8 +52,8 @@ export function overlayFits(w: WorksOverlay, n: number): boolean {
  * The overlay after ingests since run `since` over `before` (see the module's note); `index` numbers the nodes
  * of the graph after them, whose first nodes are the ones `before` knows, in the same order.
  */
-export async function updateWorksDelta(db: Queryable, index: NodeIndex, p: ResolvedTieParams, before: WorksBefore, since: number): Promise<WorksOverlay> {
-  const changed = await changedNodes(db, index, since);
+export async function updateWorksDelta(db: Queryable, index: NodeIndex, p: ResolvedTieParams, before: WorksBefore, since: number, known?: ReadonlySet<number>): Promise<WorksOverlay> {
+  const changed = known ?? (await changedNodes(db, index, since));
   // the ordinals of the works the changed people had
   const ordOf = new Map<string, number>();
   for (const u of changed) {

@@ -126,7 +126,7 @@ export async function changedNodes(db: Queryable, index: NodeIndex, since: numbe
 /** The evidence works of the people changed since run `since`, one row per person and work, each work's authors counted over all its authorships. */
 export const changedPeoplesWorks = (db: Queryable, p: ResolvedTieParams, since: number): AsyncIterable<Array<{ person_id: string; work_id: string; title: string | null; year: number | null; k: number }>> =>
   db.iterate(
-    `WITH changed AS (${changedPeopleSql(3)}),
+    `WITH changed AS MATERIALIZED (${changedPeopleSql(3)}),
      mine AS (SELECT DISTINCT work_id, person_id FROM authorships WHERE person_id IN (SELECT person_id FROM changed)),
      aw AS (SELECT DISTINCT work_id, person_id FROM authorships WHERE work_id IN (SELECT work_id FROM mine)),
      ${evidenceWorks(COUNTED)}
@@ -146,6 +146,8 @@ export async function updateWorksSections(
   p: ResolvedTieParams,
   old: WorksSections,
   since: number,
+  /** The changed nodes (changedNodes), when the caller knows them already. */
+  known?: ReadonlySet<number>,
 ): Promise<WorksSections> {
   const workIds = old.workIds.slice();
   const works = old.works.slice();
@@ -161,7 +163,7 @@ export async function updateWorksSections(
     }
     return o;
   };
-  const changed = await changedNodes(db, graph.index, since);
+  const changed = known ?? (await changedNodes(db, graph.index, since));
   const lists = new RunLists();
   const nodeOf = memoIndex(graph.index);
   for await (const batch of changedPeoplesWorks(db, p, since)) {

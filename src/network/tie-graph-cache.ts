@@ -178,11 +178,13 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
   const since = base ? await updatableSince(db, base.version, version) : null;
   let built: BuiltTieGraph;
   let figures: UpdateFigures | null = null;
+  let changed: ReadonlySet<number> | undefined;
   if (base && since !== null) {
     tieGraphOrigins.updated++;
     const u = await updateTieGraph(db, { graph: base.graph, params, mentors: base.mentors }, since);
     figures = u.figures;
-    built = u;
+    changed = u.changedByIngests;
+    built = { graph: u.graph, params: u.params, mentors: u.mentors };
   } else {
     // an older file that cannot be updated may name an erased person: it goes now (and the graph read from it)
     file?.release();
@@ -202,11 +204,11 @@ async function loadOrBuild(db: Queryable, params: ResolvedTieParams, version: st
       let graph = built.graph;
       const overDelta = before !== null && graph instanceof OverlayTieGraph && worksFit(before, base!.graph) && deltaWritable(dir, graph, params) && !overgrown(graph);
       // a works overlay that cannot be made (the older delta's works damaged) is made whole from the store
-      let works: WorksSections | WorksOverlay | null = overDelta ? await updateWorksDelta(db, graph.index, params, before, since as number).catch(() => null) : null;
+      let works: WorksSections | WorksOverlay | null = overDelta ? await updateWorksDelta(db, graph.index, params, before, since as number, changed).catch(() => null) : null;
       if (!works) {
         if (graph instanceof OverlayTieGraph) built = { ...built, graph: (graph = graph.materialized()) };
         const old = before && since !== null ? before.whole(base!.graph.ids) : null;
-        works = old && since !== null ? await updateWorksSections(db, graph, params, old, since) : await readWorksSections(db, graph, params);
+        works = old && since !== null ? await updateWorksSections(db, graph, params, old, since, changed) : await readWorksSections(db, graph, params);
       }
       worksMs = performance.now() - t;
       if ((await dataVersions(db)).withoutContacts === version) {

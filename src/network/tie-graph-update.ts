@@ -86,7 +86,7 @@ export interface UpdateFigures {
 }
 
 /** The graph of the store as it is now, from `old` (built as of run `since`): see the module's note. */
-export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: number): Promise<BuiltTieGraph & { figures: UpdateFigures }> {
+export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: number): Promise<BuiltTieGraph & { figures: UpdateFigures; changedByIngests: ReadonlySet<number> }> {
   const { graph: g, params: p } = old;
   const n0 = g.ids.length;
   const ids = new GrowingIds(g.index, n0);
@@ -164,6 +164,9 @@ export async function updateTieGraph(db: Queryable, old: BuiltTieGraph, since: n
     params: p,
     mentors: mentorLayerOf(mentors),
     figures: { changedPeople: batchOf.size, recomputedTies, addedNodes: ids.extra.length, ms },
+    // the people the ingests changed (changedPeopleSql), as nodes of the graph after the update: what the shared
+    // works update reads again, without asking the store a second time
+    changedByIngests: changed,
   };
 }
 

@@ -60,7 +60,7 @@ export async function defaultRefYear(db: Queryable): Promise<number> {
 function coauthorPairs(aff: string | null): string {
   const scoped = aff !== null;
   return `
-  WITH ${scoped ? `aff AS (${aff}),` : ''}
+  WITH ${scoped ? `aff AS MATERIALIZED (${aff}),` : ''}
   aw AS (SELECT DISTINCT work_id, person_id FROM authorships${scoped ? ' WHERE work_id IN (SELECT work_id FROM authorships WHERE person_id IN (SELECT person_id FROM aff))' : ''}),
   wk AS (
     SELECT w.work_id, COALESCE(w.year, CAST($1 AS INTEGER)) AS year, COALESCE(w.author_count, c.n) AS k
