@@ -4,14 +4,15 @@
  * ingests — read back by new processes, and one in the process that holds the graph — the graph over its delta
  * equals a full build tie for tie and answers the same paths, the shared works it keeps equal the store's
  * evidence, and the base file is not written again; a delta over a base written again since, or a damaged one,
- * is not used; a delta grown past a quarter of its base is written whole into a new base.
+ * is not used; one whose works are damaged (its ties whole) is read for its ties, its evidence then from the store,
+ * and the next update writes whole; a delta grown past a quarter of its base is written whole into a new base.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataPath } from '../core/paths.ts';
-import { readBundleMeta } from '../core/array-bundle.ts';
+import { BundleFile, readBundleMeta, writeBundle, type BundleArray } from '../core/array-bundle.ts';
 import { ingestFiles } from '../ingest/run-ingest.ts';
 import { storeCacheDir } from '../store/cache-dir.ts';
 import { dataVersions } from '../store/repo/data-version.ts';
@@ -20,7 +21,7 @@ import type { Store } from '../store/store.ts';
 import { BACKENDS, reopenableStore } from '../store/test-backends.ts';
 import { FileTieGraph } from './file-tie-graph.ts';
 import { OverlayTieGraph } from './overlay-tie-graph.ts';
-import { expectFileEvidence, pairsOf, papersOf, samePaths, ties, type Paper } from './test-graphs.ts';
+import { expectFileEvidence, pairsOf, papersOf, samePaths, ties, workEvidence, type Paper } from './test-graphs.ts';
 import { buildTieGraph, DEFAULT_TIE_PARAMS, type BuiltTieGraph } from './tie-graph.ts';
 import { lastTieGraphUpdate, tieGraphFor, tieGraphOrigins } from './tie-graph-cache.ts';
 import { readTieGraphFileOf, tieGraphFileVersion, writeTieGraphFile } from './tie-graph-file.ts';
@@ -185,6 +186,52 @@ describe('a delta file that is not of its base is not used', () => {
       expect(other?.version).toBe('a version of its own');
       expect(existsSync(kept.delta as string)).toBe(false);
       other?.release();
+    } finally {
+      await store.close();
+    }
+  }, 240_000);
+
+  it('a delta whose works are damaged (its ties whole): the graph is read over it, its evidence comes from the store, and the next update writes whole', async () => {
+    let store = await at.open();
+    try {
+      await migrate(store);
+      await ingestFiles(store, [dataPath('paperlists', 'corl2023.json.gz'), dataPath('paperlists', 'corl2022.json.gz')]);
+      await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      await ingestFiles(store, [slice(work, 'a', 0, 8)]);
+      const updated = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      expect(lastTieGraphUpdate?.written).toBe('delta');
+      const { delta } = filesOf(store);
+      // the works part rewritten with one person's work past the last work the delta numbers; the ties as they were
+      const f = BundleFile.open<Record<string, unknown> & { workCount: number }>(delta as string)!;
+      const arrays: Record<string, BundleArray> = {};
+      for (const name of ['changed', 'rows', 'rowAt', 'targets', 'weights', 'costs', 'kinds', 'resized', 'sizes', 'mentorA', 'mentorB', 'mentorW', 'workRows', 'workRowAt', 'personWorks', 'workOrds']) arrays[name] = f.array(name)!;
+      const lines: Record<string, readonly string[]> = {};
+      for (const name of ['added', 'workIds', 'works']) lines[name] = f.lines(name)!.list;
+      const meta = f.meta;
+      f.close();
+      const personWorks = arrays['personWorks'] as Int32Array;
+      expect(personWorks.length).toBeGreaterThan(0);
+      personWorks[0] = meta.workCount + 5;
+      expect(writeBundle(delta as string, { meta, arrays, lines, indexed: ['added', 'workIds', 'works'] })).toBe(true);
+
+      await store.close();
+      store = await at.open();
+      const r0 = tieGraphOrigins.read;
+      const read = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      expect(tieGraphOrigins.read).toBe(r0 + 1);
+      expect(read.graph).toBeInstanceOf(OverlayTieGraph);
+      expect(ties(read.graph)).toEqual(ties(updated.graph));
+      // the file cannot tell the shared works: the evidence of every pair comes from the store, as a build's does
+      const pairs = pairsOf(read.graph, 20, 300);
+      for (const [x, y] of pairs) expect(read.sharedWorks?.(x, y) ?? null).toBeNull();
+      expect(await workEvidence(store, pairs, read.params, read.sharedWorks)).toEqual(await workEvidence(store, pairs, read.params));
+
+      // the next update cannot extend the damaged works: it writes the graph whole, and its file answers again
+      await ingestFiles(store, [slice(work, 'b', 8, 12)]);
+      const next = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      expect(lastTieGraphUpdate?.written).toBe('whole');
+      expect(filesOf(store).delta).toBeNull();
+      await expectAsBuilt(store, next);
     } finally {
       await store.close();
     }
