@@ -38,6 +38,20 @@ async function contactTwoHopsAway(file: string, d: string): Promise<string> {
   return target;
 }
 
+/** The intro answered from the kept graph (`kept`) is the one a graph built from the store again answers, and finds paths. */
+async function expectAsBuilt(file: string, kept: CliOutcome, intro: () => Promise<CliOutcome>): Promise<void> {
+  const s = await openStore(file);
+  try {
+    invalidateTieGraphs(s);
+  } finally {
+    await s.close();
+  }
+  const built = await intro();
+  const paths = (o: CliOutcome): unknown => (JSON.parse(o.out) as { paths: unknown }).paths;
+  expect(paths(kept)).toEqual(paths(built));
+  expect((paths(kept) as unknown[]).length).toBeGreaterThan(0);
+}
+
 describe('atlas ingest keeps the tie graph current', () => {
   it('a later ingest brings the kept graph up to date there and then; the next intro reads it and answers as a build does', async () => {
     const d = mkdtempSync(path.join(tmpdir(), 'atlas-graph-kept-'));
@@ -63,17 +77,8 @@ describe('atlas ingest keeps the tie graph current', () => {
       const kept = await intro();
       expect(kept.code).toBe(0);
       expect(tieGraphOrigins).toEqual({ ...before, read: before.read + 1 }); // read as the ingest left it: no update, no build
-      const s = await openStore(file);
-      try {
-        invalidateTieGraphs(s);
-      } finally {
-        await s.close();
-      }
-      const built = await intro();
+      await expectAsBuilt(file, kept, intro);
       expect(tieGraphOrigins.built).toBe(before.built + 1);
-      const paths = (o: CliOutcome): unknown => (JSON.parse(o.out) as { paths: unknown }).paths;
-      expect(paths(kept)).toEqual(paths(built));
-      expect((paths(kept) as unknown[]).length).toBeGreaterThan(0);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
@@ -100,16 +105,7 @@ describe('atlas ingest keeps the tie graph current', () => {
       const kept = await intro();
       expect(kept.code).toBe(0);
       expect(tieGraphOrigins).toEqual({ ...before, read: before.read + 1 }); // read as the ingest left it
-      const s = await openStore(file);
-      try {
-        invalidateTieGraphs(s);
-      } finally {
-        await s.close();
-      }
-      const built = await intro();
-      const paths = (o: CliOutcome): unknown => (JSON.parse(o.out) as { paths: unknown }).paths;
-      expect(paths(kept)).toEqual(paths(built));
-      expect((paths(kept) as unknown[]).length).toBeGreaterThan(0);
+      await expectAsBuilt(file, kept, intro);
       // a later ingest that moves nothing: no graph of another year is made, the kept one is brought up to date
       const again = await run('ingest', dataPath('paperlists', 'corl2021.json.gz'));
       expect(again.err).not.toMatch(/new reference year/);

@@ -521,19 +521,7 @@ export class TopPeople {
       }
     // a candidate whose bound cannot make it anyone's best work on the page (keepReachable) is not scored: its bound
     // is kept, at the end, for its people's bounds
-    let r = n;
-    if (theta1 > 0) {
-      r = 0;
-      for (let i = 0; i < n; i++) {
-        const w = survW[i] as number;
-        const ub = survS[i] as number;
-        if (DECAY_SUM * ub * (q.workImpact[w] as number) * (1 + EPS) * (1 + EPS) < theta1) continue;
-        survW[i] = survW[r] as number;
-        survS[i] = survS[r] as number;
-        survW[r] = w;
-        survS[r++] = ub;
-      }
-    }
+    const r = theta1 > 0 ? this.keepReachable(q, theta1, n) : n;
     // one scanned list is in work order already (the reachable ones kept their order)
     const cand = this.scannedOne < 0 ? survW.subarray(0, r).sort() : survW.subarray(0, r);
     const acc = new Float32Array(r);
@@ -554,10 +542,10 @@ export class TopPeople {
   }
 
   /**
-   * The survivors that can be the best work of a person on the page, moved to the front (their order kept); returns
-   * how many. A person of impact i whose best work scores s scores at most 1.75·s·i, so a work whose people's
-   * largest impact m has 1.75·s·m < θ₁ is nobody's best work on the page: it is not visited, but its exact score
-   * still bounds its people's (visit's bound).
+   * The survivors (or candidates: survS a bound of their scores) that can be the best work of a person on the page,
+   * moved to the front (their order kept); returns how many. A person of impact i whose best work scores s scores at
+   * most 1.75·s·i, so a work whose people's largest impact m has 1.75·s·m < θ₁ is nobody's best work on the page: it
+   * is not visited, but its score (or bound) still bounds its people's (visit's bound).
    */
   private keepReachable(q: TopPeopleQuery, theta1: number, n: number): number {
     const { survW, survS } = this;
