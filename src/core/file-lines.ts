@@ -76,6 +76,10 @@ export class FileLines implements LineSource {
     return this.held?.lowerBound(id, lo, hi) ?? null;
   }
 
+  find(id: string, order: Int32Array): number | undefined | null {
+    return this.held ? this.held.find(id, order) : null;
+  }
+
   /** The list as an array-like whose lines are read when asked for (listView); this is its source (line-source.ts). */
   toArray(): string[] {
     const view = listView(this.length, (i) => this.line(i), () => this.load());

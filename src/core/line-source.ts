@@ -27,6 +27,11 @@ export interface LineSource {
    * string per step; null (or absent) when the source cannot, and the caller bisects the strings.
    */
   lowerBound?(id: string, lo: number, hi: number): number | null;
+  /**
+   * The line of `order` (line numbers in ascending order of their lines) equal to `id`, found without making a string
+   * per step; undefined when none is; null when the source cannot tell, and the caller compares the strings.
+   */
+  find?(id: string, order: Int32Array): number | undefined | null;
 }
 
 /** Lines [from, to) of a source. */

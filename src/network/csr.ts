@@ -2,8 +2,7 @@
  * The compact tie graph: an undirected graph in compressed-sparse-row form over interned node ids.
  * Parallel ties between the same two nodes are merged (weights added, kind bits OR-ed) at build time.
  */
-import { LineList } from '../core/array-bundle.ts';
-import { sourceOf } from '../core/line-source.ts';
+import { sourceOf, type LineSource } from '../core/line-source.ts';
 
 /** Tie kinds as bits, so that a merged edge remembers every kind of evidence behind it. */
 export const KIND_COAUTHOR = 1;
@@ -225,11 +224,15 @@ export interface NodeIndex {
  * million entries (building that took longer than reading the whole file).
  */
 export class SortedIdIndex implements NodeIndex {
+  /** What stands behind the ids (line-source.ts): ids read from a file find an id by comparing its bytes. */
+  private readonly source: LineSource;
   constructor(
     private readonly ids: readonly string[],
     /** Node indices in ascending order of their ids (JavaScript string order). */
     readonly order: Int32Array,
-  ) {}
+  ) {
+    this.source = sourceOf(ids);
+  }
 
   /** The order for these ids (what a file stores). */
   static orderOf(ids: readonly string[]): Int32Array {
@@ -248,8 +251,8 @@ export class SortedIdIndex implements NodeIndex {
   get(id: string): number | undefined {
     let lo = 0, hi = this.order.length - 1;
     // ids read from a file: compared as bytes, without making a string of each line the bisection visits
-    const src = sourceOf(this.ids);
-    if (src instanceof LineList && src.length === this.ids.length) {
+    const src = this.source;
+    if (src.find && src.length === this.ids.length) {
       const found = src.find(id, this.order);
       if (found !== null) return found;
     }

@@ -74,7 +74,7 @@ export function writeSearchIndexFile(dir: string | null, parts: SearchIndexParts
   parts.impact = impact;
   arrays['impact'] = impact.values;
   arrays['workImpact'] = works;
-  const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, latestDataYear: parts.latestDataYear, careersPresent: parts.careersPresent, worksSorted: parts.worksSorted, impactKey: impactKey(DEFAULT_WEIGHTS) };
+  const meta: Meta = { format: FORMAT, version, asOf: parts.asOf, latestDataYear: parts.latestDataYear, careersPresent: parts.careersPresent, worksSorted: parts.worksSorted, impactKey: key };
   writeBundle(searchIndexFile(dir), { meta, arrays, lines: { terms, workIds: parts.workIds, workShown: parts.workShown, personIds: parts.personIds, names, ...dictionaries(codes) }, indexed: BY_LINE });
 }
 

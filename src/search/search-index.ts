@@ -346,23 +346,29 @@ export class SearchIndex {
     return true;
   }
 
-  private impactCache: { key: string; values: Float64Array; max: number; works: Float32Array } | undefined;
+  private impactCache: { key: string; values: Float64Array; max: number; works: () => Float32Array; made?: Float32Array } | undefined;
 
   /**
    * Impact multiplier of every person for the given weights (query-independent, cached for the last weights), and
    * its maximum. A file keeps the default weights' (search-index-file.ts): a new process adopts them (computing
-   * them took ~57 ms of a cold search at 1M people); with them, each work's largest (workImpactValues).
+   * them took ~57 ms of a cold search at 1M people); with them, each work's largest (workImpactValues), made when
+   * the pruned path first asks (~0.25 s at 15M authorships: no exhaustive or direct query pays it) unless kept.
    */
-  private impactFor(w: RankWeights): { values: Float64Array; max: number; works: Float32Array } {
+  private impactFor(w: RankWeights): { values: Float64Array; max: number; works: () => Float32Array } {
     const key = impactKey(w);
     if (this.impactCache?.key === key) return this.impactCache;
     const kept = this.p.impact?.key === key && this.p.impact.values.length === this.p.personIds.length ? this.p.impact : null;
     const values = kept ? kept.values : impactValues(this.p, this.firstYear, w);
     let max = 0;
     for (let p = 0; p < values.length; p++) max = Math.max(max, values[p] as number);
-    const works = kept?.works && kept.works.length === this.p.workIds.length ? kept.works : workImpactValues(this.p, values);
-    this.impactCache = { key, values, max, works };
-    return this.impactCache;
+    const cache: NonNullable<typeof this.impactCache> = {
+      key,
+      values,
+      max,
+      works: () => (cache.made ??= kept?.works && kept.works.length === this.p.workIds.length ? kept.works : workImpactValues(this.p, values)),
+    };
+    this.impactCache = cache;
+    return cache;
   }
 
   factors(p: number, relevance: number): RankFactors {
@@ -588,7 +594,7 @@ export class SearchIndex {
       p.termStart, p.postWork, p.postTf, p.norm, p.termMaxPart, p.termBitSet, p.termPeopleBits, p.termWorkSet, p.workSetBits, p.workSetRank, p.workPeopleStart, p.workPeople, p.personWorksStart, p.personWorks,
       p.sourceH, p.cites, p.h, p.recent, p.nWorks, p.firstWorkYear, this.origin, this.current, this.flags, this.firstYear, this.instMask, this.codes.originBasis, this.idf,
       ...(this.exhaustiveScratch ? Object.values(this.exhaustiveScratch) : []), ...(this.passingCache ? [this.passingCache.bits] : []),
-      ...(this.impactCache ? [this.impactCache.values, this.impactCache.works] : []),
+      ...(this.impactCache ? [this.impactCache.values, ...(this.impactCache.made ? [this.impactCache.made] : [])] : []),
       ...(p.forward ? [p.forward.start, p.forward.terms, p.forward.tf] : []),
     ].reduce((s, a) => s + a.byteLength, 0) + this.pruned.bytes + this.matches.bytes;
     const strings = (this.stringBytes ??= estimateStringBytes(p));

@@ -41,8 +41,8 @@ export interface TopPeopleQuery {
   want: number;
   impact: Float64Array;
   maxImpact: number;
-  /** Per work, the largest impact among its people for these weights (float32: a bound only with a margin). */
-  workImpact: Float32Array;
+  /** Per work, the largest impact among its people for these weights (float32: a bound only with a margin), made when first asked. */
+  workImpact: () => Float32Array;
   /** Filter test, or null for none. */
   pass: ((p: number) => boolean) | null;
 }
@@ -192,10 +192,9 @@ export class TopPeople {
     const tau = heap.full ? heap.worst / (DECAY_SUM * q.maxImpact * (1 + EPS)) : 0;
     const nTouched = this.scan(q, tau);
     const theta1 = heap.full ? heap.worst : 0;
-    const nSurv = this.survivors(q, tau, nTouched, theta1);
+    const { all: nSurv, scored } = this.survivors(q, tau, nTouched, theta1);
     // visited: the survivors that can be someone's best work on the page; the others' scores (or bounds, at the end)
     // still bound their people's
-    const scored = nSurv - this.boundOnly;
     const nVisit = theta1 > 0 ? this.keepReachable(q, theta1, scored) : scored;
     for (let i = 0; i < nSurv; i++) this.wSurv[this.survW[i] as number] = this.survS[i] as number;
     this.visit(q, heap, tau, nVisit);
@@ -489,13 +488,16 @@ export class TopPeople {
     return n;
   }
 
-  /** The works scoring ≥ τ (exactly: with look-ups of the unscanned terms where a bound says they could), into survW/survS. */
-  private survivors(q: TopPeopleQuery, tau: number, nTouched: number, theta1: number): number {
+  /**
+   * The works scoring ≥ τ (exactly: with look-ups of the unscanned terms where a bound says they could), into
+   * survW/survS: `all` of them, the first `scored` with their scores, the rest (candidates no one's best work on the
+   * page could be: keepReachable) with a bound of theirs.
+   */
+  private survivors(q: TopPeopleQuery, tau: number, nTouched: number, theta1: number): { all: number; scored: number } {
     const { wScore, wMask, touched, survW, survS } = this;
     let n = 0;
-    this.boundOnly = 0;
     const lu = this.lookedUp;
-    if (!lu && this.scannedOne >= 0) return this.scannedOne;
+    if (!lu && this.scannedOne >= 0) return { all: this.scannedOne, scored: this.scannedOne };
     if (!lu) {
       for (let k = 0; k < nTouched; k++) {
         const w = touched[k] as number;
@@ -505,7 +507,7 @@ export class TopPeople {
           survS[n++] = s;
         }
       }
-      return n;
+      return { all: n, scored: n };
     }
     // a bound per touched work (its scanned sums plus every unscanned term), then exact scores for the works that
     // pass (the bounds alone would leave the visit far too many people to score)
@@ -537,8 +539,7 @@ export class TopPeople {
     }
     survW.copyWithin(m, r, n);
     survS.copyWithin(m, r, n);
-    this.boundOnly = n - r;
-    return m + n - r;
+    return { all: m + n - r, scored: m };
   }
 
   /**
@@ -549,11 +550,12 @@ export class TopPeople {
    */
   private keepReachable(q: TopPeopleQuery, theta1: number, n: number): number {
     const { survW, survS } = this;
+    const most = q.workImpact();
     let m = 0;
     for (let i = 0; i < n; i++) {
       const w = survW[i] as number;
       const s = survS[i] as number;
-      if (DECAY_SUM * s * (q.workImpact[w] as number) * (1 + EPS) * (1 + EPS) < theta1) continue;
+      if (DECAY_SUM * s * (most[w] as number) * (1 + EPS) * (1 + EPS) < theta1) continue;
       survW[i] = survW[m] as number;
       survS[i] = survS[m] as number;
       survW[m] = w;
@@ -561,9 +563,6 @@ export class TopPeople {
     }
     return m;
   }
-
-  /** Survivors at the end of survW/survS that hold a bound, not a score (survivors). */
-  private boundOnly = 0;
 
   /** Step 3: the surviving works best first (by score bucket); each person scored exactly when first met, if they still can make the page. */
   private visit(q: TopPeopleQuery, heap: TopHeap, tau: number, n: number): void {
