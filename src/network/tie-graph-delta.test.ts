@@ -44,6 +44,13 @@ function filesOf(store: Store): { graph: string; delta: string | null } {
   return { graph: path.join(dir, graph as string), delta: delta ? path.join(dir, delta) : null };
 }
 
+/** A fresh store with CoRL 2023 and 2022 ingested, and its graph built and kept in its file (the base of every delta here). */
+async function baseGraph(store: Store): Promise<BuiltTieGraph> {
+  await migrate(store);
+  await ingestFiles(store, [dataPath('paperlists', 'corl2023.json.gz'), dataPath('paperlists', 'corl2022.json.gz')]);
+  return tieGraphFor(store, DEFAULT_TIE_PARAMS);
+}
+
 /** The graph equals a full build of the store now, tie for tie and path for path, and its file answers the shared works as the store does. */
 async function expectAsBuilt(store: Store, got: BuiltTieGraph): Promise<void> {
   const fresh = await buildTieGraph(store, got.params, { owners: 'none', allPeople: true });
@@ -71,9 +78,7 @@ for (const backend of BACKENDS) {
     it('three small ingests: each update writes a delta over the same base file, and the graph over it is the full build', async () => {
       let store = await at.open();
       try {
-        await migrate(store);
-        await ingestFiles(store, [dataPath('paperlists', 'corl2023.json.gz'), dataPath('paperlists', 'corl2022.json.gz')]);
-        await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+        await baseGraph(store);
         const base = filesOf(store);
         expect(base.delta).toBeNull();
         const baseId = readBundleMeta<{ id?: string }>(base.graph)?.id;
@@ -148,9 +153,7 @@ describe('a delta file that is not of its base is not used', () => {
   it('cut short, or over a base written again since: the base alone is read (its own version), and the next caller updates from it', async () => {
     let store = await at.open();
     try {
-      await migrate(store);
-      await ingestFiles(store, [dataPath('paperlists', 'corl2023.json.gz'), dataPath('paperlists', 'corl2022.json.gz')]);
-      const built = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      const built = await baseGraph(store);
       const v0 = (await dataVersions(store)).withoutContacts;
       await ingestFiles(store, [slice(work, 'a', 0, 8)]);
       await tieGraphFor(store, DEFAULT_TIE_PARAMS);
@@ -194,9 +197,7 @@ describe('a delta file that is not of its base is not used', () => {
   it('a delta whose works are damaged (its ties whole): the graph is read over it, its evidence comes from the store, and the next update writes whole', async () => {
     let store = await at.open();
     try {
-      await migrate(store);
-      await ingestFiles(store, [dataPath('paperlists', 'corl2023.json.gz'), dataPath('paperlists', 'corl2022.json.gz')]);
-      await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+      await baseGraph(store);
       await ingestFiles(store, [slice(work, 'a', 0, 8)]);
       const updated = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
       expect(lastTieGraphUpdate?.written).toBe('delta');
