@@ -121,6 +121,7 @@ for (const backend of BACKENDS) {
       const lazy = index.parts.lazy as FilePostings;
       expect(lazy).toBeInstanceOf(FilePostings);
       expect(lazy.termsRead).toBe(0);
+      expect(lazy.peopleRead).toBe(0);
       const known = (q: string): number => queryTerms(q).filter((t) => index.parts.terms.has(t)).length;
       const r = await searchPeople(store, 'robot manipulation', { limit: 5 });
       expect(r.results.length).toBe(5);
@@ -129,6 +130,24 @@ for (const backend of BACKENDS) {
       expect(lazy.termsRead).toBe(known('robot manipulation grasping'));
       expect(lazy.termsRead).toBeLessThan(index.parts.terms.size / 100);
       expect(lazy.listsLoaded).toBe(0);
+      expect(lazy.complete).toBe(false);
+    });
+
+    it('a read index reads the works of the people a pruned or direct query scores, person by person, and answers as a built index does', async () => {
+      await answers(store);
+      const built = await buildSearchIndex(store);
+      await reopen();
+      const index = await searchIndexFor(store);
+      const lazy = index.parts.lazy as FilePostings;
+      expect(lazy.peopleRead).toBe(0);
+      for (const [q, limit] of [['learning', 10], ['robot manipulation', 5], ['reinforcement learning policy', 20]] as const) {
+        const reference = built.query(q, { limit, method: 'exhaustive' });
+        expect(reference.hits.length).toBe(limit);
+        for (const method of ['pruned', 'direct'] as const) expect(index.query(q, { limit, method })).toEqual(reference);
+      }
+      // the people scored or bounded, not everyone: the rest of the person → works links stayed in the file
+      expect(lazy.peopleRead).toBeGreaterThan(0);
+      expect(lazy.peopleRead).toBeLessThan(index.size.people);
       expect(lazy.complete).toBe(false);
     });
 

@@ -31,6 +31,8 @@ export interface TopPeopleArrays extends WorkSets {
   workPeople: Int32Array;
   personWorksStart: Int32Array;
   personWorks: Int32Array;
+  /** An index read from its file: reads person p's range of personWorks if not read yet (file-postings.ts). */
+  lazy?: { person(p: number): void } | undefined;
 }
 
 export interface TopPeopleQuery {
@@ -57,6 +59,8 @@ const SEED_ROUNDS = 2;
 /** People of the largest impact scored before anything else (seedByImpact). */
 const SEED_IMPACT = 512;
 const BUCKETS = 1024;
+/** What scan returns when it kept no list of the works it touched (see there): every work is walked instead. */
+const DENSE = -1;
 /** Terms are looked up rather than scanned only when their postings outnumber the scanned ones this many times. */
 const LOOKUP_RATIO = 2;
 
@@ -200,7 +204,7 @@ export class TopPeople {
     this.visit(q, heap, tau, nVisit);
     for (let i = 0; i < nSurv; i++) this.wSurv[this.survW[i] as number] = 0;
     const { wScore, wMask, touched } = this;
-    if (nTouched > wScore.length >>> 3) {
+    if (nTouched === DENSE || nTouched > wScore.length >>> 3) {
       // most works touched: clearing the arrays whole beats a random write per work
       wScore.fill(0);
       wMask.fill(0);
@@ -235,6 +239,7 @@ export class TopPeople {
 
   /** Person p's relevance, scored exactly; their three best works are left in top/topWork. */
   score(p: number, q: TopPeopleQuery): number {
+    this.a.lazy?.person(p);
     const { personWorksStart, personWorks } = this.a;
     const from = personWorksStart[p] as number;
     const n = (personWorksStart[p + 1] as number) - from;
@@ -265,6 +270,7 @@ export class TopPeople {
    * every other (a work that did not survive scores below τ).
    */
   private bound(p: number, tau: number): number {
+    this.a.lazy?.person(p);
     const { personWorksStart, personWorks } = this.a;
     let t1 = 0;
     let t2 = 0;
@@ -396,7 +402,7 @@ export class TopPeople {
 
   /**
    * Step 2: sums the terms that can lift a work to τ into wScore/wMask (in query order, as the exhaustive path does);
-   * the others (MaxScore's non-essential terms) are left to look-ups. Returns the number of works touched.
+   * the others (MaxScore's non-essential terms) are left to look-ups. Returns the number of works touched, or DENSE when it kept no list of them.
    */
   private scan(q: TopPeopleQuery, tau: number): number {
     const { termStart, postWork, postTf, norm, idf, termMaxPart } = this.a;
@@ -415,10 +421,25 @@ export class TopPeople {
     const scannedTerms = q.terms.filter((t) => !lookedUp.has(t.id));
     this.scannedOne = scannedTerms.length === 1 ? this.scanOne(q, tau, scannedTerms[0] as { id: number; bit: number }) : -1;
     if (this.scannedOne >= 0) return 0;
+    this.exactSums = lookedUp.size === 0;
+    // postings enough to touch a good part of the works: no list of the touched ones (the survivors are found by
+    // walking every work, in order, which beats a random read per touched work, and a new process does not have to
+    // fault in a list of millions)
+    const dense = scannedTerms.reduce((n, t) => n + df(t), 0) > wScore.length >>> 1;
     let nTouched = 0;
     for (const { id, bit } of scannedTerms) {
       const f = idf[id] as number;
-      for (let i = termStart[id] as number; i < (termStart[id + 1] as number); i++) {
+      const end = termStart[id + 1] as number;
+      if (dense) {
+        for (let i = termStart[id] as number; i < end; i++) {
+          const w = postWork[i] as number;
+          const tf = postTf[i] as number;
+          wScore[w] = (wScore[w] as number) + (f * tf * K1_PLUS_1) / (tf + (norm[w] as number));
+          wMask[w] = (wMask[w] as number) | bit;
+        }
+        continue;
+      }
+      for (let i = termStart[id] as number; i < end; i++) {
         const w = postWork[i] as number;
         const tf = postTf[i] as number;
         if (wMask[w] === 0) touched[nTouched++] = w;
@@ -426,8 +447,7 @@ export class TopPeople {
         wMask[w] = (wMask[w] as number) | bit;
       }
     }
-    this.exactSums = lookedUp.size === 0;
-    return nTouched;
+    return dense ? DENSE : nTouched;
   }
 
   /** The terms step 2 looks up instead of scanning: how many, their summed bounds, each one's bound. */
@@ -498,10 +518,14 @@ export class TopPeople {
     let n = 0;
     const lu = this.lookedUp;
     if (!lu && this.scannedOne >= 0) return { all: this.scannedOne, scored: this.scannedOne };
+    const dense = nTouched === DENSE;
+    const nW = wMask.length;
     if (!lu) {
-      for (let k = 0; k < nTouched; k++) {
-        const w = touched[k] as number;
-        const s = (wScore[w] as number) * (popcount(wMask[w] as number) / q.nq);
+      for (let k = 0; k < (dense ? nW : nTouched); k++) {
+        const w = dense ? k : (touched[k] as number);
+        const m = wMask[w] as number;
+        if (m === 0) continue;
+        const s = (wScore[w] as number) * (popcount(m) / q.nq);
         if (s >= tau) {
           survW[n] = w;
           survS[n++] = s;
@@ -513,9 +537,11 @@ export class TopPeople {
     // pass (the bounds alone would leave the visit far too many people to score)
     if (this.scannedOne >= 0) n = this.scannedOne;
     else
-      for (let k = 0; k < nTouched; k++) {
-        const w = touched[k] as number;
-        const ub = ((wScore[w] as number) * (1 + EPS) + lu.bound) * ((popcount(wMask[w] as number) + lu.count) / q.nq);
+      for (let k = 0; k < (dense ? nW : nTouched); k++) {
+        const w = dense ? k : (touched[k] as number);
+        const m = wMask[w] as number;
+        if (m === 0) continue;
+        const ub = ((wScore[w] as number) * (1 + EPS) + lu.bound) * ((popcount(m) + lu.count) / q.nq);
         if (ub >= tau) {
           survW[n] = w;
           survS[n++] = ub;
@@ -524,8 +550,8 @@ export class TopPeople {
     // a candidate whose bound cannot make it anyone's best work on the page (keepReachable) is not scored: its bound
     // is kept, at the end, for its people's bounds
     const r = theta1 > 0 ? this.keepReachable(q, theta1, n) : n;
-    // one scanned list is in work order already (the reachable ones kept their order)
-    const cand = this.scannedOne < 0 ? survW.subarray(0, r).sort() : survW.subarray(0, r);
+    // one scanned list, or every work walked, is in work order already (the reachable ones kept their order)
+    const cand = this.scannedOne < 0 && !dense ? survW.subarray(0, r).sort() : survW.subarray(0, r);
     const acc = new Float32Array(r);
     const mask = new Int32Array(r);
     this.sums(q, cand, 0, r, acc, mask);
