@@ -3,9 +3,7 @@
  * the term: a new process (every `atlas search`) reads the per-work and per-person arrays and leaves the postings —
  * most of the file, 400 MB of 700 at a million people — where they are. The postings arrays are allocated at their
  * full length (zero pages take no memory until written) and each term's range is read into its place, so every
- * reader (the pruned path, the match count) indexes them as it would a built index. Each person's works (the
- * person → works links, as many as the work → people ones: 60 MB of a 5M-work file) are read the same way, person
- * by person, when a query first scores or bounds the person (a few thousand per query). The columns only an update
+ * reader (the pruned path, the match count) indexes them as it would a built index. The columns only an update
  * reads (each work's length, year, citations and kind) are read with everything else by `all()`, which an update
  * calls before it copies the index — the id and name lists too, read line by line until then (core/file-lines.ts);
  * the file is closed then.
@@ -19,8 +17,6 @@ import type { FileLines } from '../core/file-lines.ts';
 export interface LazyParts {
   /** Read the postings of these terms, those not read yet. */
   terms(ids: readonly number[]): void;
-  /** Read person p's works (personWorks), unless read: a query reads those of the people it scores or bounds. */
-  person(p: number): void;
   /** Read everything not read yet (an update copies every posting and column); the file is closed after. */
   all(): void;
 }
@@ -29,28 +25,22 @@ export interface LazyParts {
 export const UPDATE_ONLY = ['docLen', 'workYear', 'workCites', 'profileDoc'] as const;
 /** Sections read term by term. */
 export const POSTINGS = ['postWork', 'postTf'] as const;
-/** Sections read person by person. */
-export const PER_PERSON = ['personWorks'] as const;
-export type LazySection = (typeof POSTINGS)[number] | (typeof PER_PERSON)[number] | (typeof UPDATE_ONLY)[number];
+export type LazySection = (typeof POSTINGS)[number] | (typeof UPDATE_ONLY)[number];
 
 export class FilePostings implements LazyParts {
   private readonly termRead: Uint8Array;
-  private readonly personRead: Uint8Array;
   private done = false;
 
   constructor(
     private readonly file: BundleFile<unknown>,
     /** Checked by the caller: ascending from 0 to the postings' length. */
     private readonly termStart: Int32Array,
-    /** Checked by the caller: ascending from 0 to personWorks' length. */
-    private readonly personWorksStart: Int32Array,
     /** Lists read line by line until an update needs them whole. */
     private readonly lists: readonly FileLines[],
     /** Full-length arrays of the file's types, filled as they are read. */
     readonly arrays: Readonly<Record<LazySection, BundleArray>>,
   ) {
     this.termRead = new Uint8Array(termStart.length - 1);
-    this.personRead = new Uint8Array(personWorksStart.length - 1);
   }
 
   terms(ids: readonly number[]): void {
@@ -63,20 +53,12 @@ export class FilePostings implements LazyParts {
     }
   }
 
-  person(p: number): void {
-    if (this.done || this.personRead[p]) return;
-    const from = this.personWorksStart[p] as number, to = this.personWorksStart[p + 1] as number;
-    if (to > from) for (const name of PER_PERSON) this.file.readInto(name, this.arrays[name], from, to);
-    this.personRead[p] = 1;
-  }
-
   all(): void {
     if (this.done) return;
-    // each section whole in one read (the terms and people read before are read again: the same bytes)
-    for (const name of [...POSTINGS, ...PER_PERSON, ...UPDATE_ONLY]) this.file.readInto(name, this.arrays[name]);
+    // each section whole in one read (the terms read before are read again: the same bytes)
+    for (const name of [...POSTINGS, ...UPDATE_ONLY]) this.file.readInto(name, this.arrays[name]);
     for (const l of this.lists) l.loadBytes();
     this.termRead.fill(1);
-    this.personRead.fill(1);
     this.done = true;
     this.file.close();
   }
@@ -85,13 +67,6 @@ export class FilePostings implements LazyParts {
   get termsRead(): number {
     let n = 0;
     for (const r of this.termRead) n += r;
-    return n;
-  }
-
-  /** People whose works were read so far (for tests and benchmarks). */
-  get peopleRead(): number {
-    let n = 0;
-    for (const r of this.personRead) n += r;
     return n;
   }
 

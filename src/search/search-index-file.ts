@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { BundleFile, readBundleMeta, writeBundle, type BundleArray } from '../core/array-bundle.ts';
 import { FileLines } from '../core/file-lines.ts';
-import { FilePostings, PER_PERSON, POSTINGS, UPDATE_ONLY, type LazySection } from './file-postings.ts';
+import { FilePostings, POSTINGS, UPDATE_ONLY, type LazySection } from './file-postings.ts';
 import { MAX_TYPES, codePersonFacts, factsListOf, type PersonCodes } from './person-codes.ts';
 import { impactKey, impactValues, workImpactValues, type SearchIndexParts } from './search-index.ts';
 import { DEFAULT_WEIGHTS } from './rank.ts';
@@ -96,7 +96,7 @@ export function readSearchIndexFile(dir: string | null, version: string): Search
 
 /** The sections a new process reads whole when it reads the index (the rest are read as they are needed). */
 const FACTS = ['hasName', 'origin', 'current', 'flags', 'firstYear', 'instMask', 'originBasis'] as const;
-const LAZY = new Set<string>([...POSTINGS, ...PER_PERSON, ...UPDATE_ONLY]);
+const LAZY = new Set<string>([...POSTINGS, ...UPDATE_ONLY]);
 const WHOLE = [...NUMERIC, ...FACTS, 'impact', 'workImpact'].filter((k) => !LAZY.has(k));
 
 /** A file opened ahead with its whole sections read (prefetchSearchIndexFile). */
@@ -225,10 +225,7 @@ function toParts(f: BundleFile<Meta>, ahead: Record<string, BundleArray>): Searc
   const termStart = a['termStart'] as Int32Array;
   if (!(termStart instanceof Int32Array) || termStart.length !== l['terms']!.length + 1 || termStart[0] !== 0 || termStart[termStart.length - 1] !== a['postWork']!.length || a['postTf']!.length !== a['postWork']!.length) return null;
   for (let t = 1; t < termStart.length; t++) if ((termStart[t] as number) < (termStart[t - 1] as number)) return null;
-  const personWorksStart = a['personWorksStart'] as Int32Array;
-  if (!(personWorksStart instanceof Int32Array) || personWorksStart.length !== l['personIds']!.length + 1 || personWorksStart[0] !== 0 || personWorksStart[personWorksStart.length - 1] !== a['personWorks']!.length) return null;
-  for (let p = 1; p < personWorksStart.length; p++) if ((personWorksStart[p] as number) < (personWorksStart[p - 1] as number)) return null;
-  const lazy = new FilePostings(f as BundleFile<unknown>, termStart, personWorksStart, byLine, Object.fromEntries([...LAZY].map((k) => [k, a[k]])) as Record<LazySection, BundleArray>);
+  const lazy = new FilePostings(f as BundleFile<unknown>, termStart, byLine, Object.fromEntries([...LAZY].map((k) => [k, a[k]])) as Record<LazySection, BundleArray>);
   const personIds = l['personIds'] as string[];
   const nP = personIds.length;
   const terms = new Map<string, number>();

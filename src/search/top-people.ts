@@ -31,8 +31,6 @@ export interface TopPeopleArrays extends WorkSets {
   workPeople: Int32Array;
   personWorksStart: Int32Array;
   personWorks: Int32Array;
-  /** An index read from its file: reads person p's range of personWorks if not read yet (file-postings.ts). */
-  lazy?: { person(p: number): void } | undefined;
 }
 
 export interface TopPeopleQuery {
@@ -239,7 +237,6 @@ export class TopPeople {
 
   /** Person p's relevance, scored exactly; their three best works are left in top/topWork. */
   score(p: number, q: TopPeopleQuery): number {
-    this.a.lazy?.person(p);
     const { personWorksStart, personWorks } = this.a;
     const from = personWorksStart[p] as number;
     const n = (personWorksStart[p + 1] as number) - from;
@@ -270,7 +267,6 @@ export class TopPeople {
    * every other (a work that did not survive scores below τ).
    */
   private bound(p: number, tau: number): number {
-    this.a.lazy?.person(p);
     const { personWorksStart, personWorks } = this.a;
     let t1 = 0;
     let t2 = 0;
