@@ -114,9 +114,12 @@ export async function readPersonFacts(
   // institution types of each person's latest affiliation-year (the careers view's rows, so paper-list noise is
   // reduced; without its duplicate elimination, which the DISTINCT here makes up for: ~10× faster on DuckDB), in
   // code-unit order whatever order the rows come in
-  const rows = careerYearsAllRowsOf(only ? `person_id IN (${only.ids})` : undefined);
+  // (for some people: their ids and their rows each made once, not once per use — 0.22–0.27 s instead of 0.34–0.74 s
+  // for the 12,000 people of a 1 % ingest at 1M)
+  const rows = only ? 'rows_of' : careerYearsAllRowsOf();
+  const some = only ? `only_ids AS MATERIALIZED (${only.ids}), rows_of AS MATERIALIZED ${careerYearsAllRowsOf('person_id IN (SELECT person_id FROM only_ids)')},` : '';
   for await (const batch of db.iterate<{ person_id: string; type: string }>(
-    `WITH last AS (SELECT person_id, MAX(year) AS y FROM ${rows} c GROUP BY person_id)
+    `WITH ${some} last AS (SELECT person_id, MAX(year) AS y FROM ${rows} c GROUP BY person_id)
      SELECT DISTINCT a.person_id, i.type FROM ${rows} a
      JOIN last l ON l.person_id = a.person_id AND l.y = a.year
      JOIN institutions i ON i.institution_id = a.institution_id
