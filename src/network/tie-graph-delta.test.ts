@@ -51,6 +51,15 @@ async function baseGraph(store: Store): Promise<BuiltTieGraph> {
   return tieGraphFor(store, DEFAULT_TIE_PARAMS);
 }
 
+/** The graph a new process (a new store object) takes from the kept files: read, not built, and a delta over its base. */
+async function readKeptOverDelta(store: Store): Promise<BuiltTieGraph> {
+  const r0 = tieGraphOrigins.read;
+  const read = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
+  expect(tieGraphOrigins.read).toBe(r0 + 1);
+  expect(read.graph).toBeInstanceOf(OverlayTieGraph);
+  return read;
+}
+
 /** The graph equals a full build of the store now, tie for tie and path for path, and its file answers the shared works as the store does. */
 async function expectAsBuilt(store: Store, got: BuiltTieGraph): Promise<void> {
   const fresh = await buildTieGraph(store, got.params, { owners: 'none', allPeople: true });
@@ -100,10 +109,7 @@ for (const backend of BACKENDS) {
         // a new process reads the base and the delta over it, of the new version
         await store.close();
         store = await at.open();
-        const r0 = tieGraphOrigins.read;
-        const read = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
-        expect(tieGraphOrigins.read).toBe(r0 + 1);
-        expect(read.graph).toBeInstanceOf(OverlayTieGraph);
+        const read = await readKeptOverDelta(store);
         expect(tieGraphFileVersion(storeCacheDir(store), read.params)).toBe((await dataVersions(store)).withoutContacts);
         await expectAsBuilt(store, read);
 
@@ -217,10 +223,7 @@ describe('a delta file that is not of its base is not used', () => {
 
       await store.close();
       store = await at.open();
-      const r0 = tieGraphOrigins.read;
-      const read = await tieGraphFor(store, DEFAULT_TIE_PARAMS);
-      expect(tieGraphOrigins.read).toBe(r0 + 1);
-      expect(read.graph).toBeInstanceOf(OverlayTieGraph);
+      const read = await readKeptOverDelta(store);
       expect(ties(read.graph)).toEqual(ties(updated.graph));
       // the file cannot tell the shared works: the evidence of every pair comes from the store, as a build's does
       const pairs = pairsOf(read.graph, 20, 300);

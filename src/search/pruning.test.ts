@@ -123,6 +123,12 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+/** A folder for index files, deleted after the tests. */
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-pruning-'));
+  dirs.push(dir);
+  return dir;
+}
 
 describe('pruned search equals the exhaustive evaluation', () => {
   for (const [seed, people, works, vocab] of [
@@ -154,8 +160,7 @@ describe('pruned search equals the exhaustive evaluation', () => {
   it('read back from the file, the index answers exactly as the built one does exhaustively', () => {
     const { builder, vocab } = corpus(5, 2500, 8000, 500);
     const parts = builder.buildParts();
-    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-pruning-'));
-    dirs.push(dir);
+    const dir = tempDir();
     writeSearchIndexFile(dir, parts, 'v1');
     const built = new SearchIndex(parts);
     const read = readSearchIndexFile(dir, 'v1');
@@ -168,8 +173,7 @@ describe('pruned search equals the exhaustive evaluation', () => {
   it('each work\'s largest impact is kept by the file and adopted; a kept one that is not whole is not, and the answers stay', () => {
     const { builder, vocab } = corpus(8, 1500, 5000, 200);
     const good = builder.buildParts();
-    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-pruning-'));
-    dirs.push(dir);
+    const dir = tempDir();
     writeSearchIndexFile(dir, good, 'v1');
     const read = readSearchIndexFile(dir, 'v1');
     expect(read?.impact?.works).toEqual(good.impact?.works);
@@ -187,8 +191,7 @@ describe('pruned search equals the exhaustive evaluation', () => {
   });
 
   it('a file of the earlier format is not used: it is deleted and the index is built again', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-pruning-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const { builder } = corpus(6, 100, 300, 40);
     const parts = builder.buildParts();
     writeSearchIndexFile(dir, parts, 'v1');

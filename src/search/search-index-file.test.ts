@@ -20,8 +20,7 @@ import { buildSearchIndex, invalidateSearchIndex, searchIndexFor, searchIndexOri
 import { FilePostings } from './file-postings.ts';
 import { queryTerms } from './tokenize.ts';
 import { prefetchSearchIndexFile, readSearchIndexFile, readSearchIndexFileOf, searchIndexFile, searchIndexPrefetches, writeSearchIndexFile } from './search-index-file.ts';
-import { SearchIndex } from './search-index.ts';
-import { impactKey, impactValues, workImpactValues } from './search-index.ts';
+import { SearchIndex, impactKey, impactValues, workImpactValues } from './search-index.ts';
 import { DEFAULT_WEIGHTS } from './rank.ts';
 import { searchPeople } from './search-people.ts';
 
@@ -139,14 +138,17 @@ for (const backend of BACKENDS) {
       await answers(store);
       const built = await buildSearchIndex(store);
       const dir = mkdtempSync(path.join(tmpdir(), 'atlas-index-copy-'));
-      const read = readSearchIndexFileOf(storeCacheDir(store));
-      expect(read).not.toBeNull();
-      const parts = read!.parts;
-      expect((parts.lazy as FilePostings).termsRead).toBe(0);
-      writeSearchIndexFile(dir, parts, 'copy');
-      const copy = new SearchIndex(readSearchIndexFile(dir, 'copy')!);
-      for (const q of ['learning', 'robot manipulation', 'vision language']) expect(copy.query(q, { limit: 20, method: 'exhaustive' })).toEqual(built.query(q, { limit: 20, method: 'exhaustive' }));
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        const read = readSearchIndexFileOf(storeCacheDir(store));
+        expect(read).not.toBeNull();
+        const parts = read!.parts;
+        expect((parts.lazy as FilePostings).termsRead).toBe(0);
+        writeSearchIndexFile(dir, parts, 'copy');
+        const copy = new SearchIndex(readSearchIndexFile(dir, 'copy')!);
+        for (const q of ['learning', 'robot manipulation', 'vision language']) expect(copy.query(q, { limit: 20, method: 'exhaustive' })).toEqual(built.query(q, { limit: 20, method: 'exhaustive' }));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('after an ingest the next caller updates the file\'s index (answering as a build does), and its file replaces the old one', async () => {

@@ -426,6 +426,7 @@ export class TopPeople {
     for (const { id, bit } of scannedTerms) {
       const f = idf[id] as number;
       const end = termStart[id + 1] as number;
+      // two loops, not one with a test of `dense` per posting: that one loop took `kaka rovek` from 71 to 108–118 ms
       if (dense) {
         for (let i = termStart[id] as number; i < end; i++) {
           const w = postWork[i] as number;
