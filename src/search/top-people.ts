@@ -58,7 +58,6 @@ const SEED_ROUNDS = 2;
 const SEED_IMPACT = 512;
 const BUCKETS = 1024;
 /** What scan returns when it kept no list of the works it touched (see there): every work is walked instead. */
-const DENSE = -1;
 /** Terms are looked up rather than scanned only when their postings outnumber the scanned ones this many times. */
 const LOOKUP_RATIO = 2;
 
@@ -202,7 +201,7 @@ export class TopPeople {
     this.visit(q, heap, tau, nVisit);
     for (let i = 0; i < nSurv; i++) this.wSurv[this.survW[i] as number] = 0;
     const { wScore, wMask, touched } = this;
-    if (nTouched === DENSE || nTouched > wScore.length >>> 3) {
+    if (nTouched > wScore.length >>> 3) {
       // most works touched: clearing the arrays whole beats a random write per work
       wScore.fill(0);
       wMask.fill(0);
@@ -398,7 +397,7 @@ export class TopPeople {
 
   /**
    * Step 2: sums the terms that can lift a work to τ into wScore/wMask (in query order, as the exhaustive path does);
-   * the others (MaxScore's non-essential terms) are left to look-ups. Returns the number of works touched, or DENSE when it kept no list of them.
+   * the others (MaxScore's non-essential terms) are left to look-ups. Returns the number of works touched (0 when the lists were merged, or one list filtered, straight into survW).
    */
   private scan(q: TopPeopleQuery, tau: number): number {
     const { termStart, postWork, postTf, norm, idf, termMaxPart } = this.a;
@@ -415,27 +414,21 @@ export class TopPeople {
     this.lookedUp = lookedUp.size ? { count: skip, bound: sum, terms: byBound.slice(0, skip).map((t) => ({ id: t.id, bound: bound(t) })) } : null;
     const { wScore, wMask, touched } = this;
     const scannedTerms = q.terms.filter((t) => !lookedUp.has(t.id));
-    this.scannedOne = scannedTerms.length === 1 ? this.scanOne(q, tau, scannedTerms[0] as { id: number; bit: number }) : -1;
-    if (this.scannedOne >= 0) return 0;
-    this.exactSums = lookedUp.size === 0;
-    // postings enough to touch a good part of the works: no list of the touched ones (the survivors are found by
-    // walking every work, in order, which beats a random read per touched work, and a new process does not have to
-    // fault in a list of millions)
+    this.inOrder = scannedTerms.length === 1 ? this.scanOne(q, tau, scannedTerms[0] as { id: number; bit: number }) : -1;
+    if (this.inOrder >= 0) return 0;
+    // postings enough to touch a good part of the works: the lists are merged in work order, each work's sum made
+    // and tested as it is met, into survW (no per-work arrays written: a new process does not have to fault in
+    // 40 MB of them at 5M works, and no walk of every work finds the survivors)
     const dense = scannedTerms.reduce((n, t) => n + df(t), 0) > wScore.length >>> 1;
+    if (dense) {
+      this.inOrder = this.scanMerged(q, tau, scannedTerms);
+      return 0;
+    }
+    this.exactSums = lookedUp.size === 0;
     let nTouched = 0;
     for (const { id, bit } of scannedTerms) {
       const f = idf[id] as number;
       const end = termStart[id + 1] as number;
-      // two loops, not one with a test of `dense` per posting: that one loop took `kaka rovek` from 71 to 108–118 ms
-      if (dense) {
-        for (let i = termStart[id] as number; i < end; i++) {
-          const w = postWork[i] as number;
-          const tf = postTf[i] as number;
-          wScore[w] = (wScore[w] as number) + (f * tf * K1_PLUS_1) / (tf + (norm[w] as number));
-          wMask[w] = (wMask[w] as number) | bit;
-        }
-        continue;
-      }
       for (let i = termStart[id] as number; i < end; i++) {
         const w = postWork[i] as number;
         const tf = postTf[i] as number;
@@ -444,13 +437,101 @@ export class TopPeople {
         wMask[w] = (wMask[w] as number) | bit;
       }
     }
-    return dense ? DENSE : nTouched;
+    return nTouched;
+  }
+
+  /**
+   * Several terms scanned together: their lists merged in work order, each work's sum made in query order (float32,
+   * as wScore sums) and its mask, then kept in survW/survS as the survivors' walk would keep it: its score if ≥ τ,
+   * or (when other terms are looked up) its bound if that reaches τ. Returns how many.
+   */
+  private scanMerged(q: TopPeopleQuery, tau: number, terms: ReadonlyArray<{ id: number; bit: number }>): number {
+    const { termStart, postWork, postTf, norm, idf } = this.a;
+    const { survW, survS } = this;
+    const k = terms.length;
+    const END = 0x7fffffff;
+    const pos = new Int32Array(k);
+    const end = new Int32Array(k);
+    const head = new Int32Array(k);
+    const f = new Float64Array(k);
+    const bits = new Int32Array(k);
+    terms.forEach((t, i) => {
+      pos[i] = termStart[t.id] as number;
+      end[i] = termStart[t.id + 1] as number;
+      head[i] = (pos[i] as number) < (end[i] as number) ? (postWork[pos[i] as number] as number) : END;
+      f[i] = idf[t.id] as number;
+      bits[i] = t.bit;
+    });
+    const lu = this.lookedUp;
+    const luBound = lu ? lu.bound : 0;
+    const luCount = lu ? lu.count : 0;
+    let n = 0;
+    if (k === 2) {
+      // two lists (the common case), merged by hand
+      let i = pos[0] as number, j = pos[1] as number;
+      const ei = end[0] as number, ej = end[1] as number;
+      const f0 = f[0] as number, f1 = f[1] as number, b0 = bits[0] as number, b1 = bits[1] as number;
+      while (i < ei && j < ej) {
+        const a = postWork[i] as number;
+        const b = postWork[j] as number;
+        let w: number, sc: number, m: number;
+        if (a < b) {
+          const ta = postTf[i++] as number;
+          w = a;
+          sc = Math.fround((f0 * ta * K1_PLUS_1) / (ta + (norm[a] as number)));
+          m = b0;
+        } else if (b < a) {
+          const tb = postTf[j++] as number;
+          w = b;
+          sc = Math.fround((f1 * tb * K1_PLUS_1) / (tb + (norm[b] as number)));
+          m = b1;
+        } else {
+          const ta = postTf[i++] as number;
+          const tb = postTf[j++] as number;
+          const nw = norm[a] as number;
+          w = a;
+          sc = Math.fround(Math.fround((f0 * ta * K1_PLUS_1) / (ta + nw)) + (f1 * tb * K1_PLUS_1) / (tb + nw));
+          m = b0 | b1;
+        }
+        const v = lu ? (sc * (1 + EPS) + luBound) * ((popcount(m) + luCount) / q.nq) : sc * (popcount(m) / q.nq);
+        if (v >= tau) {
+          survW[n] = w;
+          survS[n++] = v;
+        }
+      }
+      pos[0] = i;
+      pos[1] = j;
+      head[0] = i < ei ? (postWork[i] as number) : END;
+      head[1] = j < ej ? (postWork[j] as number) : END;
+    }
+    for (;;) {
+      let w = head[0] as number;
+      for (let i = 1; i < k; i++) if ((head[i] as number) < w) w = head[i] as number;
+      if (w === END) break;
+      let s = 0;
+      let m = 0;
+      for (let i = 0; i < k; i++) {
+        if (head[i] !== w) continue;
+        const at = pos[i] as number;
+        const tf = postTf[at] as number;
+        s = Math.fround(s + ((f[i] as number) * tf * K1_PLUS_1) / (tf + (norm[w] as number)));
+        m |= bits[i] as number;
+        pos[i] = at + 1;
+        head[i] = at + 1 < (end[i] as number) ? (postWork[at + 1] as number) : END;
+      }
+      const v = lu ? (s * (1 + EPS) + luBound) * ((popcount(m) + luCount) / q.nq) : s * (popcount(m) / q.nq);
+      if (v >= tau) {
+        survW[n] = w;
+        survS[n++] = v;
+      }
+    }
+    return n;
   }
 
   /** The terms step 2 looks up instead of scanning: how many, their summed bounds, each one's bound. */
   private lookedUp: { count: number; bound: number; terms: Array<{ id: number; bound: number }> } | null = null;
-  /** When one term is scanned: how many works scanOne left in survW (≥ 0), else −1. */
-  private scannedOne = -1;
+  /** When the scan left its survivors in survW, in work order (one term's list filtered, or several merged): how many; else −1. */
+  private inOrder = -1;
 
   /**
    * One term scanned: no sums to gather, so its postings are filtered as they are read, in work order — into survW
@@ -514,12 +595,10 @@ export class TopPeople {
     const { wScore, wMask, touched, survW, survS } = this;
     let n = 0;
     const lu = this.lookedUp;
-    if (!lu && this.scannedOne >= 0) return { all: this.scannedOne, scored: this.scannedOne };
-    const dense = nTouched === DENSE;
-    const nW = wMask.length;
+    if (!lu && this.inOrder >= 0) return { all: this.inOrder, scored: this.inOrder };
     if (!lu) {
-      for (let k = 0; k < (dense ? nW : nTouched); k++) {
-        const w = dense ? k : (touched[k] as number);
+      for (let k = 0; k < nTouched; k++) {
+        const w = touched[k] as number;
         const m = wMask[w] as number;
         if (m === 0) continue;
         const s = (wScore[w] as number) * (popcount(m) / q.nq);
@@ -532,10 +611,10 @@ export class TopPeople {
     }
     // a bound per touched work (its scanned sums plus every unscanned term), then exact scores for the works that
     // pass (the bounds alone would leave the visit far too many people to score)
-    if (this.scannedOne >= 0) n = this.scannedOne;
+    if (this.inOrder >= 0) n = this.inOrder;
     else
-      for (let k = 0; k < (dense ? nW : nTouched); k++) {
-        const w = dense ? k : (touched[k] as number);
+      for (let k = 0; k < nTouched; k++) {
+        const w = touched[k] as number;
         const m = wMask[w] as number;
         if (m === 0) continue;
         const ub = ((wScore[w] as number) * (1 + EPS) + lu.bound) * ((popcount(m) + lu.count) / q.nq);
@@ -547,8 +626,8 @@ export class TopPeople {
     // a candidate whose bound cannot make it anyone's best work on the page (keepReachable) is not scored: its bound
     // is kept, at the end, for its people's bounds
     const r = theta1 > 0 ? this.keepReachable(q, theta1, n) : n;
-    // one scanned list, or every work walked, is in work order already (the reachable ones kept their order)
-    const cand = this.scannedOne < 0 && !dense ? survW.subarray(0, r).sort() : survW.subarray(0, r);
+    // one scanned list, or several merged, is in work order already (the reachable ones kept their order)
+    const cand = this.inOrder < 0 ? survW.subarray(0, r).sort() : survW.subarray(0, r);
     const acc = new Float32Array(r);
     const mask = new Int32Array(r);
     this.sums(q, cand, 0, r, acc, mask);
