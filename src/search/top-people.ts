@@ -152,6 +152,8 @@ export class TopPeople {
   /** The last person scored exactly: their three best work scores and works. */
   readonly top = new Float32Array(3);
   readonly topWork = new Int32Array(3);
+  /** Scans of several lists so far (the first merges them: scan). */
+  private scans = 0;
   /** True while wScore/wMask hold every query term's exact sums (all terms scanned): no look-ups needed. */
   private exactSums = false;
 
@@ -416,11 +418,13 @@ export class TopPeople {
     const scannedTerms = q.terms.filter((t) => !lookedUp.has(t.id));
     this.inOrder = scannedTerms.length === 1 ? this.scanOne(q, tau, scannedTerms[0] as { id: number; bit: number }) : -1;
     if (this.inOrder >= 0) return 0;
-    // postings enough to touch a good part of the works: the lists are merged in work order, each work's sum made
-    // and tested as it is met, into survW (no per-work arrays written: a new process does not have to fault in
-    // 40 MB of them at 5M works, and no walk of every work finds the survivors)
+    // The lists merged in work order, each work's sum made and tested as it is met (scanMerged), write nothing per
+    // work; summing them into wScore/wMask writes a page of each wherever a posting falls. Merged: postings enough to
+    // touch half the works (no walk of every work then finds the survivors), two lists (merged by hand, as fast as
+    // summed), and any list in the index's first scan, whose per-work arrays are fresh memory (40 MB at 5M works:
+    // ~100 ms to fault in, what a new process answering one query pays; a server pays it once, at its second scan).
     const dense = scannedTerms.reduce((n, t) => n + df(t), 0) > wScore.length >>> 1;
-    if (dense) {
+    if (dense || scannedTerms.length === 2 || this.scans++ === 0) {
       this.inOrder = this.scanMerged(q, tau, scannedTerms);
       return 0;
     }
