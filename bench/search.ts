@@ -135,6 +135,20 @@ function coldAnswer(query: string, hugePages: boolean): Cold {
 }
 const coldQueries = [vocab[25] + ' ' + vocab[400], vocab[0] + ' ' + vocab[1]];
 const colds = coldQueries.flatMap((q) => [true, false].map((hugePages) => ({ q, hugePages, ...coldAnswer(q, hugePages) })));
+/**
+ * What fresh memory costs on this machine now: a new process fills 256 MB it has just allocated (ms per MB). A cold
+ * answer pays this for every MB it reads from the file or first writes (docs/search.md, "First runs").
+ */
+function freshMemoryMsPerMb(hugePages: boolean): number {
+  const env: Record<string, string | undefined> = { ...process.env };
+  if (hugePages) env['GLIBC_TUNABLES'] = [process.env['GLIBC_TUNABLES'], 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':');
+  else delete env['GLIBC_TUNABLES'];
+  const child = spawnSync(process.execPath, ['-e', 'const t = performance.now(); new Float64Array(32 << 20).fill(1); console.log((performance.now() - t) / 256)'], { encoding: 'utf8', env });
+  const ms = Number(child.stdout.trim());
+  if (child.status !== 0 || !Number.isFinite(ms)) throw new Error(`the fresh-memory child failed: ${child.stderr}`);
+  return ms;
+}
+const fresh = { huge: freshMemoryMsPerMb(true), small: freshMemoryMsPerMb(false) };
 rmSync(fileDir, { recursive: true, force: true });
 
 // queries: 2–4 words from mid-frequency ranks (20..3000) — the shape of topic queries — plus two with a top-10 word;
@@ -228,5 +242,6 @@ for (const c of colds) {
   const total = c.readMs + c.setUpMs + c.queryMs;
   console.log(`  cold "${c.q}" ${c.hugePages ? 'huge pages' : 'no huge pages'}: read ${c.readMs.toFixed(0)} ms + set up ${c.setUpMs.toFixed(0)} ms + first query (${c.total} people) ${c.queryMs.toFixed(0)} ms = ${(total / 1000).toFixed(2)} s (${((tBuild - t0) / total).toFixed(0)}× faster than the build); child RSS ${mb(c.rss)} MB`);
 }
+console.log(`  fresh memory (a new process filling 256 MB it has just allocated): ${fresh.huge.toFixed(2)} ms per MB with huge pages, ${fresh.small.toFixed(2)} without`);
 const coldWorst = Math.max(...colds.filter((c) => c.hugePages).map((c) => c.readMs + c.setUpMs + c.queryMs));
 console.log(`target: cold answer < 1 s (as bin/atlas.js runs, huge pages) → ${coldWorst < 1000 ? 'PASS' : 'FAIL'} (worst ${(coldWorst / 1000).toFixed(2)} s)`);
