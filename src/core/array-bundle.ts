@@ -8,7 +8,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, read, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { listView, registerSource, sourceOf, type LineBytes, type LineRun, type LineSource } from './line-source.ts';
+import { listView, registerSource, sourceOf, type LineBytes, type LineRange, type LineRun, type LineSource } from './line-source.ts';
 
 export { listView };
 
@@ -48,7 +48,24 @@ export interface Bundle<M> {
 
 /** A bundle as the bytes of its file, in parts (so a large one is never copied into one buffer); null when a line holds a line break. */
 export function encodeBundle<M>(b: Bundle<M>): Buffer[] | null {
-  const body: Buffer[] = [];
+  const parts = encodeParts(b);
+  return parts && parts.map((p) => (Buffer.isBuffer(p) ? p : bytesOfRange(p)));
+}
+
+/** A range's bytes in new memory. */
+function bytesOfRange(r: LineRange): Buffer {
+  const out = Buffer.allocUnsafe(r.length);
+  let at = 0;
+  r.copy((chunk) => {
+    out.set(chunk, at);
+    at += chunk.length;
+  });
+  return out;
+}
+
+/** encodeBundle's parts, lines kept in another file left as ranges of it (copied when written). */
+function encodeParts<M>(b: Bundle<M>): Array<Buffer | LineRange> | null {
+  const body: Array<Buffer | LineRange> = [];
   const sections: Section[] = [];
   for (const [name, a] of Object.entries(b.arrays)) {
     const buf = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -88,13 +105,15 @@ const PART_BYTES = 16 << 20;
  * can outgrow V8's longest string (2^29 characters). Lines a source holds as bytes (a file's, read whole: file-lines.ts;
  * the runs of a LineSplice over them: line-source.ts) are copied as bytes, without making their strings.
  */
-function encodeLines(list: readonly string[], withEnds: boolean): { parts: Buffer[]; bytes: number; ends: Float64Array | null } | null {
+function encodeLines(list: readonly string[], withEnds: boolean): { parts: Array<Buffer | LineRange>; bytes: number; ends: Float64Array | null } | null {
   const src = sourceOf(list);
   const runs: readonly LineRun[] = src.runs ?? [{ src, from: 0, to: list.length }];
   const w = new LinesWriter(list.length, withEnds);
   for (const r of runs) {
-    const bytes = r.from < r.to ? (r.src.bytesOf?.(r.from, r.to) ?? null) : null;
-    if (bytes) w.bytes(bytes, r.to - r.from);
+    const range = r.from < r.to ? (r.src.rangeOf?.(r.from, r.to) ?? null) : null;
+    const bytes = r.from < r.to && !range ? (r.src.bytesOf?.(r.from, r.to) ?? null) : null;
+    if (range) w.range(range, r.to - r.from);
+    else if (bytes) w.bytes(bytes, r.to - r.from);
     else if (r.src === src && !src.runs) {
       for (let i = 0; i < list.length; i++) if (!w.line(list[i] as string)) return null;
     } else for (let i = r.from; i < r.to; i++) if (!w.line(r.src.at(i) as string)) return null;
@@ -104,10 +123,12 @@ function encodeLines(list: readonly string[], withEnds: boolean): { parts: Buffe
 
 /** Bytes of lines copied into the current part rather than given a part of their own. */
 const COPY_BYTES = 64 << 10;
+/** Line ends of a file's range read at a time. */
+const ENDS_SLICE = 1 << 20;
 
 /** Lines written one after the other into parts of PART_BYTES, a line break between two. */
 class LinesWriter {
-  private readonly parts: Buffer[] = [];
+  private readonly parts: Array<Buffer | LineRange> = [];
   private readonly ends: Float64Array | null;
   private part = Buffer.allocUnsafe(PART_BYTES);
   private at = 0;
@@ -149,7 +170,32 @@ class LinesWriter {
     this.separate();
   }
 
-  finish(): { parts: Buffer[]; bytes: number; ends: Float64Array | null } {
+  /** `count` lines kept in another file: copied into the current part when short, else a part of their own, copied when written. */
+  range(r: LineRange, count: number): void {
+    const base = this.done + this.at;
+    if (r.length + 1 <= COPY_BYTES) {
+      this.room(r.length + 1);
+      r.copy((chunk) => {
+        this.part.set(chunk, this.at);
+        this.at += chunk.length;
+      });
+    } else {
+      this.flush();
+      this.parts.push(r);
+      this.done += r.length;
+    }
+    // the ends in slices (a run can hold millions of lines)
+    for (let k0 = 0; k0 < count; k0 += ENDS_SLICE) {
+      const e = r.ends(k0, Math.min(count, k0 + ENDS_SLICE));
+      for (let k = 0; k < e.length; k++) {
+        if (this.ends) this.ends[this.lines] = base + (e[k] as number);
+        this.lines++;
+      }
+    }
+    this.separate();
+  }
+
+  finish(): { parts: Array<Buffer | LineRange>; bytes: number; ends: Float64Array | null } {
     if (this.lines !== this.count) throw new Error(`a list of ${this.count} lines gave ${this.lines}`);
     this.flush();
     return { parts: this.parts, bytes: this.done, ends: this.ends };
@@ -186,14 +232,20 @@ class LinesWriter {
 
 /** Write a bundle to `file` (its folder is made); false, with nothing left behind, when it could not be. */
 export function writeBundle<M>(file: string, b: Bundle<M>): boolean {
-  const parts = encodeBundle(b);
+  const parts = encodeParts(b);
   if (!parts) return false;
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const fd = openSync(tmp, 'w');
+    const write = (part: Uint8Array): void => {
+      for (let at = 0; at < part.length; ) at += writeSync(fd, part, at);
+    };
     try {
-      for (const part of parts) for (let at = 0; at < part.length; ) at += writeSync(fd, part, at);
+      for (const part of parts) {
+        if (Buffer.isBuffer(part)) write(part);
+        else part.copy(write);
+      }
     } finally {
       closeSync(fd);
     }
@@ -470,6 +522,10 @@ const openFiles = new FinalizationRegistry<number>((fd) => {
   }
 });
 
+/** Bytes per chunk of BundleFile.copyBytes, and its buffer (made on first use, kept: every copy is synchronous). */
+const COPY_CHUNK = 4 << 20;
+let copyBuffer: Buffer | null = null;
+
 /** Bytes per read: a read of 2 GiB or more is refused by the platform. */
 const READ_CHUNK = 1 << 30;
 
@@ -628,6 +684,22 @@ export class BundleFile<M> {
     const a = new KINDS[s.kind](to - from);
     this.readBytes(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), s.at + from * a.BYTES_PER_ELEMENT);
     return a;
+  }
+
+  /**
+   * `length` bytes of the file from `position`, handed to `write` in chunks of one buffer reused for every copy (so
+   * a copy of hundreds of MB touches a few MB of memory); each chunk is valid only during its call.
+   */
+  copyBytes(position: number, length: number, write: (chunk: Uint8Array) => void): void {
+    copyBuffer ??= Buffer.allocUnsafe(COPY_CHUNK);
+    const buf = copyBuffer;
+    for (let at = 0; at < length; ) {
+      const n = Math.min(buf.length, length - at);
+      const chunk = buf.subarray(0, n);
+      this.readBytes(chunk, position + at);
+      write(chunk);
+      at += n;
+    }
   }
 
   /** `length` bytes of the file from `position`, in new memory. */

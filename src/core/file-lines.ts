@@ -6,7 +6,7 @@
  * that copies most lines into the next file as they are: line-source.ts). After either the file is no longer read.
  */
 import { ENDS, listView, type BundleFile, type LineList } from './array-bundle.ts';
-import { registerSource, type LineBytes, type LineSource } from './line-source.ts';
+import { registerSource, type LineBytes, type LineRange, type LineSource } from './line-source.ts';
 
 export class FileLines implements LineSource {
   private whole: readonly string[] | null = null;
@@ -63,8 +63,32 @@ export class FileLines implements LineSource {
     return this.whole !== null;
   }
 
+  /** Whether the list's bytes are in memory (read whole: loadBytes, load). */
+  get bytesHeld(): boolean {
+    return this.held !== null || this.whole !== null;
+  }
+
   at(i: number): string | undefined {
     return this.line(i);
+  }
+
+  /** Lines [from, to) as a range of the file, unless the list is in memory (its bytes are copied from there). */
+  rangeOf(from: number, to: number): LineRange | null {
+    if (this.whole || this.held || !(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from < to && to <= this.length)) return null;
+    const endsName = `${this.name}${ENDS}`;
+    const first = from === 0 ? 0 : (this.file.slice(endsName, from - 1, from)[0] as number) + 1;
+    const last = this.file.slice(endsName, to - 1, to)[0] as number;
+    if (!(first <= last)) throw new Error(`${this.file.path}: lines ${from}–${to} of "${this.name}" end before they start: the file is damaged`);
+    const { file, start } = this;
+    return {
+      length: last - first,
+      ends: (k0, k1) => {
+        const e = file.slice(endsName, from + k0, from + k1) as Float64Array;
+        for (let k = 0; k < e.length; k++) e[k] = (e[k] as number) - first;
+        return e;
+      },
+      copy: (write) => file.copyBytes(start + first, last - first, write),
+    };
   }
 
   bytesOf(from: number, to: number): LineBytes | null {

@@ -3,11 +3,11 @@
  * source; written to a bundle, a file's lines are copied as bytes (never made into strings) and read back the same,
  * each line alone too; a splice of a splice stays flat; a new line holding a line break makes the list unwritable.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BundleFile, writeBundle } from './array-bundle.ts';
+import { BundleFile, encodeBundle, writeBundle } from './array-bundle.ts';
 import { FileLines } from './file-lines.ts';
 import { LineSplice, sourceOf } from './line-source.ts';
 
@@ -44,9 +44,29 @@ describe('spliced lines', () => {
     expect(fromFile.loaded).toBe(false); // nothing made every line of the file
     const next = written('next.bundle', list);
     expect(fromFile.loaded).toBe(false); // written from the file's bytes, not its strings
+    expect(fromFile.bytesHeld).toBe(false); // copied from the file as ranges of it, not read whole into memory
     expect(next.length).toBe(expected.length);
     for (let i = expected.length - 1; i >= 0; i--) expect(next.line(i)).toBe(expected[i]);
     expect(next.load()).toEqual(expected);
+  });
+
+  it('a run of a million lines and more is copied from its file in chunks, its line ends in slices, and reads back the same', () => {
+    const n = (1 << 20) + 70_000; // past one slice of line ends; 8 MB of lines, past one 4 MB chunk of the copy
+    const lines = Array.from({ length: n }, (_, i) => (i % 1000 === 7 ? `é${i}` : `W${i}`));
+    const fromFile = written('big.bundle', lines);
+    const view = fromFile.toArray();
+    const s = new LineSplice();
+    s.keep(view, 0, n - 3);
+    s.add('new');
+    s.keep(view, n - 2, n);
+    const expected = [...lines.slice(0, n - 3), 'new', ...lines.slice(n - 2)];
+    const next = written('big-next.bundle', s.list());
+    expect(fromFile.bytesHeld).toBe(false);
+    for (const i of [0, 1, 6, 7, 1006, 1 << 20, (1 << 20) + 1, n - 4, n - 3, n - 2, n - 1]) expect(next.line(i)).toBe(expected[i]);
+    expect(next.load()).toEqual(expected);
+    // the bytes in memory (encodeBundle, what the tie graph writes) are the bytes of the file
+    const bytes = Buffer.concat(encodeBundle({ meta: {}, arrays: {}, lines: { ids: s.list() }, indexed: ['ids'] })!);
+    expect(bytes.equals(readFileSync(path.join(dir, 'big-next.bundle')))).toBe(true);
   });
 
   it('a splice of a splice is made of the first one\'s runs', () => {

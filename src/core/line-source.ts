@@ -15,11 +15,26 @@ export interface LineBytes {
   end(k: number): number;
 }
 
+/**
+ * Consecutive lines joined by line breaks that a source keeps in a file, not in memory: written to the next file by
+ * copying the file's bytes through a small buffer (never held whole).
+ */
+export interface LineRange {
+  /** Bytes of the lines and the breaks between them. */
+  readonly length: number;
+  /** The ends of lines [k0, k1) of the run (0-based, each line's break excluded), from the range's first byte. */
+  ends(k0: number, k1: number): Float64Array;
+  /** Every byte of the range, in order, in chunks (each valid only during its call). */
+  copy(write: (chunk: Uint8Array) => void): void;
+}
+
 export interface LineSource {
   readonly length: number;
   at(i: number): string | undefined;
   /** The bytes of lines [from, to) (from < to), when the source holds them as bytes; else null. */
   bytesOf?(from: number, to: number): LineBytes | null;
+  /** Lines [from, to) (from < to) as a range of the file that holds them, when the source reads them from one; else null. */
+  rangeOf?(from: number, to: number): LineRange | null;
   /** A splice: the runs it is made of. */
   readonly runs?: readonly LineRun[];
   /**

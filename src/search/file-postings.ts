@@ -5,8 +5,11 @@
  * full length (zero pages take no memory until written) and each term's range is read into its place, so every
  * reader (the pruned path, the match count) indexes them as it would a built index. The columns only an update
  * reads (each work's length, year, citations and kind) are read with everything else by `all()`, which an update
- * calls before it copies the index — the id and name lists too, read line by line until then (core/file-lines.ts);
- * the file is closed then.
+ * calls before it copies the index — the id and name lists too, read line by line until then (core/file-lines.ts).
+ * What a result shows of each work (`workShown`, the largest list: 160 MB of a 550 MB file at a million people) is
+ * not: an update copies its lines into the next file as a range of this one (core/array-bundle.ts), and the index
+ * made by the update reads the kept ones from this file when a hit shows them, so the file stays open (closed when
+ * the last index reading it is collected: BundleFile); a file with no such list is closed by `all()`.
  *
  * The file stays open (BundleFile): a newer index renamed over it, or its deletion, changes nothing this index reads.
  */
@@ -39,6 +42,8 @@ export class FilePostings implements LazyParts {
     private readonly lists: readonly FileLines[],
     /** Full-length arrays of the file's types, filled as they are read. */
     readonly arrays: Readonly<Record<LazySection, BundleArray>>,
+    /** Whether a list stays read line by line from the file after all() (the file is then left open). */
+    private readonly keepsFile = false,
   ) {
     this.termRead = new Uint8Array(termStart.length - 1);
   }
@@ -60,7 +65,7 @@ export class FilePostings implements LazyParts {
     for (const l of this.lists) l.loadBytes();
     this.termRead.fill(1);
     this.done = true;
-    this.file.close();
+    if (!this.keepsFile) this.file.close();
   }
 
   /** Terms whose postings were read so far (for tests and benchmarks). */

@@ -225,7 +225,9 @@ function toParts(f: BundleFile<Meta>, ahead: Record<string, BundleArray>): Searc
   const termStart = a['termStart'] as Int32Array;
   if (!(termStart instanceof Int32Array) || termStart.length !== l['terms']!.length + 1 || termStart[0] !== 0 || termStart[termStart.length - 1] !== a['postWork']!.length || a['postTf']!.length !== a['postWork']!.length) return null;
   for (let t = 1; t < termStart.length; t++) if ((termStart[t] as number) < (termStart[t - 1] as number)) return null;
-  const lazy = new FilePostings(f as BundleFile<unknown>, termStart, byLine, Object.fromEntries([...LAZY].map((k) => [k, a[k]])) as Record<LazySection, BundleArray>);
+  // an update reads every list but what results show of the works whole (it copies those lines as the file's bytes)
+  const loadedByUpdate = byLine.filter((_, i) => BY_LINE[i] !== 'workShown');
+  const lazy = new FilePostings(f as BundleFile<unknown>, termStart, loadedByUpdate, Object.fromEntries([...LAZY].map((k) => [k, a[k]])) as Record<LazySection, BundleArray>, true);
   const personIds = l['personIds'] as string[];
   const nP = personIds.length;
   const terms = new Map<string, number>();
