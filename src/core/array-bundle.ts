@@ -587,6 +587,15 @@ export class BundleFile<M> {
     this.readBytes(new Uint8Array(into.buffer, into.byteOffset + from * size, (to - from) * size), s.at + from * size);
   }
 
+  /** Elements [from, to) of an array section read into the start of `into` (of the section's type, at least to − from long). */
+  readSlice(name: string, from: number, to: number, into: BundleArray): void {
+    const s = this.sections.get(name);
+    if (!s || s.kind === 'lines' || !(into instanceof KINDS[s.kind])) throw new Error(`${this.path}: no ${into.constructor.name} section "${name}"`);
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= s.length && to - from <= into.length)) throw new RangeError(`${this.path}: elements ${from}–${to} of section "${name}" (${s.length}) into ${into.length}`);
+    const size = into.BYTES_PER_ELEMENT;
+    this.readBytes(new Uint8Array(into.buffer, into.byteOffset, (to - from) * size), s.at + from * size);
+  }
+
   /**
    * A whole array section read into `into` (of its type and length) by node's thread pool, so that the process goes
    * on meanwhile (a new CLI process opens its store while its search index is read: search-index-file.ts).

@@ -20,8 +20,22 @@ import type { FileLines } from '../core/file-lines.ts';
 export interface LazyParts {
   /** Read the postings of these terms, those not read yet. */
   terms(ids: readonly number[]): void;
-  /** Read everything not read yet (an update copies every posting and column); the file is closed after. */
+  /** Read everything not read yet (an index written again copies every posting and column); the file is closed after, unless a list stays on it. */
   all(): void;
+  /** Read everything an update copies but the postings, which it reads term by term (postingsOf). */
+  allButPostings(): void;
+  /**
+   * Term t's postings (work ordinals, term frequencies): from memory when read, else read from the file into `into`,
+   * grown when too short (one buffer for every term of an update, never the whole lists in memory).
+   */
+  postingsOf(t: number, into: TermPostings): TermPostings;
+}
+
+/** A term's postings, or a buffer for them: the first `n` of `work` and `tf`. */
+export interface TermPostings {
+  work: Int32Array;
+  tf: Float32Array;
+  n: number;
 }
 
 /** Sections read by `all()` only, besides the postings. */
@@ -33,6 +47,8 @@ export type LazySection = (typeof POSTINGS)[number] | (typeof UPDATE_ONLY)[numbe
 export class FilePostings implements LazyParts {
   private readonly termRead: Uint8Array;
   private done = false;
+  /** The columns and lists an update copies are in (allButPostings). */
+  private columnsRead = false;
 
   constructor(
     private readonly file: BundleFile<unknown>,
@@ -58,10 +74,31 @@ export class FilePostings implements LazyParts {
     }
   }
 
+  allButPostings(): void {
+    if (this.done || this.columnsRead) return;
+    for (const name of UPDATE_ONLY) this.file.readInto(name, this.arrays[name]);
+    for (const l of this.lists) l.loadBytes();
+    this.columnsRead = true;
+  }
+
+  postingsOf(t: number, into: TermPostings): TermPostings {
+    const from = this.termStart[t] as number, to = this.termStart[t + 1] as number;
+    const work = this.arrays.postWork as Int32Array, tf = this.arrays.postTf as Float32Array;
+    if (this.done || this.termRead[t]) return { work: work.subarray(from, to), tf: tf.subarray(from, to), n: to - from };
+    if (into.work.length < to - from) {
+      into.work = new Int32Array(to - from);
+      into.tf = new Float32Array(to - from);
+    }
+    this.file.readSlice('postWork', from, to, into.work);
+    this.file.readSlice('postTf', from, to, into.tf);
+    into.n = to - from;
+    return into;
+  }
+
   all(): void {
     if (this.done) return;
     // each section whole in one read (the terms read before are read again: the same bytes)
-    for (const name of [...POSTINGS, ...UPDATE_ONLY]) this.file.readInto(name, this.arrays[name]);
+    for (const name of this.columnsRead ? POSTINGS : [...POSTINGS, ...UPDATE_ONLY]) this.file.readInto(name, this.arrays[name]);
     for (const l of this.lists) l.loadBytes();
     this.termRead.fill(1);
     this.done = true;

@@ -29,6 +29,7 @@ import { staleDerived } from '../store/repo/derived-state.ts';
 import { addExpertise, addWorks, forPeople, readPersonFacts } from './store-records.ts';
 import { EXPERTISE_DOC_PREFIX, SearchIndexBuilder, type AddedRecords } from './index-builder.ts';
 import { finishIndex, type IndexCore } from './index-layout.ts';
+import type { TermPostings } from './file-postings.ts';
 import { mergeNames } from './name-lines.ts';
 import { recodePersonFacts } from './person-codes.ts';
 import type { PersonFactsInput, SearchIndexParts } from './search-index.ts';
@@ -85,7 +86,7 @@ export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndex
     ms[k] = now - t;
     t = now;
   };
-  old.lazy?.all(); // an index read from its file: every posting and column in before they are copied
+  old.lazy?.allButPostings(); // an index read from its file: every column it copies in (the postings: term by term)
   // the changed documents, as a build would make them
   const b = new SearchIndexBuilder();
   const params: SqlValue[] = [since];
@@ -155,6 +156,9 @@ export async function updateSearchIndex(db: Queryable, old: Readonly<SearchIndex
 }
 
 const codeUnitOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** No postings. */
+const buffer0: TermPostings = { work: new Int32Array(0), tf: new Float32Array(0), n: 0 };
 
 /** The first k of [0, n) for which `test` holds, `test` being false up to some k and true from there on; n when none. */
 function firstAtLeast(n: number, test: (k: number) => boolean): number {
@@ -310,30 +314,27 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
       addTf[at] = added.pTf[p] as number;
     }
   }
-  // each term: its kept old postings (renumbered, still ascending) and its added ones, merged; terms left with
-  // none are dropped, as a build would never have made them
-  const { termStart: oS, postWork: oW, postTf: oF } = old;
-  let total = 0;
-  const kept = new Int32Array(nTx);
-  for (let tt = 0; tt < nTx; tt++) {
-    let n = (addCount[tt + 1] as number) - (addCount[tt] as number);
-    if (tt < nT0 && goneCount === 0) n += (oS[tt + 1] as number) - (oS[tt] as number);
-    else if (tt < nT0) for (let p = oS[tt] as number; p < (oS[tt + 1] as number); p++) if ((oldToNew[oW[p] as number] as number) >= 0) n++;
-    kept[tt] = n;
-    total += n;
-  }
+  // each term: its kept old postings (renumbered, still ascending) and its added ones, merged, in one pass (an index
+  // read from its file reads each term's old postings into one buffer: never every list in memory); terms left
+  // with none are dropped, as a build would never have made them. The arrays are made as long as the old and added
+  // postings together and cut to what is kept (their pages past it are never written, so never faulted in).
+  const oS = old.termStart;
+  const lazy = old.lazy;
+  const buffer: TermPostings = { work: new Int32Array(0), tf: new Float32Array(0), n: 0 };
+  const oldPostings = (tt: number): TermPostings =>
+    lazy ? lazy.postingsOf(tt, buffer) : { work: old.postWork.subarray(oS[tt], oS[tt + 1]), tf: old.postTf.subarray(oS[tt], oS[tt + 1]), n: (oS[tt + 1] as number) - (oS[tt] as number) };
   const termNames: string[] = new Array(nT0);
   for (const [term, id] of old.terms) termNames[id] = term;
   const terms = new Map<string, number>();
   const termStart: number[] = [0];
-  const postWork = new Int32Array(total);
-  const postTf = new Float32Array(total);
+  const room = (oS[nT0] as number) + addWork.length;
+  const postWorkRoom = new Int32Array(room);
+  const postTfRoom = new Float32Array(room);
   let at = 0;
   for (let tt = 0; tt < nTx; tt++) {
-    if (kept[tt] === 0) continue;
-    terms.set(tt < nT0 ? (termNames[tt] as string) : (newTerms[tt - nT0] as string), terms.size);
-    let p = tt < nT0 ? (oS[tt] as number) : 0;
-    const pEnd = tt < nT0 ? (oS[tt + 1] as number) : 0;
+    const first = at;
+    const { work: oW, tf: oF, n: pEnd } = tt < nT0 ? oldPostings(tt) : buffer0;
+    let p = 0;
     let q = addCount[tt] as number;
     const qEnd = addCount[tt + 1] as number;
     for (;;) {
@@ -341,15 +342,19 @@ function mergeIndex(old: Readonly<SearchIndexParts>, added: AddedRecords, change
       const ow = p < pEnd ? (oldToNew[oW[p] as number] as number) : -1;
       if (ow < 0 && q >= qEnd) break;
       if (ow >= 0 && (q >= qEnd || ow < (addWork[q] as number))) {
-        postWork[at] = ow;
-        postTf[at++] = oF[p++] as number;
+        postWorkRoom[at] = ow;
+        postTfRoom[at++] = oF[p++] as number;
       } else {
-        postWork[at] = addWork[q] as number;
-        postTf[at++] = addTf[q++] as number;
+        postWorkRoom[at] = addWork[q] as number;
+        postTfRoom[at++] = addTf[q++] as number;
       }
     }
+    if (at === first) continue;
+    terms.set(tt < nT0 ? (termNames[tt] as string) : (newTerms[tt - nT0] as string), terms.size);
     termStart.push(at);
   }
+  const postWork = postWorkRoom.subarray(0, at);
+  const postTf = postTfRoom.subarray(0, at);
 
   // work → people: the kept works' people renumbered, the added works' people in the order they were linked, once each
   const linksOf: number[][] = [];

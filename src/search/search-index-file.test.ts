@@ -175,6 +175,23 @@ for (const backend of BACKENDS) {
       expect(searchIndexOrigins.read).toBe(before.read + 1);
     });
 
+    it('a server that read the file and answered queries updates the index it holds after an ingest: the terms it read from memory, the others from the file', async () => {
+      await reopen();
+      const held = await searchIndexFor(store);
+      const lazy = held.parts.lazy as FilePostings;
+      held.query('robot manipulation');
+      expect(lazy.termsRead).toBeGreaterThan(0);
+      expect(lazy.termsRead).toBeLessThan(held.parts.terms.size);
+      await ingestFiles(store, [dataPath('paperlists', 'corl2024.json.gz')]);
+      await refreshCareersKeepingParams(store);
+      const before = { ...searchIndexOrigins };
+      const grown = await answers(store);
+      expect(searchIndexOrigins).toEqual({ ...before, updated: before.updated + 1 });
+      expect(lazy.complete).toBe(false); // its postings were read term by term, never whole
+      invalidateSearchIndex(store);
+      expect(await answers(store)).toEqual(grown);
+    });
+
     it('an update carries the old names as the file has them and escapes the new ones: the next process reads them as a build has them', async () => {
       const hit = (await searchPeople(store, 'robot manipulation', { limit: 4 })).results;
       const odd = ['Bea\nRiz \\ Lima', 'D:\\n no break\\', '\\\n', null];
