@@ -184,14 +184,14 @@ class LinesWriter {
       this.parts.push(r);
       this.done += r.length;
     }
-    // the ends in slices (a run can hold millions of lines)
-    for (let k0 = 0; k0 < count; k0 += ENDS_SLICE) {
-      const e = r.ends(k0, Math.min(count, k0 + ENDS_SLICE));
-      for (let k = 0; k < e.length; k++) {
-        if (this.ends) this.ends[this.lines] = base + (e[k] as number);
-        this.lines++;
+    // the ends, when the list keeps them, in slices (a run can hold millions of lines)
+    const ends = this.ends;
+    if (!ends) this.lines += count;
+    else
+      for (let k0 = 0; k0 < count; k0 += ENDS_SLICE) {
+        const e = r.ends(k0, Math.min(count, k0 + ENDS_SLICE));
+        for (let k = 0; k < e.length; k++) ends[this.lines++] = base + (e[k] as number);
       }
-    }
     this.separate();
   }
 

@@ -136,7 +136,7 @@ for (const backend of BACKENDS) {
       expect(lazy.complete).toBe(false);
     });
 
-    it('an index read from its file and written again reads its file whole first: the copy answers as a build does', async () => {
+    it('an index read from its file and written again reads its file first (what results show of the works is copied from it): the copy answers as a build does', async () => {
       await answers(store);
       const built = await buildSearchIndex(store);
       const dir = mkdtempSync(path.join(tmpdir(), 'atlas-index-copy-'));

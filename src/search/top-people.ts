@@ -57,7 +57,6 @@ const SEED_ROUNDS = 2;
 /** People of the largest impact scored before anything else (seedByImpact). */
 const SEED_IMPACT = 512;
 const BUCKETS = 1024;
-/** What scan returns when it kept no list of the works it touched (see there): every work is walked instead. */
 /** Terms are looked up rather than scanned only when their postings outnumber the scanned ones this many times. */
 const LOOKUP_RATIO = 2;
 
@@ -603,9 +602,7 @@ export class TopPeople {
     if (!lu) {
       for (let k = 0; k < nTouched; k++) {
         const w = touched[k] as number;
-        const m = wMask[w] as number;
-        if (m === 0) continue;
-        const s = (wScore[w] as number) * (popcount(m) / q.nq);
+        const s = (wScore[w] as number) * (popcount(wMask[w] as number) / q.nq);
         if (s >= tau) {
           survW[n] = w;
           survS[n++] = s;
@@ -619,9 +616,7 @@ export class TopPeople {
     else
       for (let k = 0; k < nTouched; k++) {
         const w = touched[k] as number;
-        const m = wMask[w] as number;
-        if (m === 0) continue;
-        const ub = ((wScore[w] as number) * (1 + EPS) + lu.bound) * ((popcount(m) + lu.count) / q.nq);
+        const ub = ((wScore[w] as number) * (1 + EPS) + lu.bound) * ((popcount(wMask[w] as number) + lu.count) / q.nq);
         if (ub >= tau) {
           survW[n] = w;
           survS[n++] = ub;
