@@ -5,7 +5,8 @@
  * no normalisation, no indexes) of the columns the project stores, typed as the ingest's scan reads them; the load of
  * every field with an auto-detected schema is printed beside it.
  * Each side runs in its own child process, so each peak RSS is its own.
- * Targets (issue 16): ratio ours/duckdb-load ≥ 0.5, peak RSS < 2 GiB.   npx tsx bench/ingest.ts [--authors N] [--quick]
+ * Targets (issue 16): ratio ours/duckdb-load ≥ 0.5, peak RSS < 2 GiB — of the ingest's process, with the careers and
+ * mentorship derivations `atlas ingest` runs after the load (timed apart, not in the ratio).   npx tsx bench/ingest.ts [--authors N] [--quick]
  * BENCH_TRACE=300 prints each of the ingest's statements slower than 300 ms (docs/ingest.md, where the time goes).
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import { synthesize } from '../src/synth/index.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { SqlValue, Store } from '../src/store/store.ts';
 import { ingestFiles } from '../src/ingest/run-ingest.ts';
+import { refreshDerived } from '../src/derived/refresh-derived.ts';
 import { STRUCTURE } from '../src/ingest/openalex/openalex-duckdb-scan.ts';
 import { FLOOR_TABLES, floorLoad } from './ingest-floor.ts';
 
@@ -28,6 +30,8 @@ interface Measured {
   detail: string;
   /** Rows written to each table of FLOOR_TABLES (ours and the floor). */
   tables?: Record<string, number>;
+  /** Ours: the careers and mentorship derivations `atlas ingest` runs after the load, and the peak RSS with them. */
+  derived?: { seconds: number; rss: number };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -121,11 +125,16 @@ async function ours(authorsFile: string, worksFile: string, dir: string): Promis
   const t = performance.now();
   const r = await ingestFiles(store, [authorsFile, worksFile], { source: 'openalex' });
   const seconds = (performance.now() - t) / 1000;
+  const rss = peakRss();
   const tables = await tableRows(store);
+  // what `atlas ingest` does next in the same process: the peak a user's ingest reaches is this one
+  const d = performance.now();
+  await refreshDerived(store);
+  const derived = { seconds: (performance.now() - d) / 1000, rss: peakRss() };
   await store.close();
   rmSync(path.join(dir, 'bench.duckdb'), { force: true });
   const detail = r.files.map((f) => `${path.basename(f.path)}: ${f.reader}${f.scanDeclined ? ` (scan declined: ${f.scanDeclined})` : ''}`).join(', ');
-  return { records: r.records, seconds, rss: peakRss(), detail, tables };
+  return { records: r.records, seconds, rss, detail, tables, derived };
 }
 
 /** The floor (ingest-floor.ts): the same rows written into a fresh store with nothing but the writing, timed to its checkpoint. */
@@ -183,7 +192,8 @@ if (argv[0] === '--child-baseline') {
     console.log(`ratio ours/duckdb-scan: ${(rate(mine) / rate(base)).toFixed(3)}; ours/duckdb-load of every field: ${(rate(mine) / rate(loads[0] as Measured)).toFixed(3)}`);
     const ratio = rate(mine) / rate(loaded);
     console.log(`ratio ours/duckdb-load of the stored columns: ${ratio.toFixed(3)} (target ≥ 0.5, issue 16: ${ratio >= 0.5 ? 'PASS' : 'FAIL'})`);
-    console.log(`peak RSS of the ingest process: ${(mine.rss / 2 ** 30).toFixed(2)} GiB (target < 2 GiB: ${mine.rss < 2 * 2 ** 30 ? 'PASS' : 'FAIL'})`);
+    const peak = mine.derived?.rss ?? mine.rss;
+    console.log(`peak RSS of the ingest process: ${(mine.rss / 2 ** 30).toFixed(2)} GiB during the load; ${(peak / 2 ** 30).toFixed(2)} GiB with the careers and mentorship derivations \`atlas ingest\` runs after it (${mine.derived?.seconds.toFixed(1)} s, not in the ratio) (target < 2 GiB: ${peak < 2 * 2 ** 30 ? 'PASS' : 'FAIL'})`);
     // The floor: what writing these rows alone costs here (bench/ingest-floor.ts), beside what the ingest costs.
     const rows = Object.values(mine.tables ?? {}).reduce((a, b) => a + b, 0);
     for (const keys of ['keys', 'no-keys'] as const) {
@@ -194,7 +204,7 @@ if (argv[0] === '--child-baseline') {
       console.log(`  ratio floor/duckdb-load of the stored columns: ${(rate(low) / rate(loaded)).toFixed(3)}${keys === 'keys' ? ' (a direct writer of these rows and nothing else; not a proof of a bound)' : ' (the same with empty record keys: what integer record ids could save, at most)'}; ours/floor ${(low.seconds / mine.seconds).toFixed(3)}`);
     }
     // a missed target fails the run, as every other benchmark's does
-    if (ratio < 0.5 || mine.rss >= 2 * 2 ** 30) process.exitCode = 1;
+    if (ratio < 0.5 || peak >= 2 * 2 ** 30) process.exitCode = 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

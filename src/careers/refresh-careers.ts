@@ -10,6 +10,7 @@ import { deriveCareer, presenceRuns, type Career, type CareerAffiliationYear, ty
 import { careerParams, type CareerParams } from './params.ts';
 import { CAREER_YEARS_ALL_ROWS_SQL, careerYearsAllRowsOf } from '../store/migrations/004-education-mentorship.ts';
 import { careerInputsChangedSql, openEndedSql, parseFactsVersion, withoutCareerSql } from './career-changes.ts';
+import { RowColumns } from '../store/row-columns.ts';
 
 const US = '\x1f';
 const RS = '\x1e';
@@ -152,12 +153,6 @@ function careerRow(personId: string, c: Career): SqlValue[] {
 /** The stored careers row: the derived columns and the refresh that wrote it (migration 12). */
 const STORED_CAREER_COLUMNS: readonly ColumnSpec[] = [...CAREER_COLUMNS, { name: 'refresh_id', type: 'int' }];
 
-const CHUNK = 100_000;
-
-async function insertChunked(tx: Queryable, table: string, cols: readonly ColumnSpec[], rows: SqlValue[][]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await tx.bulkInsert(table, cols, rows.slice(i, i + CHUNK));
-}
-
 /** Recompute careers and moves for all people; returns counts and the parameters used. */
 export async function refreshCareers(store: Store, partial: Partial<CareerParams> = {}): Promise<RefreshResult> {
   // Under the writer lock (re-entrant): a server re-deriving stale careers at the same time would otherwise delete
@@ -218,9 +213,10 @@ async function refreshCareersLocked(store: Store, partial: Partial<CareerParams>
   const last = await lastRefresh(store);
   const only = onlyChanged ? changedOnly(last, { params, inputs, referenceYear, dataLastYear }) : null;
   const refreshId = (last?.refreshId ?? 0) + 1;
-  const careers: SqlValue[][] = [];
-  const moves: SqlValue[][] = [];
-  const presence: SqlValue[][] = [];
+  // held by column until written (store/row-columns.ts): a row array each would be most of the heap at a million
+  const careers = new RowColumns(STORED_CAREER_COLUMNS, ['person_id']);
+  const moves = new RowColumns(MOVE_COLUMNS, ['person_id']);
+  const presence = new RowColumns(PRESENCE_COLUMNS, ['person_id']);
   let countryMoves = 0;
   let institutionMoves = 0;
   // Read everything first, then write: a DuckDB connection cannot append while a streamed result is open.
@@ -241,9 +237,9 @@ async function refreshCareersLocked(store: Store, partial: Partial<CareerParams>
     const which = only ? ` WHERE ${only.where}` : '';
     for (const t of ['careers', 'moves', 'career_presence']) await tx.exec(`DELETE FROM ${t}${which}`, only?.params ?? []);
     await tx.exec('DELETE FROM career_params');
-    await insertChunked(tx, 'careers', STORED_CAREER_COLUMNS, careers);
-    await insertChunked(tx, 'moves', MOVE_COLUMNS, moves);
-    await insertChunked(tx, 'career_presence', PRESENCE_COLUMNS, presence);
+    await careers.insertInto(tx, 'careers');
+    await moves.insertInto(tx, 'moves');
+    await presence.insertInto(tx, 'career_presence');
     if (store.backend === 'postgres') {
       for (const t of ['careers', 'moves', 'career_presence']) await tx.exec(`CREATE INDEX IF NOT EXISTS ${t}_person ON ${t} (person_id)`);
     }
