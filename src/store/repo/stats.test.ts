@@ -12,6 +12,7 @@ forEachBackend((newStore) => {
       ['p3', 2021, 'FR'], ['p3', 2021, 'DE'], // a tie: DE before FR
       ['p4', 2022, null], ['p4', 2020, 'JP'], // an unknown country is skipped, not counted
       ['p5', 2023, null], // no known country: not counted at all
+      ['p6', 2018, 'AR'], ['p6', 2018, 'AR'], ['p6', 2019, 'ZA'], // the latest year beats more rows and the alphabet
     ];
     for (const [i, [person, year, country]] of rows.entries()) {
       await store.exec(
@@ -25,6 +26,7 @@ forEachBackend((newStore) => {
       { country: 'DE', people: 1 },
       { country: 'JP', people: 1 },
       { country: 'US', people: 1 },
+      { country: 'ZA', people: 1 },
     ]);
     expect(await peopleByLatestCountry(store, 2)).toEqual(all.slice(0, 2));
     expect((await storeStats(store, 3)).peopleByLatestCountry).toEqual(all.slice(0, 3));
