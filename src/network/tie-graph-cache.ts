@@ -119,12 +119,13 @@ export async function ownerGraphFor(db: Queryable, params: TieParams, owner: str
 /**
  * After an ingest: the graph of the default parameters, when the store keeps one (in this process, or its file for
  * the reference year the data has now), brought up to date now — so the next `atlas intro` reads it ready instead of
- * paying the update. Nothing is built when none is kept (null); one that cannot be updated is built again, as the
+ * paying the update. When none is kept, it is built and kept now with `build` (`first`), when the store has a place
+ * for its file; else nothing is built (null). One that cannot be updated is built again, as the
  * next intro would. When the data's last year moved on (a new default reference year weighs every tie anew) and
  * the store kept the default parameters' graph of the year before, the graph of the new year is built now
  * (`newRefYear`): the next intro would build it, and the old one is of no use to it.
  */
-export async function updateKeptTieGraph(store: Store): Promise<{ how: 'updated' | 'built' | 'current'; ms: number; newRefYear?: number } | null> {
+export async function updateKeptTieGraph(store: Store, options: { build?: boolean } = {}): Promise<{ how: 'updated' | 'built' | 'current'; ms: number; newRefYear?: number; first?: boolean } | null> {
   const kept = await keptFor(store);
   const p = await resolved(store, kept, DEFAULT_TIE_PARAMS);
   const key = JSON.stringify([p.halfLife, p.maxAuthors, p.refYear]);
@@ -133,12 +134,13 @@ export async function updateKeptTieGraph(store: Store): Promise<{ how: 'updated'
   const ofOtherYear = (params: readonly number[]): boolean => params[0] === p.halfLife && params[1] === p.maxAuthors && params[2] !== p.refYear;
   const heldKeys = [...kept.graphs.keys(), ...(kept.previous?.graphs.keys() ?? [])].map((k) => JSON.parse(k) as number[]);
   const yearBefore = !keptNow && (heldKeys.some(ofOtherYear) || keptTieGraphParams(dir).some(ofOtherYear));
-  if (!keptNow && !yearBefore) return null;
+  const first = !keptNow && !yearBefore;
+  if (first && !(options.build && dir)) return null;
   const before = { ...tieGraphOrigins };
   const t = performance.now();
   await graphOf(store, kept, p);
   const how = tieGraphOrigins.updated > before.updated ? 'updated' : tieGraphOrigins.built > before.built ? 'built' : 'current';
-  return { how, ms: performance.now() - t, ...(yearBefore ? { newRefYear: p.refYear } : {}) };
+  return { how, ms: performance.now() - t, ...(yearBefore ? { newRefYear: p.refYear } : {}), ...(first ? { first } : {}) };
 }
 
 /** How this process got its graphs: built from the store, read from a file, or an older one updated (for benchmarks and tests). */

@@ -94,15 +94,18 @@ export async function searchIndexFor(store: Store): Promise<SearchIndex> {
 
 /**
  * After an ingest: an index kept for the store — in this process or in its file — brought up to date now, so the
- * next search reads it ready instead of paying the update; nothing is built when none is kept (null).
+ * next search reads it ready instead of paying the update. When none is kept: built and kept now with `build`
+ * (`first`), when the store has a place for its file; else nothing is built (null).
  */
-export async function updateKeptSearchIndex(store: Store): Promise<{ how: 'updated' | 'built' | 'current'; ms: number } | null> {
-  if (!cache.has(store) && searchIndexFileVersion(storeCacheDir(store)) === null) return null;
+export async function updateKeptSearchIndex(store: Store, options: { build?: boolean } = {}): Promise<{ how: 'updated' | 'built' | 'current'; ms: number; first?: boolean } | null> {
+  const dir = storeCacheDir(store);
+  const first = !cache.has(store) && searchIndexFileVersion(dir) === null;
+  if (first && !(options.build && dir)) return null;
   const before = { ...searchIndexOrigins };
   const t = performance.now();
   await searchIndexFor(store);
   const how = searchIndexOrigins.updated > before.updated ? 'updated' : searchIndexOrigins.built > before.built ? 'built' : 'current';
-  return { how, ms: performance.now() - t };
+  return { how, ms: performance.now() - t, ...(first ? { first } : {}) };
 }
 
 /** Drop the index of a store, in memory and on disk (after an erasure, or writing to works, authorships, people, careers or affiliations by hand). */

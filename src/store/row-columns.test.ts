@@ -1,17 +1,12 @@
 /** Rows kept by column give back exactly the rows pushed, and write them to a real table on both backends. */
 import { expect, it } from 'vitest';
+import { MOVE_COLUMNS } from '../careers/refresh-careers.ts';
 import { RowColumns } from './row-columns.ts';
 import type { ColumnSpec, SqlValue } from './store.ts';
 import { forEachBackend } from './test-backends.ts';
 
-const COLUMNS: ColumnSpec[] = [
-  { name: 'person_id', type: 'text' },
-  { name: 'level', type: 'text' },
-  { name: 'seq', type: 'int' },
-  { name: 'from_place', type: 'text' },
-  { name: 'to_place', type: 'text' },
-  { name: 'year', type: 'int' },
-];
+/** The columns of a move: texts, a repeated code, ints. */
+const COLUMNS = MOVE_COLUMNS;
 
 /** 3,000 rows (past the first capacity, twice): repeated and distinct texts, nulls in every column kind, negative ints. */
 function sample(): SqlValue[][] {

@@ -1,10 +1,12 @@
 /** `atlas search` end to end through runCli on a real DuckDB file loaded with CoRL 2023 + OpenAlex sample data. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshCareers } from '../../careers/index.ts';
 import { dataPath } from '../../core/paths.ts';
+import { invalidateTieGraphs } from '../../network/index.ts';
+import { tieGraphOrigins } from '../../network/tie-graph-cache.ts';
 import { invalidateSearchIndex } from '../../search/index.ts';
 import { searchIndexOrigins } from '../../search/build-from-store.ts';
 import { loadRealData } from '../../search/real-data-fixture.ts';
@@ -58,32 +60,78 @@ describe('atlas search', () => {
   });
 });
 
+/** The next search reads the kept index from its file (no build, no update) and answers as a build from the store does. */
+async function expectReadAsBuilt(file: string, run: (...args: string[]) => Promise<CliOutcome>): Promise<void> {
+  const before = { ...searchIndexOrigins };
+  const kept = await run('search', 'robot manipulation', '--limit', '20', '--json');
+  expect(kept.code).toBe(0);
+  expect(searchIndexOrigins).toEqual({ ...before, read: before.read + 1 });
+  const store = await openStore(file);
+  try {
+    invalidateSearchIndex(store);
+  } finally {
+    await store.close();
+  }
+  const built = await run('search', 'robot manipulation', '--limit', '20', '--json');
+  expect(searchIndexOrigins.built).toBe(before.built + 1);
+  const results = (o: CliOutcome): unknown => (JSON.parse(o.out) as { results: unknown }).results;
+  expect(results(kept)).toEqual(results(built));
+  expect((results(kept) as unknown[]).length).toBe(20);
+}
+
 describe('atlas ingest keeps the search index current', () => {
+  it('an ingest with --index builds the index and the graph the store keeps none of: the first search and intro read them, as a build answers', async () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'atlas-search-first-'));
+    const file = path.join(d, 'atlas.duckdb');
+    const run = (...args: string[]): Promise<CliOutcome> => runCaptured([...args, '--db', file]);
+    try {
+      const r = await run('ingest', dataPath('paperlists', 'corl2021.json.gz'), '--index');
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(/search index built and kept for the next ones in \d+\.\d s/);
+      expect(r.err).toMatch(/tie graph built and kept for the next ones in \d+\.\d s/);
+      expect(r.err).not.toMatch(/note: this store keeps no/);
+      await expectReadAsBuilt(file, run);
+      // the first intro reads the graph the ingest kept (a contact import leaves it as it is)
+      const s1 = await openStore(file);
+      const [a, b] = (await s1.query<{ person_id: string }>('SELECT person_id FROM authorships GROUP BY person_id ORDER BY COUNT(*) DESC, person_id LIMIT 2')).map((x) => x.person_id);
+      await s1.close();
+      writeFileSync(path.join(d, 'contacts.csv'), `name,openreview,strength\nA Contact,${a},4\n`);
+      expect((await run('contacts', 'import', path.join(d, 'contacts.csv'), '--owner', 'rita')).code).toBe(0);
+      const graphs = { ...tieGraphOrigins };
+      expect((await run('intro', b as string, '--owner', 'rita', '--json')).code).toBe(0);
+      expect(tieGraphOrigins).toEqual({ ...graphs, read: graphs.read + 1 });
+      // an ingest that derives nothing (--no-refresh) builds nothing, even with --index, and suggests nothing
+      const s2 = await openStore(file);
+      try {
+        invalidateSearchIndex(s2);
+        invalidateTieGraphs(s2);
+      } finally {
+        await s2.close();
+      }
+      const later = await run('ingest', dataPath('paperlists', 'corl2022.json.gz'), '--no-refresh', '--index');
+      expect(later.code).toBe(0);
+      expect(later.err).not.toMatch(/search index|tie graph/);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('a later ingest brings the kept index up to date there and then; the next search reads it and answers as a build does', async () => {
     const d = mkdtempSync(path.join(tmpdir(), 'atlas-search-kept-'));
     const file = path.join(d, 'atlas.duckdb');
     const run = (...args: string[]): Promise<CliOutcome> => runCaptured([...args, '--db', file]);
     try {
-      // no index kept yet: the ingest builds none
-      expect((await run('ingest', dataPath('paperlists', 'corl2021.json.gz'))).err).not.toMatch(/search index/);
+      // no index kept yet: the ingest builds none and says the first search will; the first search does
+      const first = await run('ingest', dataPath('paperlists', 'corl2021.json.gz'));
+      expect(first.err).not.toMatch(/search index (built|brought)/);
+      expect(first.err).toMatch(/note: this store keeps no search index or tie graph yet: the first `atlas search` and `atlas intro` will build them .*--index builds them now/);
+      const made = { ...searchIndexOrigins };
       expect((await run('search', 'robot manipulation', '--limit', '5')).code).toBe(0);
+      expect(searchIndexOrigins.built).toBe(made.built + 1);
       const r = await run('ingest', dataPath('paperlists', 'corl2022.json.gz'));
       expect(r.code).toBe(0);
       expect(r.err).toMatch(/search index brought up to date in \d+\.\d s/);
-      const before = { ...searchIndexOrigins };
-      const kept = await run('search', 'robot manipulation', '--limit', '20', '--json');
-      expect(searchIndexOrigins).toEqual({ ...before, read: before.read + 1 });
-      const store = await openStore(file);
-      try {
-        invalidateSearchIndex(store);
-      } finally {
-        await store.close();
-      }
-      const built = await run('search', 'robot manipulation', '--limit', '20', '--json');
-      expect(searchIndexOrigins.built).toBe(before.built + 1);
-      const results = (o: CliOutcome): unknown => (JSON.parse(o.out) as { results: unknown; total: number }).results;
-      expect(results(kept)).toEqual(results(built));
-      expect((results(kept) as unknown[]).length).toBe(20);
+      await expectReadAsBuilt(file, run);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
