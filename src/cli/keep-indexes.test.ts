@@ -1,7 +1,7 @@
 /**
  * `atlas ingest` keeps the tie graph current, as it does the search index (search.test.ts): with no graph kept it
- * makes none (with --index it builds one: search.test.ts); with one kept (an intro made it) the ingest brings it up to date there and then, the next intro reads
- * it as it is and answers as a graph built from the store does.
+ * makes none (with --index it builds one: search.test.ts); with one kept (an intro made it) the ingest brings it up
+ * to date there and then, the next intro reads it as it is and answers as a graph built from the store does.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -34,13 +34,13 @@ async function keep(what: string, next: string, update: () => Promise<Kept>, ctx
   try {
     const kept = await update();
     if (!kept) return false;
-    const how = kept?.first
+    const how = kept.first
       ? 'built and kept for the next ones'
-      : kept?.newRefYear !== undefined
+      : kept.newRefYear !== undefined
         ? `built for the data's new reference year ${kept.newRefYear}`
-        : kept?.how === 'updated'
+        : kept.how === 'updated'
           ? 'brought up to date'
-          : kept?.how === 'built'
+          : kept.how === 'built'
             ? 'built again (it could not be updated)'
             : 'already current';
     if (!ctx.json) ctx.stderr.write(`${what} ${how} in ${(kept.ms / 1000).toFixed(1)} s\n`);

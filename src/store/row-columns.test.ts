@@ -1,12 +1,10 @@
 /** Rows kept by column give back exactly the rows pushed, and write them to a real table on both backends. */
 import { expect, it } from 'vitest';
-import { MOVE_COLUMNS } from '../careers/refresh-careers.ts';
+import { CAREER_COLUMNS, MOVE_COLUMNS } from '../careers/refresh-careers.ts';
 import { RowColumns } from './row-columns.ts';
 import type { ColumnSpec, SqlValue } from './store.ts';
 import { forEachBackend } from './test-backends.ts';
 
-/** The columns of a move: texts, a repeated code, ints. */
-const COLUMNS = MOVE_COLUMNS;
 
 /** 3,000 rows (past the first capacity, twice): repeated and distinct texts, nulls in every column kind, negative ints. */
 function sample(): SqlValue[][] {
@@ -20,7 +18,7 @@ function sample(): SqlValue[][] {
 
 it('gives back every row as pushed: texts, codes, ints and nulls, across growth', () => {
   const rows = sample();
-  const cols = new RowColumns(COLUMNS, ['person_id']);
+  const cols = new RowColumns(MOVE_COLUMNS, ['person_id']);
   for (const r of rows) cols.push(r);
   expect(cols.length).toBe(3000);
   expect(cols.rows(0, 5000)).toEqual(rows);
@@ -34,34 +32,27 @@ it('keeps flags as true, false and null', () => {
 });
 
 it('refuses what it could not give back: a fraction or a 64-bit number in an int column, a row of the wrong width, a double column', () => {
-  const cols = new RowColumns(COLUMNS);
+  const cols = new RowColumns(MOVE_COLUMNS);
   expect(() => cols.push(['p', 'country', 1.5, null, null, 2020])).toThrow(/seq: 1.5 is not a 32-bit integer/);
   expect(() => cols.push(['p', 'country', 2 ** 31, null, null, 2020])).toThrow(/not a 32-bit integer/);
   expect(() => cols.push(['p', 'country', 1])).toThrow(/a row of 3 values for 6 columns/);
   expect(() => new RowColumns([{ name: 'x', type: 'double' }])).toThrow(/x is double/);
 });
 
-const CAREER_COLUMNS: ColumnSpec[] = [
-  { name: 'person_id', type: 'text' },
-  { name: 'origin', type: 'text' },
-  { name: 'abroad', type: 'bool' },
-  { name: 'return_year', type: 'int' },
-  { name: 'origin_basis', type: 'text' },
-  { name: 'returnee', type: 'bool' },
-  { name: 'country_moves', type: 'int' },
-  { name: 'institution_moves', type: 'int' },
-];
+/** Careers columns of every kind: nullable and NOT NULL texts, flags and ints (the table's own specs). */
+const CAREER_SAMPLE = ['person_id', 'origin', 'abroad', 'return_year', 'origin_basis', 'returnee', 'country_moves', 'institution_moves'];
+const SAMPLE_COLUMNS: ColumnSpec[] = CAREER_SAMPLE.map((name) => CAREER_COLUMNS.find((c) => c.name === name) as ColumnSpec);
 
 forEachBackend((newStore) => {
   it('writes its rows to a table in chunks, each row as pushed', async () => {
     const s = await newStore();
     const places = ['US', 'CN', null, 'KR'];
     const rows: SqlValue[][] = Array.from({ length: 2500 }, (_, i) => [`p${i}`, places[i % 4] ?? null, i % 3 === 2 ? null : i % 3 === 1, i % 5 ? 2000 + (i % 25) : null, i % 2 ? 'education' : 'first_affiliation', i % 4 === 0, i % 3, -(i % 2)]);
-    const cols = new RowColumns(CAREER_COLUMNS, ['person_id']);
+    const cols = new RowColumns(SAMPLE_COLUMNS, ['person_id']);
     for (const r of rows) cols.push(r);
     await s.transaction((tx) => cols.insertInto(tx, 'careers', 1000));
     const back = await s.query<Record<string, SqlValue>>('SELECT * FROM careers');
     const key = (r: readonly SqlValue[]): string => JSON.stringify(r);
-    expect(back.map((r) => key(CAREER_COLUMNS.map((c) => r[c.name] ?? null))).sort()).toEqual(rows.map(key).sort());
+    expect(back.map((r) => key(SAMPLE_COLUMNS.map((c) => r[c.name] ?? null))).sort()).toEqual(rows.map(key).sort());
   });
 });
