@@ -4,8 +4,7 @@
  * data/csrankings/2024-10-24: geolocation.csv × country-info.csv; institutions absent from country-info are US, as in
  * CSRankings). Countries with no CSRankings institution get the mean of their UN subregion's placed countries.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from '../core/csv-records.ts';
 import { allCountries, countryInfo } from '../core/countries.ts';
 import { dataPath } from '../core/paths.ts';
 
@@ -23,8 +22,8 @@ let cached: CountryPoint[] | undefined;
 export function countryCentroids(): CountryPoint[] {
   if (cached) return cached;
   const dir = dataPath('csrankings', '2024-10-24');
-  const geo = parse(readFileSync(`${dir}/geolocation.csv`), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  const info = parse(readFileSync(`${dir}/country-info.csv`), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const geo = readCsvRecords(`${dir}/geolocation.csv`);
+  const info = readCsvRecords(`${dir}/country-info.csv`);
   const countryOf = new Map(info.map((r) => [r['institution'] ?? '', (r['countryabbrv'] ?? '').toUpperCase()]));
   const sums = new Map<string, { lat: number; lon: number; n: number }>();
   for (const g of geo) {

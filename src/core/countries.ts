@@ -3,8 +3,7 @@
  * Country names from sources map to codes through the CLDR and official names plus an alias table for
  * the spellings sources actually use. Nationality is never inferred from anything here.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from './csv-records.ts';
 import type { CountryCode } from './ids.ts';
 import { AtlasError } from './errors.ts';
 import { dataPath } from './paths.ts';
@@ -50,10 +49,7 @@ let cache: { byCode: Map<string, Country>; byName: Map<string, string | null>; b
 
 function load(): NonNullable<typeof cache> {
   if (cache) return cache;
-  const rows = parse(readFileSync(dataPath('countries', 'country-codes.csv')), { columns: true, skip_empty_lines: true }) as Record<
-    string,
-    string
-  >[];
+  const rows = readCsvRecords(dataPath('countries', 'country-codes.csv'));
   const byCode = new Map<string, Country>();
   const byName = new Map<string, string | null>();
   const byTld = new Map<string, string>();

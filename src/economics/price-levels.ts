@@ -9,8 +9,7 @@
  * of C's currency in that year; for a currency the Big Mac index does not cover, the median implied rate
  * salary ÷ salary_in_usd of survey rows paid in that currency.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from '../core/csv-records.ts';
 import { allCountries, countryInfo } from '../core/countries.ts';
 import { dataPath } from '../core/paths.ts';
 import { quartiles } from './quantiles.ts';
@@ -44,7 +43,7 @@ interface Ref {
 let ref: Ref | undefined;
 
 function csv(file: string): Record<string, string>[] {
-  return parse(readFileSync(dataPath('countries', file)), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return readCsvRecords(dataPath('countries', file));
 }
 
 function load(): Ref {

@@ -2,9 +2,7 @@
  * The bundled aijobs.net salary survey (data/salaries-aijobs/salaries.csv.gz, CC0), loaded once per process.
  * Only full-time rows (employment_type FT, 99.5 % of the file) are kept: part-time, contract and freelance pay is not comparable.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
+import { eachCsvFileRecord } from '../core/csv-records.ts';
 import { dataPath } from '../core/paths.ts';
 import { roleFamily, type RoleFamily } from './role-families.ts';
 
@@ -37,24 +35,39 @@ let cache: SalaryRow[] | undefined;
 /** All full-time rows of the survey (cached). */
 export function salaryRows(): readonly SalaryRow[] {
   if (cache) return cache;
-  const records = parse(gunzipSync(readFileSync(SALARIES_FILE)), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   const out: SalaryRow[] = [];
-  records.forEach((r, i) => {
+  // The texts a row keeps repeat (a few hundred titles, a few dozen currencies and countries): one string each, so
+  // what stays in memory is small and the rows' fields die young.
+  const texts = new Map<string, string>();
+  const text = (s: string | undefined): string => {
+    const v = s ?? '';
+    const kept = texts.get(v);
+    if (kept !== undefined) return kept;
+    texts.set(v, v);
+    return v;
+  };
+  const families = new Map<string, RoleFamily>();
+  const familyOf = (title: string): RoleFamily => {
+    let f = families.get(title);
+    if (f === undefined) families.set(title, (f = roleFamily(title)));
+    return f;
+  };
+  eachCsvFileRecord(SALARIES_FILE, (r, line) => {
     const level = r['experience_level'] ?? '';
     const usd = Number(r['salary_in_usd']);
     if (r['employment_type'] !== 'FT' || !isLevel(level) || !(usd > 0)) return;
-    const title = r['job_title'] ?? '';
+    const title = text(r['job_title']);
     out.push({
-      line: i + 2,
+      line,
       year: Number(r['work_year']),
       level,
       title,
-      family: roleFamily(title),
+      family: familyOf(title),
       salary: Number(r['salary']),
-      currency: r['salary_currency'] ?? '',
+      currency: text(r['salary_currency']),
       usd,
-      residence: r['employee_residence'] ?? '',
-      country: r['company_location'] ?? '',
+      residence: text(r['employee_residence']),
+      country: text(r['company_location']),
     });
   });
   cache = out;
