@@ -17,6 +17,11 @@ export interface CommandContext {
   interactive: boolean;
   /** Opens (and migrates) the store once; later calls return the same store. */
   store(): Promise<Store>;
+  /**
+   * Closes the store if it is open, so that another process may open the file (DuckDB lets one process in); a later
+   * store() opens it again. A Store taken before is closed: take it again from store().
+   */
+  releaseStore(): Promise<void>;
   /** Full argv of the invocation, for provenance of ingest runs. */
   argv: readonly string[];
 }

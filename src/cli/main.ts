@@ -43,6 +43,7 @@ export async function runCli(argv: string[], io: { stdout: NodeJS.WritableStream
     return 2;
   }
   let store: Store | undefined;
+  let opened = false;
   let json = false;
   try {
     const parsed = parseArgs({
@@ -71,6 +72,8 @@ export async function runCli(argv: string[], io: { stdout: NodeJS.WritableStream
       store: async () => {
         if (store) return store;
         store = await openStore(db);
+        if (opened) return store; // opened again after releaseStore: its notes were said the first time
+        opened = true;
         // Commands that read figures see them as of the data: a refresh an ingest did not get to is done first, and said.
         if (!WRITES_OR_REDERIVES.has(command.name)) {
           const r = await ensureFreshDerived(store);
@@ -81,6 +84,11 @@ export async function runCli(argv: string[], io: { stdout: NodeJS.WritableStream
           if (unused) stderr.write(`note: ${unused}\n`);
         }
         return store;
+      },
+      releaseStore: async () => {
+        const open = store;
+        store = undefined;
+        if (open) await open.close();
       },
     };
     const code = await command.run(ctx, parsed.values, parsed.positionals);

@@ -10,6 +10,7 @@ const REGISTRY: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
   ['demo', async () => (await import('./demo.ts')).demoCommand],
   ['ingest', async () => (await import('./ingest.ts')).ingestCommand],
   ['pull', async () => (await import('./pull.ts')).pullCommand],
+  ['index', async () => (await import('./index-build.ts')).indexCommand],
   ['stats', async () => (await import('./stats.ts')).statsCommand],
   ['person', async () => (await import('./person.ts')).personCommand],
   ['export', async () => (await import('./export.ts')).exportCommand],

@@ -40,7 +40,7 @@ function withEarlierRuns(e: AtlasError, landed: readonly IngestResult[], index: 
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'load data files (OpenAlex, Paper Copilot lists, CSRankings, ORCID, OpenReview, Wikidata) into the talent graph',
-  usage: `atlas ingest <files or folders…> [--source openalex|paperlist|csrankings|orcid|openreview|wikidata] [--on-error fail|skip] [--report FILE] [--no-refresh] [--index]
+  usage: `atlas ingest <files or folders…> [--source openalex|paperlist|csrankings|orcid|openreview|wikidata] [--on-error fail|skip] [--report FILE] [--no-refresh] [--no-index]
 
   Files may be OpenAlex API pages, JSON arrays, single objects or snapshot JSONL, gzipped or not.
   A folder stands for every data file under it (.json, .jsonl, .ndjson, .xml, .csv, .gz), e.g. an OpenAlex
@@ -57,9 +57,10 @@ export const ingestCommand: Command = {
   --resume          skip the files an earlier run landed (same path and size), e.g. to go on after a failure
                     with --each-file without reading the landed files again
   --no-refresh      do not recompute derived careers and mentorship ties after the load (nor build indexes)
-  --index           build the search index and the tie graph now when the store keeps none yet, so that the first
-                    search and intro answer at once (otherwise each builds its own: about a minute at a million
-                    people; the ingest's peak memory rises with them). Kept ones are always brought up to date.
+  --no-index        do not build the search index and the tie graph when the store keeps none yet (by default
+                    they are built after the load, so that even the first search and intro answer at once: about a
+                    minute each at a million people, each then in a process of its own; \`atlas index\` builds
+                    them later). Kept ones are always brought up to date. (--index, the default, is still accepted.)
   Ingesting the same file twice changes nothing; a record with newer content replaces its older facts.`,
   positionals: true,
   options: {
@@ -68,6 +69,7 @@ export const ingestCommand: Command = {
     report: { type: 'string' },
     'no-refresh': { type: 'boolean' },
     index: { type: 'boolean' },
+    'no-index': { type: 'boolean' },
     'max-record-mb': { type: 'string' },
     'each-file': { type: 'boolean' },
     resume: { type: 'boolean' },
@@ -129,8 +131,9 @@ export const ingestCommand: Command = {
     const derived = refresh ? await refreshDerived(store) : null;
     const careers = derived?.careers ?? null;
     const mentorships = derived?.mentorships ?? null;
-    if (results.length > 0) await keepIndexesCurrent(store, ctx, { build: refresh && values['index'] === true, suggest: refresh });
-    const alerts = careers ? await sweepAfterLanding(store) : null;
+    if (results.length > 0) await keepIndexesCurrent(store, ctx, { build: refresh && values['no-index'] !== true, suggest: refresh });
+    // the store may have been closed for a build in another process: taken again
+    const alerts = careers ? await sweepAfterLanding(await ctx.store()) : null;
     if (alerts && !ctx.json) ctx.stderr.write(`${alerts}\n`);
     const seconds = (Date.now() - started) / 1000;
     if (ctx.json) {

@@ -158,10 +158,10 @@ describe('atlas pull, killed with SIGKILL and resumed', () => {
     const pending = async (): Promise<boolean[]> => (JSON.parse((await runCaptured(['pull', '--list', '--db', db, '--json'])).out) as { jobs: Array<{ refreshPending: boolean }> }).jobs.map((j) => j.refreshPending);
     expect(await pending()).toEqual([true]);
     expect(first.err).not.toMatch(/search index|tie graph/); // nothing derived: nothing built, nothing suggested
-    const second = await runCaptured(['pull', 'openalex', 'authors', ...common, '--index']);
+    const second = await runCaptured(['pull', 'openalex', 'authors', ...common]);
     expect(second.code, second.err).toBe(0);
     expect(await pending()).toEqual([false, false]);
-    // --index: the refresh done, the search index and the tie graph the store kept none of are built and kept
+    // the refresh done, the search index and the tie graph the store kept none of are built and kept
     expect(second.err).toMatch(/search index built and kept for the next ones in \d+\.\d s/);
     expect(second.err).toMatch(/tie graph built and kept for the next ones in \d+\.\d s/);
     // Nothing left to resume: both jobs done and refreshed.

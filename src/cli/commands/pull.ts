@@ -26,6 +26,7 @@ const COMMON: OptionSpec = {
   'keep-pages': { type: 'boolean' },
   'no-refresh': { type: 'boolean' },
   index: { type: 'boolean' },
+  'no-index': { type: 'boolean' },
   'on-error': { type: 'string' },
   report: { type: 'string' },
 };
@@ -124,8 +125,9 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
   const careers = derived?.careers ?? null;
   const mentorships = derived?.mentorships ?? null;
   if (refresh) await markRefreshed(store, result.job, refreshStartedAt);
-  if (result.records > 0 || refresh) await keepIndexesCurrent(store, ctx, { build: refresh && values['index'] === true, suggest: refresh });
-  const alerts = careers ? await sweepAfterLanding(store) : null;
+  if (result.records > 0 || refresh) await keepIndexesCurrent(store, ctx, { build: refresh && values['no-index'] !== true, suggest: refresh });
+  // the store may have been closed for a build in another process: taken again
+  const alerts = careers ? await sweepAfterLanding(await ctx.store()) : null;
   if (alerts && !ctx.json) ctx.stderr.write(`${alerts}\n`);
   const seconds = (Date.now() - started) / 1000;
   if (ctx.json) {
@@ -145,7 +147,7 @@ async function run(ctx: CommandContext, values: ParsedValues, store: Store, job:
 export const pullCommand: Command = {
   name: 'pull',
   summary: 'fetch from OpenAlex, OpenReview, ORCID or Wikidata into the store, politely and resumably',
-  usage: `atlas pull <source> … [--yes] [--batch-pages N] [--keep-pages] [--pages-dir DIR] [--no-refresh] [--index] [--on-error fail|skip] [--report FILE]
+  usage: `atlas pull <source> … [--yes] [--batch-pages N] [--keep-pages] [--pages-dir DIR] [--no-refresh] [--no-index] [--on-error fail|skip] [--report FILE]
 atlas pull --resume [JOB]     continue a job after a kill, a failure or a spent budget, after its last landed page
 atlas pull --list             every pull job: state, pages, records, calls
 
@@ -159,8 +161,8 @@ ${SNAPSHOT_USAGE}
   (default <pages dir>/job-<id>-rejected.jsonl); by default a rejected record fails the job, naming its page.
   A source whose daily budget runs out pauses the job (exit status ${EXIT_PAUSED}) and says when to resume.
   Secrets (API keys, passwords) are never stored: give them again (or keep them in the environment) to resume.
-  After the records land, the search index and tie graph the store keeps are brought up to date; --index builds
-  them when it keeps none yet (as \`atlas ingest --index\`).
+  After the records land, the search index and tie graph the store keeps are brought up to date, and built when it
+  keeps none yet, unless --no-index (as \`atlas ingest\`).
   See docs/pull.md.`,
   positionals: true,
   options: OPTIONS,

@@ -80,12 +80,12 @@ async function expectReadAsBuilt(file: string, run: (...args: string[]) => Promi
 }
 
 describe('atlas ingest keeps the search index current', () => {
-  it('an ingest with --index builds the index and the graph the store keeps none of: the first search and intro read them, as a build answers', async () => {
+  it('an ingest builds the index and the graph the store keeps none of: the first search and intro read them, as a build answers', async () => {
     const d = mkdtempSync(path.join(tmpdir(), 'atlas-search-first-'));
     const file = path.join(d, 'atlas.duckdb');
     const run = (...args: string[]): Promise<CliOutcome> => runCaptured([...args, '--db', file]);
     try {
-      const r = await run('ingest', dataPath('paperlists', 'corl2021.json.gz'), '--index');
+      const r = await run('ingest', dataPath('paperlists', 'corl2021.json.gz'));
       expect(r.code).toBe(0);
       expect(r.err).toMatch(/search index built and kept for the next ones in \d+\.\d s/);
       expect(r.err).toMatch(/tie graph built and kept for the next ones in \d+\.\d s/);
@@ -116,15 +116,58 @@ describe('atlas ingest keeps the search index current', () => {
     }
   }, 180_000);
 
+  it('a store above the in-process limit builds each in `atlas index`, a process of its own; `atlas index` makes them later after --no-index', async () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'atlas-search-child-'));
+    const file = path.join(d, 'atlas.duckdb');
+    const run = (...args: string[]): Promise<CliOutcome> => runCaptured([...args, '--db', file]);
+    const limit = process.env['ATLAS_INDEX_IN_PROCESS_MAX'];
+    process.env['ATLAS_INDEX_IN_PROCESS_MAX'] = '0'; // every store is "large": the builds go to child processes
+    try {
+      const made = { search: { ...searchIndexOrigins }, graph: { ...tieGraphOrigins } };
+      const r = await run('ingest', dataPath('paperlists', 'corl2021.json.gz'));
+      expect(r.code).toBe(0);
+      // the children's lines, said by the ingest; nothing built in this process
+      expect(r.err).toMatch(/^landed run 1; deriving careers and mentorship ties…\nsearch index built and kept for the next ones in \d+\.\d s\ntie graph built and kept for the next ones in \d+\.\d s\n$/);
+      expect(searchIndexOrigins).toEqual(made.search);
+      expect(tieGraphOrigins).toEqual(made.graph);
+      expect(r.out).toMatch(/mentorships refreshed: /); // the ingest went on after the builds
+      await expectReadAsBuilt(file, run);
+      // the first intro reads the graph the child kept
+      const s1 = await openStore(file);
+      const [a, b] = (await s1.query<{ person_id: string }>('SELECT person_id FROM authorships GROUP BY person_id ORDER BY COUNT(*) DESC, person_id LIMIT 2')).map((x) => x.person_id);
+      await s1.close();
+      writeFileSync(path.join(d, 'contacts.csv'), `name,openreview,strength\nA Contact,${a},4\n`);
+      expect((await run('contacts', 'import', path.join(d, 'contacts.csv'), '--owner', 'rita')).code).toBe(0);
+      const graphs = { ...tieGraphOrigins };
+      expect((await run('intro', b as string, '--owner', 'rita', '--json')).code).toBe(0);
+      expect(tieGraphOrigins).toEqual({ ...graphs, read: graphs.read + 1 });
+
+      // --no-index on a new store: nothing built; `atlas index` builds both, then finds them current
+      const other = path.join(d, 'other.duckdb');
+      expect((await runCaptured(['ingest', dataPath('paperlists', 'corl2021.json.gz'), '--no-index', '--db', other])).err).toMatch(/`atlas index` builds them now/);
+      const built = await runCaptured(['index', '--db', other]);
+      expect(built.code).toBe(0);
+      expect(built.err).toMatch(/^search index built and kept for the next ones in \d+\.\d s\ntie graph built and kept for the next ones in \d+\.\d s\n$/);
+      const again = await runCaptured(['index', '--only', 'search', '--db', other, '--json']);
+      expect(JSON.parse(again.out)).toEqual({ search: { how: 'current', ms: expect.any(Number) } });
+      const bad = await runCaptured(['index', '--only', 'people', '--db', other]);
+      expect([bad.code, bad.err]).toEqual([2, 'error [BAD_ARGUMENT]: --only takes search or graph, got "people"\n']);
+    } finally {
+      if (limit === undefined) delete process.env['ATLAS_INDEX_IN_PROCESS_MAX'];
+      else process.env['ATLAS_INDEX_IN_PROCESS_MAX'] = limit;
+      rmSync(d, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('a later ingest brings the kept index up to date there and then; the next search reads it and answers as a build does', async () => {
     const d = mkdtempSync(path.join(tmpdir(), 'atlas-search-kept-'));
     const file = path.join(d, 'atlas.duckdb');
     const run = (...args: string[]): Promise<CliOutcome> => runCaptured([...args, '--db', file]);
     try {
-      // no index kept yet: the ingest builds none and says the first search will; the first search does
-      const first = await run('ingest', dataPath('paperlists', 'corl2021.json.gz'));
+      // no index kept yet and --no-index: the ingest builds none and says the first search will; the first search does
+      const first = await run('ingest', dataPath('paperlists', 'corl2021.json.gz'), '--no-index');
       expect(first.err).not.toMatch(/search index (built|brought)/);
-      expect(first.err).toMatch(/note: this store keeps no search index or tie graph yet: the first `atlas search` and `atlas intro` will build them .*--index builds them now/);
+      expect(first.err).toMatch(/note: this store keeps no search index or tie graph yet: the first `atlas search` and `atlas intro` will build them .*`atlas index` builds them now/);
       const made = { ...searchIndexOrigins };
       expect((await run('search', 'robot manipulation', '--limit', '5')).code).toBe(0);
       expect(searchIndexOrigins.built).toBe(made.built + 1);
