@@ -38,9 +38,12 @@ function inProcessMax(env: NodeJS.ProcessEnv): number {
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : IN_PROCESS_MAX_PEOPLE;
 }
 
-/** Bring one kept structure up to date (or, with `build`, make it when none is kept), in this process. */
-export function keepInProcess(store: Store, which: KeptStructure, build: boolean): Promise<Kept> {
-  return which === 'search' ? updateKeptSearchIndex(store, { build }) : updateKeptTieGraph(store, { build });
+/**
+ * Bring one kept structure up to date (or, with `build`, make it when none is kept), in this process; `solo`: the
+ * process does nothing else meanwhile (`atlas index`), so a search index build gives memory back as it goes.
+ */
+export function keepInProcess(store: Store, which: KeptStructure, build: boolean, solo = false): Promise<Kept> {
+  return which === 'search' ? updateKeptSearchIndex(store, { build, solo }) : updateKeptTieGraph(store, { build });
 }
 
 /**
@@ -113,7 +116,8 @@ const ATLAS_BIN = fileURLToPath(new URL('../../bin/atlas.js', import.meta.url));
 /** Build one structure in `atlas index --only <which>`, a process of its own; its lines are said as this process's. */
 async function buildInChild(which: KeptStructure, ctx: Pick<CommandContext, 'json' | 'stderr' | 'db'>, env: NodeJS.ProcessEnv): Promise<void> {
   const { what, next } = WHAT[which];
-  const child = spawn(process.execPath, [ATLAS_BIN, 'index', '--only', which, '--db', ctx.db], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // --expose-gc: the build collects its garbage before it lays out and writes the index (build-from-store.ts)
+  const child = spawn(process.execPath, ['--expose-gc', ATLAS_BIN, 'index', '--only', which, '--db', ctx.db], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const code = await new Promise<number | null>((resolve, reject) => {

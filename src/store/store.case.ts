@@ -137,6 +137,26 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
       });
     });
 
+    describe('trimMemory', () => {
+      it('leaves the store as it was: statements that need memory run after it, on every connection', async () => {
+        const s = await fresh();
+        // ~100 MB that cannot be spilled to disk (one aggregated string): it fails under the 32 MB of the trim
+        const big =
+          s.backend === 'duckdb'
+            ? `SELECT length(string_agg(repeat('x', 1000), '')) AS n FROM range(100000)`
+            : `SELECT length(string_agg(repeat('x', 1000), '')) AS n FROM generate_series(1, 100000)`;
+        await s.trimMemory();
+        await s.trimMemory();
+        // several at once, so that more than one connection runs them
+        const rows = await Promise.all([s.query<{ n: number }>(big), s.query<{ n: number }>(big), (async () => {
+          const got: number[] = [];
+          for await (const b of s.iterate<{ n: number }>(big)) got.push(...b.map((r) => r.n));
+          return got.map((n) => ({ n }));
+        })()]);
+        expect(rows.map((r) => r[0]?.n)).toEqual([100_000_000, 100_000_000, 100_000_000]);
+      });
+    });
+
     describe('iterate', () => {
       it('streams all rows in order in batches of the requested size', async () => {
         const s = await fresh();

@@ -56,6 +56,13 @@ export interface Store extends Queryable {
    * PostgreSQL runs VACUUM (ANALYZE), or VACUUM FULL with `full` (which locks each table while it is rewritten).
    */
   reclaim(options?: { full?: boolean }): Promise<void>;
+  /**
+   * Give back to the system the memory this process's store holds as a cache of what it read, where the backend
+   * holds one: DuckDB shrinks its buffer pool to nearly nothing for a moment (its freed memory flushed), then takes
+   * its limit back; PostgreSQL caches nothing in this process. Only for a process that runs nothing else on the store
+   * meanwhile (a statement running then could fail for want of memory): `atlas index` between the steps of a build.
+   */
+  trimMemory(): Promise<void>;
   /** SQL type name for a column type on this backend. */
   sqlType(type: ColumnType): string;
   /**

@@ -27,7 +27,7 @@ export const indexCommand: Command = {
     const which: KeptStructure[] = only ? [only as KeptStructure] : [...KEPT_STRUCTURES];
     const done: Record<string, { how: string; ms: number }> = {};
     for (const w of which) {
-      const kept = await keepInProcess(store, w, true);
+      const kept = await keepInProcess(store, w, true, true);
       if (!kept) throw new AtlasError('BAD_ARGUMENT', `the ${w} could not be kept for this store`);
       done[w] = { how: kept.first ? 'built' : kept.how, ms: Math.round(kept.ms) };
       if (!ctx.json) ctx.stderr.write(`${keptLine(w, kept)}\n`);

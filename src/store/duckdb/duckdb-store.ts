@@ -316,6 +316,18 @@ export class DuckDBStore implements Store {
     return { bytes, unusedBytes: Math.max(0, bytes - used) };
   }
 
+  async trimMemory(): Promise<void> {
+    // The limit is set back as it was, by value: after RESET memory_limit the setting reads as the default, but
+    // statements on the other connections still ran under the lowered limit (an Out of Memory Error at 1M people).
+    const [was] = await this.query<{ limit: string; flush: string }>(`SELECT current_setting('memory_limit') AS "limit", current_setting('allocator_flush_threshold') AS flush`);
+    if (!was) return;
+    try {
+      await this.exec(`SET allocator_flush_threshold = '16MB'; SET memory_limit = '32MB'`);
+    } finally {
+      await this.exec(`SET memory_limit = ${quoteStr(was.limit)}; SET allocator_flush_threshold = ${quoteStr(was.flush)}`);
+    }
+  }
+
   async reclaim(): Promise<void> {
     if (this.location === ':memory:') return;
     await this.withWriterLock(() => {

@@ -192,6 +192,10 @@ export class PostgresStore implements Store {
     }
   }
 
+  async trimMemory(): Promise<void> {
+    // the server holds its caches; this process's pool holds only connections
+  }
+
   async size(): Promise<StoreSize> {
     const [r] = await this.query<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes');
     // Dead rows of killed transactions are reused by later writes (autovacuum); how much is free is not cheap to tell.
