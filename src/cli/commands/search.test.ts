@@ -79,6 +79,18 @@ async function expectReadAsBuilt(file: string, run: (...args: string[]) => Promi
   expect((results(kept) as unknown[]).length).toBe(20);
 }
 
+/** After a contact import (which leaves the kept graph as it is), the first intro reads the kept graph: no build, no update. */
+async function expectFirstIntroReadsKept(file: string, d: string, run: (...args: string[]) => Promise<CliOutcome>): Promise<void> {
+  const s1 = await openStore(file);
+  const [a, b] = (await s1.query<{ person_id: string }>('SELECT person_id FROM authorships GROUP BY person_id ORDER BY COUNT(*) DESC, person_id LIMIT 2')).map((x) => x.person_id);
+  await s1.close();
+  writeFileSync(path.join(d, 'contacts.csv'), `name,openreview,strength\nA Contact,${a},4\n`);
+  expect((await run('contacts', 'import', path.join(d, 'contacts.csv'), '--owner', 'rita')).code).toBe(0);
+  const graphs = { ...tieGraphOrigins };
+  expect((await run('intro', b as string, '--owner', 'rita', '--json')).code).toBe(0);
+  expect(tieGraphOrigins).toEqual({ ...graphs, read: graphs.read + 1 });
+}
+
 describe('atlas ingest keeps the search index current', () => {
   it('an ingest builds the index and the graph the store keeps none of: the first search and intro read them, as a build answers', async () => {
     const d = mkdtempSync(path.join(tmpdir(), 'atlas-search-first-'));
@@ -92,14 +104,7 @@ describe('atlas ingest keeps the search index current', () => {
       expect(r.err).not.toMatch(/note: this store keeps no/);
       await expectReadAsBuilt(file, run);
       // the first intro reads the graph the ingest kept (a contact import leaves it as it is)
-      const s1 = await openStore(file);
-      const [a, b] = (await s1.query<{ person_id: string }>('SELECT person_id FROM authorships GROUP BY person_id ORDER BY COUNT(*) DESC, person_id LIMIT 2')).map((x) => x.person_id);
-      await s1.close();
-      writeFileSync(path.join(d, 'contacts.csv'), `name,openreview,strength\nA Contact,${a},4\n`);
-      expect((await run('contacts', 'import', path.join(d, 'contacts.csv'), '--owner', 'rita')).code).toBe(0);
-      const graphs = { ...tieGraphOrigins };
-      expect((await run('intro', b as string, '--owner', 'rita', '--json')).code).toBe(0);
-      expect(tieGraphOrigins).toEqual({ ...graphs, read: graphs.read + 1 });
+      await expectFirstIntroReadsKept(file, d, run);
       // an ingest that derives nothing (--no-refresh) builds nothing, even with --index, and suggests nothing
       const s2 = await openStore(file);
       try {
@@ -133,14 +138,7 @@ describe('atlas ingest keeps the search index current', () => {
       expect(r.out).toMatch(/mentorships refreshed: /); // the ingest went on after the builds
       await expectReadAsBuilt(file, run);
       // the first intro reads the graph the child kept
-      const s1 = await openStore(file);
-      const [a, b] = (await s1.query<{ person_id: string }>('SELECT person_id FROM authorships GROUP BY person_id ORDER BY COUNT(*) DESC, person_id LIMIT 2')).map((x) => x.person_id);
-      await s1.close();
-      writeFileSync(path.join(d, 'contacts.csv'), `name,openreview,strength\nA Contact,${a},4\n`);
-      expect((await run('contacts', 'import', path.join(d, 'contacts.csv'), '--owner', 'rita')).code).toBe(0);
-      const graphs = { ...tieGraphOrigins };
-      expect((await run('intro', b as string, '--owner', 'rita', '--json')).code).toBe(0);
-      expect(tieGraphOrigins).toEqual({ ...graphs, read: graphs.read + 1 });
+      await expectFirstIntroReadsKept(file, d, run);
 
       // --no-index on a new store: nothing built; `atlas index` builds both, then finds them current
       const other = path.join(d, 'other.duckdb');
