@@ -6,6 +6,7 @@ import { searchPersonIds } from '../../search/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Command, CommandContext, OptionSpec, ParsedValues } from '../command.ts';
 import { formatCsv, formatTable, printJson } from '../output.ts';
+import { storeWithIndexAhead } from '../store-with-index-ahead.ts';
 
 /** Validate a country code given by the user (BAD_ARGUMENT, not UNKNOWN_COUNTRY: it is a flag problem). */
 export function countryArg(flag: string, raw: string | undefined): string {
@@ -63,7 +64,7 @@ export async function cohortFromFlags(ctx: CommandContext, values: ParsedValues)
     if (!search.trim()) throw badArgument('--search needs a query, e.g. --search "diffusion models"');
     const limit = limitRaw === undefined ? 1000 : Number(limitRaw);
     if (!/^\d+$/.test(limitRaw ?? '1000') || limit < 1) throw badArgument(`--search-limit must be a whole number ≥ 1 (got "${limitRaw}")`);
-    const store = await ctx.store();
+    const store = await storeWithIndexAhead(ctx);
     await careersReady(store);
     cohort.ids = await searchPersonIds(store, search, { limit });
     cohort.idsLabel = `search "${search}" (top ${limit})`;

@@ -1,10 +1,8 @@
 /** `atlas search "<topic words>"`: people ranked by topic relevance × impact, each with its score broken down. */
 import { searchPeople, type SearchResponse, type SearchResult } from '../../search/index.ts';
-import { prefetchSearchIndexFile } from '../../search/search-index-file.ts';
-import { storeCacheDir } from '../../store/cache-dir.ts';
-import { backendOf } from '../../store/open-store.ts';
 import type { Command } from '../command.ts';
 import { printJson } from '../output.ts';
+import { storeWithIndexAhead } from '../store-with-index-ahead.ts';
 
 const fmt = (n: number, d = 2): string => (Number.isInteger(n) ? String(n) : n.toFixed(d));
 
@@ -77,10 +75,7 @@ Filters on origin, country, abroad and returnee need careers (atlas refresh-care
   async run(ctx, values, positionals) {
     const s = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
     const query = positionals.join(' ');
-    // the kept index's whole sections are read while the store opens (search-index-file.ts)
-    const opening = ctx.store();
-    prefetchSearchIndexFile(storeCacheDir({ backend: backendOf(ctx.db), location: ctx.db }));
-    const store = await opening;
+    const store = await storeWithIndexAhead(ctx);
     const r = await searchPeople(store, query, {
       origin: s('origin'),
       country: s('country'),

@@ -6,6 +6,7 @@ import { subsidyPlan, validateSubsidyOptions, type SubsidyPlan } from '../../eco
 import type { Store } from '../../store/store.ts';
 import type { Command } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
+import { storeWithIndexAhead } from '../store-with-index-ahead.ts';
 import { GAP_OPTIONS, GAP_USAGE, gapOptionsFrom, intArg, numberArg, usd } from './econ-args.ts';
 
 export async function ensureCareers(store: Store): Promise<void> {
@@ -91,7 +92,7 @@ ${GAP_USAGE}`,
     const file = values['ids'] as string | undefined;
     if ((query === undefined) === (file === undefined)) throw badArgument('give exactly one of --cohort "<search>" or --ids FILE');
     validateSubsidyOptions({ origin, share, cap: numberArg(values, 'cap'), years: intArg(values, 'years') });
-    const store = await ctx.store();
+    const store = query !== undefined ? await storeWithIndexAhead(ctx) : await ctx.store();
     await ensureCareers(store);
     let ids: string[];
     let label: string;
