@@ -33,8 +33,8 @@ const WHAT: Record<KeptStructure, { what: string; next: string; command: string 
  */
 export const IN_PROCESS_MAX_PEOPLE = 200_000;
 
-function inProcessMax(env: NodeJS.ProcessEnv): number {
-  const v = env['ATLAS_INDEX_IN_PROCESS_MAX'];
+function inProcessMax(): number {
+  const v = process.env['ATLAS_INDEX_IN_PROCESS_MAX'];
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : IN_PROCESS_MAX_PEOPLE;
 }
 
@@ -54,19 +54,18 @@ export function keepInProcess(store: Store, which: KeptStructure, build: boolean
 export async function keepIndexesCurrent(
   store: Store,
   ctx: Pick<CommandContext, 'json' | 'stderr' | 'db' | 'releaseStore'>,
-  options: { build?: boolean; suggest?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { build?: boolean; suggest?: boolean } = {},
 ): Promise<void> {
   const none: KeptStructure[] = [];
   for (const which of KEPT_STRUCTURES) if (!(await report(which, () => keepInProcess(store, which, false), ctx))) none.push(which);
   if (!none.length || !storeCacheDir(store)) return;
   if (options.build) {
-    const env = options.env ?? process.env;
-    if ((await peopleCount(store)) <= inProcessMax(env)) {
+    if ((await peopleCount(store)) <= inProcessMax()) {
       for (const which of none) await report(which, () => keepInProcess(store, which, true), ctx);
       return;
     }
     await ctx.releaseStore();
-    for (const which of none) await buildInChild(which, ctx, env);
+    for (const which of none) await buildInChild(which, ctx);
     return;
   }
   if (options.suggest !== false && !ctx.json) {
@@ -79,8 +78,8 @@ export async function keepIndexesCurrent(
 }
 
 async function peopleCount(store: Store): Promise<number> {
-  const [row] = await store.query<{ n: number | bigint }>('SELECT COUNT(*) AS n FROM people');
-  return Number(row?.n ?? 0);
+  const [row] = await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM people');
+  return row?.n ?? 0;
 }
 
 /** The line that says how a kept structure was made current, e.g. "search index brought up to date in 5.3 s". */
@@ -114,10 +113,10 @@ async function report(which: KeptStructure, update: () => Promise<Kept>, ctx: Pi
 const ATLAS_BIN = fileURLToPath(new URL('../../bin/atlas.js', import.meta.url));
 
 /** Build one structure in `atlas index --only <which>`, a process of its own; its lines are said as this process's. */
-async function buildInChild(which: KeptStructure, ctx: Pick<CommandContext, 'json' | 'stderr' | 'db'>, env: NodeJS.ProcessEnv): Promise<void> {
+async function buildInChild(which: KeptStructure, ctx: Pick<CommandContext, 'json' | 'stderr' | 'db'>): Promise<void> {
   const { what, next } = WHAT[which];
   // --expose-gc: the build collects its garbage before it lays out and writes the index (build-from-store.ts)
-  const child = spawn(process.execPath, ['--expose-gc', ATLAS_BIN, 'index', '--only', which, '--db', ctx.db], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--expose-gc', ATLAS_BIN, 'index', '--only', which, '--db', ctx.db], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const code = await new Promise<number | null>((resolve, reject) => {

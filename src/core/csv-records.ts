@@ -18,9 +18,7 @@ function csvText(path: string): string {
 
 /** The records of a CSV file (gzipped when its name ends in .gz), keyed by its header. */
 export function readCsvRecords(path: string): Record<string, string>[] {
-  const out: Record<string, string>[] = [];
-  eachCsvRecord(csvText(path), path, (r) => out.push(r));
-  return out;
+  return csvRecords(csvText(path), path);
 }
 
 /** Each record of a CSV file in turn, with the line it starts on; none is kept, so a caller keeps only what it needs. */
